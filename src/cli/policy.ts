@@ -1,0 +1,5 @@
+/** `clarion policy` — not implemented yet. */
+export async function run(_args: string[]): Promise<number> {
+  process.stderr.write('clarion policy: not implemented yet\n');
+  return 2;
+}

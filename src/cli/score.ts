@@ -1,0 +1,5 @@
+/** `clarion score` — not implemented yet. */
+export async function run(_args: string[]): Promise<number> {
+  process.stderr.write('clarion score: not implemented yet\n');
+  return 2;
+}

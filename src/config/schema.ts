@@ -1,0 +1,138 @@
+/**
+ * The config file's schema. Every field is documented in docs/configuration.md; types come from
+ * here via z.infer. Sections owned by a module (detector, policy, events) import its schema.
+ */
+import { z } from 'zod';
+import { DetectorConfigSchema } from '../detect/config.js';
+import { EventsConfigSchema } from '../events/config.js';
+import { PolicyConfigSchema } from '../policy/config.js';
+
+const durationMs = z.number().int().positive();
+
+export const UpstreamTimeoutsSchema = z
+  .object({
+    /** TCP/TLS connect timeout. */
+    connectMs: durationMs.default(5_000),
+    /** Time from sending the request until the response headers arrive (models can think long). */
+    firstByteMs: durationMs.default(300_000),
+    /** Longest silence between two body chunks once the response started. */
+    idleMs: durationMs.default(300_000),
+  })
+  .strict();
+
+export const UpstreamAuthSchema = z
+  .object({
+    /** Header to set, e.g. `authorization` or `x-api-key`. */
+    header: z.string().min(1).transform((h) => h.toLowerCase()),
+    /** The value; use `${ENV_VAR}` interpolation, never a literal key in a committed file. */
+    value: z.string().min(1),
+    /** Replace whatever credential the client sent (default) or only fill it in when absent. */
+    override: z.boolean().default(true),
+  })
+  .strict();
+
+export const UpstreamSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
+    /** Base URL including the version path for OpenAI-compatible servers (`https://api.openai.com/v1`); without it for Anthropic (`https://api.anthropic.com`). */
+    baseUrl: z.url({ protocol: /^https?$/ }),
+    api: z.enum(['openai', 'anthropic']),
+    timeouts: UpstreamTimeoutsSchema.default({ connectMs: 5_000, firstByteMs: 300_000, idleMs: 300_000 }),
+    /** Server-side credentials; when absent the client's own headers are forwarded. */
+    auth: UpstreamAuthSchema.optional(),
+    /** Extra headers sent on every request to this upstream (e.g. `anthropic-version`). */
+    headers: z.record(z.string(), z.string()).default({}),
+    /** Keep-alive connections per upstream origin. */
+    connections: z.number().int().positive().default(256),
+  })
+  .strict();
+export type UpstreamConfig = z.infer<typeof UpstreamSchema>;
+
+export const RouteKindSchema = z.enum(['chat', 'responses', 'messages', 'other']);
+export type RouteKind = z.infer<typeof RouteKindSchema>;
+
+export const RouteRuleSchema = z
+  .object({
+    /** Which routes this rule applies to (default: all). */
+    routes: z.array(RouteKindSchema).optional(),
+    /** Glob on the request's `model` (`*` any run, `?` one character), e.g. `claude-*`. */
+    model: z.string().optional(),
+    /** Name of the upstream to use. */
+    upstream: z.string(),
+  })
+  .strict();
+export type RouteRule = z.infer<typeof RouteRuleSchema>;
+
+export const ServerSchema = z
+  .object({
+    port: z.number().int().min(0).max(65_535).default(8080),
+    host: z.string().default('0.0.0.0'),
+    /** Largest accepted request body in bytes. */
+    bodyLimitBytes: z.number().int().positive().default(20 * 1024 * 1024),
+    /** On SIGTERM: how long open requests and streams may take to finish. */
+    shutdownGraceMs: z.number().int().min(0).default(30_000),
+    /** Identifies this instance in events and logs (default: hostname-pid). */
+    instanceId: z.string().optional(),
+    /** Header apps may send to name their tenant; otherwise the tenant is a hash of the API key. */
+    tenantHeader: z.string().default('x-clarion-tenant').transform((h) => h.toLowerCase()),
+    /** Token for `/admin/*` (also `CLARION_ADMIN_TOKEN`); admin is disabled without one. */
+    adminToken: z.string().optional(),
+  })
+  .strict();
+
+export const RedisSchema = z
+  .object({
+    /** `redis://host:port/db`; unset = the embedded file store. Also `REDIS_URL`. */
+    url: z.string().optional(),
+    /** Prefix of every key Clarion writes. */
+    prefix: z.string().default('clarion:'),
+    /** Per-command timeout; a slow Redis never holds a request. */
+    commandTimeoutMs: z.number().int().positive().default(1_000),
+  })
+  .strict();
+
+export const LoggingSchema = z
+  .object({
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** One log line per proxied request. */
+    requests: z.boolean().default(true),
+  })
+  .strict();
+
+export const StorageSchema = z
+  .object({
+    /** Directory of the embedded file store (events, reviews, spool) when no Redis is configured. */
+    dataDir: z.string().default('./data'),
+  })
+  .strict();
+
+export const ConfigSchema = z
+  .object({
+    server: ServerSchema.default(ServerSchema.parse({})),
+    upstreams: z.array(UpstreamSchema).min(1),
+    /** Ordered routing rules; first match wins, then the first upstream of the route's API family. */
+    routing: z.array(RouteRuleSchema).default([]),
+    redis: RedisSchema.default(RedisSchema.parse({})),
+    storage: StorageSchema.default(StorageSchema.parse({})),
+    logging: LoggingSchema.default(LoggingSchema.parse({})),
+    detector: DetectorConfigSchema.default(DetectorConfigSchema.parse({})),
+    policy: PolicyConfigSchema.default(PolicyConfigSchema.parse({})),
+    events: EventsConfigSchema.default(EventsConfigSchema.parse({})),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const names = new Set<string>();
+    config.upstreams.forEach((upstream, index) => {
+      if (names.has(upstream.name)) {
+        ctx.addIssue({ code: 'custom', path: ['upstreams', index, 'name'], message: `duplicate upstream name "${upstream.name}"` });
+      }
+      names.add(upstream.name);
+    });
+    config.routing.forEach((rule, index) => {
+      if (!names.has(rule.upstream)) {
+        ctx.addIssue({ code: 'custom', path: ['routing', index, 'upstream'], message: `unknown upstream "${rule.upstream}"` });
+      }
+    });
+  });
+
+export type Config = z.infer<typeof ConfigSchema>;

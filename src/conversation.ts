@@ -1,0 +1,86 @@
+/**
+ * The normalized conversation: the one shape every wire protocol (OpenAI Chat Completions,
+ * OpenAI Responses, Anthropic Messages) is mapped to by its adapter in `src/protocols/`.
+ * The detector, the policy and the event log only ever see this shape, never a wire format.
+ */
+import { z } from 'zod';
+
+export const ProtocolIdSchema = z.enum(['openai-chat', 'openai-responses', 'anthropic-messages']);
+export type ProtocolId = z.infer<typeof ProtocolIdSchema>;
+
+/** One piece of content inside a turn. Non-text material is only noted as present. */
+export const PartSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text'), text: z.string() }),
+  z.object({ type: z.literal('image') }),
+  z.object({ type: z.literal('file'), name: z.string().optional() }),
+  z.object({ type: z.literal('audio') }),
+]);
+export type Part = z.infer<typeof PartSchema>;
+
+/** A tool call the assistant made in an earlier turn (name and raw JSON arguments). */
+export const ToolCallSchema = z.object({
+  name: z.string(),
+  arguments: z.string(),
+});
+export type ToolCall = z.infer<typeof ToolCallSchema>;
+
+/**
+ * One turn. `tool` turns carry tool results (their text counts as attached material).
+ * System/developer messages are not turns: they are joined into `Conversation.system`.
+ */
+export const TurnSchema = z.object({
+  role: z.enum(['user', 'assistant', 'tool']),
+  parts: z.array(PartSchema),
+  toolCalls: z.array(ToolCallSchema).optional(),
+});
+export type Turn = z.infer<typeof TurnSchema>;
+
+/** A tool the app offers the model, with its JSON-schema parameters as sent. */
+export const ToolDefinitionSchema = z.object({
+  name: z.string(),
+  description: z.string().optional(),
+  parameters: z.record(z.string(), z.unknown()).optional(),
+});
+export type ToolDefinition = z.infer<typeof ToolDefinitionSchema>;
+
+export const ConversationSchema = z.object({
+  protocol: ProtocolIdSchema,
+  model: z.string(),
+  /** All system / developer / `instructions` text, joined with blank lines, in order. */
+  system: z.string(),
+  turns: z.array(TurnSchema),
+  tools: z.array(ToolDefinitionSchema),
+  stream: z.boolean(),
+});
+export type Conversation = z.infer<typeof ConversationSchema>;
+
+/** Text of a turn's text parts, joined by newlines. */
+export function turnText(turn: Turn): string {
+  let out = '';
+  for (const part of turn.parts) {
+    if (part.type !== 'text') continue;
+    out = out.length === 0 ? part.text : `${out}\n${part.text}`;
+  }
+  return out;
+}
+
+/** The last user turn, or undefined when the conversation has none. */
+export function lastUserTurn(conversation: Conversation): Turn | undefined {
+  for (let i = conversation.turns.length - 1; i >= 0; i--) {
+    const turn = conversation.turns[i];
+    if (turn !== undefined && turn.role === 'user') return turn;
+  }
+  return undefined;
+}
+
+/** Convenience for tests, the CLI and datasets: a single user turn with no system text. */
+export function conversationFromText(text: string, model = 'unknown'): Conversation {
+  return {
+    protocol: 'openai-chat',
+    model,
+    system: '',
+    turns: [{ role: 'user', parts: [{ type: 'text', text }] }],
+    tools: [],
+    stream: false,
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * The detector's output for one request. Defined once here; the policy, the event log and the
+ * CLI all consume this shape.
+ */
+import { z } from 'zod';
+
+/** CLAMBER's taxonomy: epistemic (unfamiliar entity, contradiction), aleatoric (missing what/when/where/whom), linguistic (polysemy, co-reference). */
+export const CategorySchema = z.enum(['epistemic', 'aleatoric', 'linguistic']);
+export type Category = z.infer<typeof CategorySchema>;
+
+export const SignalIdSchema = z.enum([
+  'missing_input',
+  'unresolved_reference',
+  'missing_slot',
+  'unanchored_time_place',
+  'polysemy',
+  'contradiction',
+  'unfamiliar_entity',
+  'answered_clarification',
+  'clear_request',
+]);
+export type SignalId = z.infer<typeof SignalIdSchema>;
+
+export const SignalSchema = z.object({
+  id: SignalIdSchema,
+  /** null for signals that lower the score (answered_clarification, clear_request). */
+  category: CategorySchema.nullable(),
+  /** Contribution to the score's logit; negative weights make the request clearer. */
+  weight: z.number(),
+  /** The text span that triggered it, or a short reason. */
+  evidence: z.string(),
+  /** For missing_slot: which slot (e.g. `target_language`, `recipient`, `tool:get_weather.city`). */
+  slot: z.string().optional(),
+});
+export type Signal = z.infer<typeof SignalSchema>;
+
+export const AssessmentSchema = z.object({
+  score: z.number().min(0).max(1),
+  categories: z.array(CategorySchema),
+  signals: z.array(SignalSchema),
+  missingSlots: z.array(z.string()),
+  suggestedQuestion: z.string().nullable(),
+  /** Identifies the weights/rules that produced this assessment, stored with every event. */
+  detectorVersion: z.string(),
+});
+export type Assessment = z.infer<typeof AssessmentSchema>;

@@ -1,0 +1,12 @@
+/** The `detector` section of the config file. Owned by the detector. */
+import { z } from 'zod';
+
+export const DetectorConfigSchema = z
+  .object({
+    /** Score at and above which a request counts as underspecified (the shipped calibrated threshold by default). */
+    threshold: z.number().min(0).max(1).optional(),
+    /** Overrides for clarifying-question templates, keyed by template id. */
+    questionTemplates: z.record(z.string(), z.string()).default({}),
+  })
+  .strict();
+export type DetectorConfig = z.infer<typeof DetectorConfigSchema>;

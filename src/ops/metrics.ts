@@ -1,0 +1,64 @@
+/**
+ * Prometheus metrics. One Registry per server instance (tests run several in one process), so
+ * modules receive the registry and register their own metrics on it.
+ */
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export type { Registry };
+
+export interface CoreMetrics {
+  registry: Registry;
+  requests: Counter<'route' | 'status' | 'upstream' | 'action'>;
+  requestSeconds: Histogram<'route'>;
+  overheadSeconds: Histogram<'route'>;
+  upstreamErrors: Counter<'upstream' | 'kind'>;
+  openStreams: Gauge;
+  pipelineFailures: Counter<'stage'>;
+}
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+// The time Clarion itself adds is measured in microseconds to a few milliseconds.
+const OVERHEAD_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1];
+
+export function createCoreMetrics(registry: Registry = new Registry()): CoreMetrics {
+  return {
+    registry,
+    requests: new Counter({
+      name: 'clarion_requests_total',
+      help: 'Proxied requests by route, final status, upstream and policy action',
+      labelNames: ['route', 'status', 'upstream', 'action'],
+      registers: [registry],
+    }),
+    requestSeconds: new Histogram({
+      name: 'clarion_request_duration_seconds',
+      help: 'Total time from request received to response end',
+      labelNames: ['route'],
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    overheadSeconds: new Histogram({
+      name: 'clarion_overhead_seconds',
+      help: 'Time Clarion itself adds (parsing, detection, policy, forwarding), upstream wait excluded',
+      labelNames: ['route'],
+      buckets: OVERHEAD_BUCKETS,
+      registers: [registry],
+    }),
+    upstreamErrors: new Counter({
+      name: 'clarion_upstream_errors_total',
+      help: 'Upstream failures by kind (connect, timeout, reset, status_5xx)',
+      labelNames: ['upstream', 'kind'],
+      registers: [registry],
+    }),
+    openStreams: new Gauge({
+      name: 'clarion_open_streams',
+      help: 'Responses currently streaming to clients',
+      registers: [registry],
+    }),
+    pipelineFailures: new Counter({
+      name: 'clarion_pipeline_failures_total',
+      help: 'Detector or policy failures (the request failed open unless a norm says failClosed)',
+      labelNames: ['stage'],
+      registers: [registry],
+    }),
+  };
+}

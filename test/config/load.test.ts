@@ -1,0 +1,74 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConfigError, parseConfig } from '../../src/config/load.js';
+
+const base = `
+upstreams:
+  - name: openai
+    api: openai
+    baseUrl: https://api.openai.com/v1
+`;
+
+test('a minimal config gets every default', () => {
+  const config = parseConfig(base, 'mem.yaml', {});
+  assert.equal(config.server.port, 8080);
+  assert.equal(config.upstreams[0]?.timeouts.connectMs, 5000);
+  assert.equal(config.redis.prefix, 'clarion:');
+});
+
+test('problems name the field path and the reason, one line each', () => {
+  const text = `
+upstreams:
+  - name: a
+    api: openai
+    baseUrl: https://x.test/v1
+  - name: b
+    api: gemini
+    baseUrl: not a url
+server:
+  port: -1
+  bogus: true
+`;
+  assert.throws(
+    () => parseConfig(text, 'bad.yaml', {}),
+    (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      const joined = error.problems.join('\n');
+      assert.match(joined, /^upstreams\[1\]\.baseUrl: /m);
+      assert.match(joined, /^upstreams\[1\]\.api: /m);
+      assert.match(joined, /^server\.port: /m);
+      assert.match(joined, /^server\.bogus: unknown field$/m);
+      return true;
+    },
+  );
+});
+
+test('${VAR} and ${VAR:-default} interpolate, whole values keep their YAML type', () => {
+  const text = `${base}
+server:
+  port: \${MY_PORT:-9090}
+  host: "\${MY_HOST}"
+`;
+  const config = parseConfig(text, 'mem.yaml', { MY_HOST: '127.0.0.1' });
+  assert.equal(config.server.port, 9090);
+  assert.equal(config.server.host, '127.0.0.1');
+});
+
+test('an unset variable without a default is a named problem', () => {
+  assert.throws(() => parseConfig(`${base}\nserver:\n  host: \${NOPE}\n`, 'mem.yaml', {}), /server\.host: environment variable NOPE is not set/);
+});
+
+test('environment overrides apply before validation', () => {
+  const config = parseConfig(base, 'mem.yaml', {
+    PORT: '7001',
+    CLARION_OPENAI_BASE_URL: 'http://127.0.0.1:9999/v1',
+    CLARION_ANTHROPIC_BASE_URL: 'http://127.0.0.1:9998',
+  });
+  assert.equal(config.server.port, 7001);
+  assert.equal(config.upstreams[0]?.baseUrl, 'http://127.0.0.1:9999/v1');
+  assert.equal(config.upstreams.find((u) => u.api === 'anthropic')?.baseUrl, 'http://127.0.0.1:9998');
+});
+
+test('routing to an unknown upstream is rejected', () => {
+  assert.throws(() => parseConfig(`${base}\nrouting:\n  - model: "x*"\n    upstream: nope\n`, 'mem.yaml', {}), /routing\[0\]\.upstream: unknown upstream "nope"/);
+});
