@@ -18,6 +18,8 @@ export const SignalIdSchema = z.enum([
   'unfamiliar_entity',
   'answered_clarification',
   'clear_request',
+  /** The learned wording model (hashed word n-grams) pushes the score up; evidence names the words. */
+  'vague_request',
 ]);
 export type SignalId = z.infer<typeof SignalIdSchema>;
 

@@ -1,9 +1,70 @@
-/** The `events` section of the config file. Owned by the event log. */
+/**
+ * The `events` section of the config file. Owned by the event log; every field is documented in
+ * docs/events.md ("Configuration").
+ */
 import { z } from 'zod';
+
+export const RedactionModeSchema = z.enum(['none', 'excerpt', 'full']);
+export type RedactionMode = z.infer<typeof RedactionModeSchema>;
+
+/** Which decisions become events. Non-pass actions are always recorded. */
+export const RecordingRulesSchema = z
+  .object({
+    /** A `pass` whose score is at or above this floor is recorded. */
+    passScoreFloor: z.number().min(0).max(1).default(0.3),
+    /** Share of the remaining passes recorded anyway, for base rates (deterministic by request id). */
+    passSampleRate: z.number().min(0).max(1).default(0.01),
+  })
+  .strict();
+
+export const RedactionSchema = z
+  .object({
+    /** none: only a hash of the text; excerpt: redacted and truncated; full: redacted. */
+    mode: RedactionModeSchema.default('excerpt'),
+    /** Length of the stored excerpt in characters (mode `excerpt`). */
+    excerptChars: z.number().int().positive().default(500),
+  })
+  .strict();
+
+export const RetentionSchema = z
+  .object({
+    /** Stream trimming: approximate MAXLEN (entries) or MINID (age in days). */
+    strategy: z.enum(['maxlen', 'minid']).default('maxlen'),
+    /** Approximate number of entries kept in the stream (strategy `maxlen`). */
+    maxLen: z.number().int().positive().default(1_000_000),
+    /** Days of events kept (strategy `minid` in Redis; the file store deletes older day segments). */
+    days: z.number().int().positive().default(30),
+    /** Days the per-day rollup hashes are kept (they outlive trimmed events on purpose). */
+    rollupDays: z.number().int().positive().default(400),
+    /** Days the per-day id index (dedupe for exactly-once replay, `events show`) is kept. */
+    indexDays: z.number().int().positive().default(14),
+  })
+  .strict();
+
+export const WriterSchema = z
+  .object({
+    /** Bound of the in-memory queue; past it events go straight to the spool file. */
+    queueCapacity: z.number().int().positive().default(10_000),
+    /** Most events per Redis pipeline / file append. */
+    batchSize: z.number().int().positive().default(256),
+    /** Wait before a flush to gather a batch; 0 = next event-loop turn. */
+    flushIntervalMs: z.number().int().min(0).default(0),
+    /** After a failed Redis write, wait this long before replaying the spool. */
+    retryMs: z.number().int().positive().default(1_000),
+    /** Spool directory (default `<dataDir>/spool`). */
+    spoolDir: z.string().optional(),
+    /** Another instance's spool file untouched this long is adopted and replayed. */
+    orphanSpoolAfterMs: z.number().int().positive().default(60_000),
+  })
+  .strict();
 
 export const EventsConfigSchema = z
   .object({
     enabled: z.boolean().default(true),
+    record: RecordingRulesSchema.prefault({}),
+    redaction: RedactionSchema.prefault({}),
+    retention: RetentionSchema.prefault({}),
+    writer: WriterSchema.prefault({}),
   })
   .strict();
 export type EventsConfig = z.infer<typeof EventsConfigSchema>;

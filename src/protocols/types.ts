@@ -43,4 +43,6 @@ export interface ProtocolAdapter {
   renderReply(reply: SyntheticReply, body: JsonObject): RenderedBody;
   /** Renders a Clarion error in this protocol's error shape (JSON, never a stack trace). */
   renderError(error: ClarionError): RenderedBody;
+  /** One SSE frame carrying `error` in this protocol's streaming error shape, for failures after the stream started. */
+  renderStreamError(error: ClarionError): string;
 }

@@ -1,0 +1,228 @@
+/**
+ * `npm run bench`: the proxy benchmark (plus the detector and event-writer sections).
+ *
+ * Starts the fake upstream, the bare fastify+undici pass-through (bench/bare-proxy.ts) and
+ * Clarion (compiled, shipped policy active, events on) as separate processes, then measures in
+ * alternating rounds (direct, bare, clarion, direct, bare, ...) so drift hits all three alike:
+ * non-streaming and streaming, at concurrency 1 and 64. Prints medians and ratios, then the RSS
+ * growth of Clarion over BENCH_RSS_REQUESTS (default 100k) requests.
+ *
+ * Environment: BENCH_ROUNDS (5), BENCH_RSS_REQUESTS (100000), BENCH_QUICK=1 (a smoke run),
+ * REDIS_URL (events to Redis instead of the embedded store).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir, cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { closePools, median, percentile, runLoad, type LoadResult } from './load.js';
+
+const root = resolve(fileURLToPath(import.meta.url), '..', '..');
+const quick = process.env.BENCH_QUICK === '1';
+const rounds = Number(process.env.BENCH_ROUNDS ?? (quick ? 2 : 5));
+const rssRequests = Number(process.env.BENCH_RSS_REQUESTS ?? (quick ? 10_000 : 100_000));
+const scale = quick ? 0.2 : 1;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+    server.once('error', reject);
+  });
+}
+
+function start(name: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
+  return new Promise((resolveChild, reject) => {
+    const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`${name} did not start: ${seen.slice(-500)}`)), 20_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (seen.length < 10_000) seen += chunk.toString();
+      if (ready.test(seen)) {
+        clearTimeout(timer);
+        child.stdout?.removeAllListeners('data');
+        child.stdout?.resume();
+        resolveChild(child);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${name} exited early with ${code}: ${seen.slice(-500)}`)));
+  });
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = /VmRSS:\s+(\d+) kB/.exec(status);
+  return match === null ? Number.NaN : Number(match[1]) / 1024;
+}
+
+const PROMPT =
+  'Summarize the following release note in two sentences for a customer newsletter.\n\n' +
+  'Version 4.2 adds offline mode to the mobile app: notes, checklists and attachments are now available without a connection and sync automatically when the device is back online. ' +
+  'Conflicts are resolved per field, and the web editor shows who changed what. Exports to PDF now keep the original formatting.';
+
+function chatBody(stream: boolean): string {
+  return JSON.stringify({
+    model: 'gpt-4o-mini',
+    messages: [
+      { role: 'system', content: 'You are a helpful assistant for a note-taking product.' },
+      { role: 'user', content: PROMPT },
+    ],
+    stream,
+    ...(stream ? { stream_options: { include_usage: true } } : {}),
+  });
+}
+
+interface Target {
+  name: 'direct' | 'bare' | 'clarion';
+  origin: string;
+  path: string;
+}
+
+type Scenario = { label: string; stream: boolean; concurrency: number; count: number };
+
+const SCENARIOS: Scenario[] = [
+  { label: 'json c=1', stream: false, concurrency: 1, count: Math.round(400 * scale) },
+  { label: 'json c=64', stream: false, concurrency: 64, count: Math.round(4000 * scale) },
+  { label: 'sse c=1', stream: true, concurrency: 1, count: Math.round(300 * scale) },
+  { label: 'sse c=64', stream: true, concurrency: 64, count: Math.round(3000 * scale) },
+];
+
+function fmt(value: number, digits = 3): string {
+  return Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
+}
+
+async function main(): Promise<void> {
+  const children: ChildProcess[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'clarion-bench-'));
+  try {
+    const upstreamPort = await freePort();
+    children.push(await start('fake upstream', ['--import', 'tsx', 'bench/upstream-process.ts'], { PORT: String(upstreamPort) }, /LISTENING/));
+    const upstreamOrigin = `http://127.0.0.1:${upstreamPort}`;
+
+    const barePort = await freePort();
+    children.push(await start('bare pass-through', ['--import', 'tsx', 'bench/bare-proxy.ts'], { PORT: String(barePort), UPSTREAM_ORIGIN: upstreamOrigin }, /LISTENING/));
+
+    const clarionPort = await freePort();
+    const configFile = join(dir, 'clarion.yaml');
+    writeFileSync(
+      configFile,
+      [
+        'server: { host: 127.0.0.1 }',
+        'upstreams:',
+        `  - { name: fake, api: openai, baseUrl: "${upstreamOrigin}/v1" }`,
+        `  - { name: fake-anthropic, api: anthropic, baseUrl: "${upstreamOrigin}" }`,
+        `policy: { file: "${join(root, 'config', 'policy.yaml')}", watch: false }`,
+        `storage: { dataDir: "${join(dir, 'data')}" }`,
+        '',
+      ].join('\n'),
+    );
+    const clarion = await start('clarion', ['dist/cli.js', 'serve'], { PORT: String(clarionPort), CLARION_CONFIG: configFile }, /clarion listening/);
+    children.push(clarion);
+
+    const targets: Target[] = [
+      { name: 'direct', origin: upstreamOrigin, path: '/v1/chat/completions' },
+      { name: 'bare', origin: `http://127.0.0.1:${barePort}`, path: '/v1/chat/completions' },
+      { name: 'clarion', origin: `http://127.0.0.1:${clarionPort}`, path: '/v1/chat/completions' },
+    ];
+
+    // Warm up every path (JIT, connection pools).
+    for (const target of targets) {
+      for (const stream of [false, true]) {
+        await runLoad({ origin: target.origin, path: target.path, body: chatBody(stream), concurrency: 16, count: Math.round(2000 * scale) });
+      }
+    }
+
+    const results = new Map<string, LoadResult[]>();
+    for (let round = 0; round < rounds; round++) {
+      for (const scenario of SCENARIOS) {
+        for (const target of targets) {
+          const result = await runLoad({ origin: target.origin, path: target.path, body: chatBody(scenario.stream), concurrency: scenario.concurrency, count: scenario.count });
+          if (result.errors > 0) throw new Error(`${target.name} ${scenario.label}: ${result.errors} failed requests`);
+          const key = `${scenario.label}|${target.name}`;
+          results.set(key, [...(results.get(key) ?? []), result]);
+        }
+      }
+      process.stderr.write(`round ${round + 1}/${rounds} done\n`);
+    }
+
+    const lat = (label: string, target: string): number => median((results.get(`${label}|${target}`) ?? []).flatMap((r) => r.latencyMs));
+    const p99 = (label: string, target: string): number => percentile((results.get(`${label}|${target}`) ?? []).flatMap((r) => r.latencyMs), 99);
+    const ttft = (label: string, target: string): number => median((results.get(`${label}|${target}`) ?? []).flatMap((r) => r.firstChunkMs));
+    const rps = (label: string, target: string): number => median((results.get(`${label}|${target}`) ?? []).map((r) => r.throughput));
+
+    const lines: string[] = [];
+    lines.push(`Clarion benchmark — node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'}), ${rounds} alternating rounds`);
+    lines.push('');
+    lines.push('| scenario | metric | direct | bare pass-through | clarion | clarion / bare | clarion - bare |');
+    lines.push('|---|---|---|---|---|---|---|');
+    for (const scenario of SCENARIOS) {
+      const { label } = scenario;
+      if (scenario.concurrency === 1) {
+        lines.push(`| ${label} | median latency ms | ${fmt(lat(label, 'direct'))} | ${fmt(lat(label, 'bare'))} | ${fmt(lat(label, 'clarion'))} | ${fmt(lat(label, 'clarion') / lat(label, 'bare'), 2)} | ${fmt(lat(label, 'clarion') - lat(label, 'bare'))} ms |`);
+        lines.push(`| ${label} | p99 latency ms | ${fmt(p99(label, 'direct'))} | ${fmt(p99(label, 'bare'))} | ${fmt(p99(label, 'clarion'))} | ${fmt(p99(label, 'clarion') / p99(label, 'bare'), 2)} | ${fmt(p99(label, 'clarion') - p99(label, 'bare'))} ms |`);
+        if (scenario.stream) {
+          lines.push(`| ${label} | median first chunk ms | ${fmt(ttft(label, 'direct'))} | ${fmt(ttft(label, 'bare'))} | ${fmt(ttft(label, 'clarion'))} | ${fmt(ttft(label, 'clarion') / ttft(label, 'bare'), 2)} | ${fmt(ttft(label, 'clarion') - ttft(label, 'bare'))} ms |`);
+        }
+      } else {
+        lines.push(`| ${label} | throughput req/s | ${fmt(rps(label, 'direct'), 0)} | ${fmt(rps(label, 'bare'), 0)} | ${fmt(rps(label, 'clarion'), 0)} | ${fmt(rps(label, 'clarion') / rps(label, 'bare'), 2)} | |`);
+        lines.push(`| ${label} | median latency ms | ${fmt(lat(label, 'direct'))} | ${fmt(lat(label, 'bare'))} | ${fmt(lat(label, 'clarion'))} | ${fmt(lat(label, 'clarion') / lat(label, 'bare'), 2)} | ${fmt(lat(label, 'clarion') - lat(label, 'bare'))} ms |`);
+      }
+    }
+    lines.push('');
+    const jsonC64 = rps('json c=64', 'clarion') / rps('json c=64', 'bare');
+    const sseC64 = rps('sse c=64', 'clarion') / rps('sse c=64', 'bare');
+    const added = lat('json c=1', 'clarion') - lat('json c=1', 'bare');
+    const firstToken = ttft('sse c=1', 'clarion') - ttft('sse c=1', 'bare');
+    lines.push('Targets:');
+    lines.push(`- throughput at c=64 >= 0.85 x bare: json ${fmt(jsonC64, 2)}, sse ${fmt(sseC64, 2)} -> ${jsonC64 >= 0.85 && sseC64 >= 0.85 ? 'met' : 'MISSED'}`);
+    lines.push(`- added median latency at c=1 <= 0.25 ms: ${fmt(added)} ms -> ${added <= 0.25 ? 'met' : 'MISSED'}`);
+    lines.push(`- streamed first chunk <= bare + 0.3 ms: ${fmt(firstToken)} ms -> ${firstToken <= 0.3 ? 'met' : 'MISSED'}`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+
+    // Memory: RSS of the Clarion process before and after many more requests.
+    const pid = clarion.pid as number;
+    const before = rssMb(pid);
+    let done = 0;
+    while (done < rssRequests) {
+      const batch = Math.min(20_000, rssRequests - done);
+      const stream = (done / 20_000) % 2 === 1;
+      const result = await runLoad({ origin: targets[2]!.origin, path: '/v1/chat/completions', body: chatBody(stream), concurrency: 64, count: batch });
+      if (result.errors > 0) throw new Error(`RSS run: ${result.errors} failed requests`);
+      done += batch;
+    }
+    const after = rssMb(pid);
+    process.stdout.write(`\nRSS of clarion over ${done} requests (half streamed): ${fmt(before, 1)} MB -> ${fmt(after, 1)} MB, growth ${fmt(after - before, 1)} MB (target < 30 MB) -> ${after - before < 30 ? 'met' : 'MISSED'}\n`);
+  } finally {
+    await closePools();
+    for (const child of children) child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  for (const [name, file, fn] of [
+    ['detector', './detector.js', 'benchDetector'],
+    ['event writer', './events.js', 'benchEvents'],
+  ] as const) {
+    try {
+      const module = (await import(file)) as Record<string, () => Promise<unknown>>;
+      const run = module[fn];
+      if (run === undefined) continue;
+      process.stdout.write(`\n== ${name} ==\n`);
+      await run();
+    } catch (error) {
+      process.stdout.write(`\n${name} bench unavailable: ${(error as Error).message}\n`);
+    }
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);

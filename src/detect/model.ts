@@ -1,0 +1,93 @@
+/**
+ * The trained weights: their shape on disk (models/detector.json), validation, and the linear
+ * scorer. Score = sigmoid(a * raw + b) where raw = bias + rule weights · rule features + the
+ * weights of the hashed features present, and (a, b) is the Platt calibration fitted on
+ * out-of-fold scores.
+ */
+import { z } from 'zod';
+import { RULE_FEATURES, type RuleFeature } from './finding.js';
+import { HASH_BITS, type FeatureVector } from './features.js';
+
+export const WeightsFileSchema = z.object({
+  format: z.literal(1),
+  version: z.string(),
+  hashBits: z.literal(HASH_BITS),
+  bias: z.number(),
+  rule: z.record(z.string(), z.number()),
+  /** Sparse hashed weights: parallel arrays of index and weight. */
+  hashedIndex: z.array(z.number().int().min(0)),
+  hashedWeight: z.array(z.number()),
+  calibration: z.object({ a: z.number(), b: z.number() }),
+  threshold: z.number().min(0).max(1),
+  /** ClariQ clarification-need cut points on the score: level = 1 + number of cuts at or below it. */
+  clariqCuts: z.array(z.number()).length(3),
+  /** What it was trained on and the cross-validated numbers at training time. */
+  training: z.record(z.string(), z.unknown()),
+});
+export type WeightsFile = z.infer<typeof WeightsFileSchema>;
+
+export interface Model {
+  readonly version: string;
+  readonly bias: number;
+  readonly rule: Float64Array;
+  readonly hashed: Float32Array;
+  readonly a: number;
+  readonly b: number;
+  readonly threshold: number;
+  readonly clariqCuts: readonly number[];
+}
+
+export function modelFromFile(file: WeightsFile): Model {
+  const rule = new Float64Array(RULE_FEATURES.length);
+  RULE_FEATURES.forEach((name: RuleFeature, i) => {
+    rule[i] = file.rule[name] ?? 0;
+  });
+  const hashed = new Float32Array(1 << HASH_BITS);
+  const n = Math.min(file.hashedIndex.length, file.hashedWeight.length);
+  for (let i = 0; i < n; i++) hashed[file.hashedIndex[i] ?? 0] = file.hashedWeight[i] ?? 0;
+  return {
+    version: file.version,
+    bias: file.bias,
+    rule,
+    hashed,
+    a: file.calibration.a,
+    b: file.calibration.b,
+    threshold: file.threshold,
+    clariqCuts: file.clariqCuts,
+  };
+}
+
+export interface RawScore {
+  /** bias + rule part + hashed part, before calibration. */
+  readonly raw: number;
+  readonly rulePart: Float64Array;
+  readonly hashedPart: number;
+}
+
+export function rawScore(model: Model, x: FeatureVector): RawScore {
+  const rulePart = new Float64Array(x.rule.length);
+  let raw = model.bias;
+  for (let i = 0; i < x.rule.length; i++) {
+    const v = (x.rule[i] ?? 0) * (model.rule[i] ?? 0);
+    rulePart[i] = v;
+    raw += v;
+  }
+  let hashedPart = 0;
+  for (let i = 0; i < x.hashed.length; i++) hashedPart += model.hashed[x.hashed[i] ?? 0] ?? 0;
+  return { raw: raw + hashedPart, rulePart, hashedPart };
+}
+
+export function sigmoid(z: number): number {
+  return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+}
+
+export function calibrate(model: Pick<Model, 'a' | 'b'>, raw: number): number {
+  return sigmoid(model.a * raw + model.b);
+}
+
+/** ClariQ clarification need 1-4 from a score. */
+export function clariqLevel(cuts: readonly number[], score: number): number {
+  let level = 1;
+  for (const c of cuts) if (score >= c) level++;
+  return level;
+}

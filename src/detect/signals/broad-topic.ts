@@ -1,0 +1,32 @@
+/**
+ * Broad topic (reported as vague_request): an open request about a bare topic ("tell me about
+ * diversity", "I'm interested in dinosaurs", "figs") that names no aspect, purpose or angle, so
+ * the answer has to guess what the user wants to know. Stronger the fewer topic words there are.
+ */
+import type { Finding } from '../finding.js';
+import { FRAME_VERBS, STOPWORDS } from '../lexicon.js';
+import { tokenize } from '../text.js';
+import type { RequestView } from '../view.js';
+
+const OPEN_FRAME =
+  /^\s*(?:please\s+)?(?:tell me (?:more |something |everything |all )?(?:about|on)|(?:can you |could you )?(?:give|find|show|get) me (?:some |more )?(?:information|info|details) (?:about|on|for)|(?:find |give me |get me |show me )?(?:some |more )?(?:information|info|details) (?:about|on|for)|i(?:'m| am) (?:looking for(?: information (?:about|on))?|interested in|curious about|researching)|i (?:want|would like|'d like) to (?:know|learn|read|find out) (?:more )?about|what (?:do you know|can you tell me) about|(?:search|look) (?:for|up)|find(?: me)?)\s+(.+?)\s*[.?!]*\s*$/i;
+
+export function broadTopic(view: RequestView, out: Finding[]): void {
+  // Only when no other rule already explains the request, and not for a bare command ("Summarize this").
+  if (view.empty || out.length > 0 || view.material.length > 0 || view.hasEarlierTurns || view.instruction.length > 200) return;
+  const m = OPEN_FRAME.exec(view.instruction);
+  const bare = view.tokens.length <= 3 && !FRAME_VERBS.has(view.tokens[0] ?? '') && !STOPWORDS.has(view.tokens[0] ?? '');
+  const topicText = m !== null ? (m[1] ?? '') : bare ? view.instruction.trim().replace(/[.?!]+$/, '') : '';
+  if (topicText === '') return;
+  let content = 0;
+  for (const t of tokenize(topicText.toLowerCase())) if (!STOPWORDS.has(t)) content++;
+  if (content === 0 || content > 3) return;
+  out.push({
+    feature: 'broad_topic',
+    id: 'vague_request',
+    category: 'aleatoric',
+    evidence: `open request about "${topicText}" names no aspect or purpose`,
+    value: content === 1 ? 1 : content === 2 ? 0.67 : 0.33,
+    question: { template: 'vague_request.topic', vars: { topic: topicText } },
+  });
+}

@@ -1,0 +1,123 @@
+/**
+ * missing_slot (actions): a requested action whose essential parameters are absent from the
+ * request and from the recent conversation: translate -> target language; book / reserve /
+ * schedule -> date, time, place, party size; send / email -> recipient; convert -> target unit
+ * or format; compare -> the items; "best X" / recommend -> criteria.
+ */
+import type { Finding } from '../finding.js';
+import { snippet, tokenize } from '../text.js';
+import type { RequestView } from '../view.js';
+import { DATE, EMAIL_ADDRESS, hasPlace, hasTargetLanguage, PARTY_SIZE, TIME } from './patterns.js';
+
+// A request frame in front of the verb: sentence start, "please", "can you", "I want to", "help me".
+const FRAME = String.raw`(?:^|[.!?\n]\s*|\bplease\s+|\b(?:can|could|would|will)\s+you\s+(?:please\s+)?|\bi\s+(?:want|need|would like|'d like|wanna)\s+(?:you\s+)?to\s+|\bhelp\s+me\s+(?:to\s+)?|\blet'?s\s+|\bgo ahead and\s+)`;
+
+const TRANSLATE = new RegExp(`${FRAME}(translate)\\b`, 'i');
+const BOOK = new RegExp(`${FRAME}(book|reserve|schedule|make a reservation|set up|arrange|plan)\\b\\s*(?:a|an|the|me|us|my|our)?\\s*(?:[a-z]+\\s+){0,2}?(table|restaurant|dinner|lunch|breakfast|brunch|reservation|flight|ticket|tickets|train|bus|hotel|room|stay|meeting|call|appointment|session|demo|interview|haircut|massage|class|lesson|tour|trip)?\\b`, 'i');
+const SEND = new RegExp(`${FRAME}(send|email|e-mail|mail|text|message|forward|dm|ping)\\b`, 'i');
+const CONVERT = new RegExp(`${FRAME}(convert|transform|export)\\b`, 'i');
+const COMPARE = new RegExp(`${FRAME}(compare)\\b`, 'i');
+const BEST =
+  /\b(?:(recommend|suggest)\b(?:\s+(?:me|us|some|a|an|the|good|great|nice))*\s+([a-z-]+)|(?:what|which)(?:'s| is| are| would be)\s+the\s+(best|top|greatest|ideal)\s+([a-z-]+)|^(?:the\s+)?(best)\s+([a-z-]+))/i;
+
+const HAS_BOOK = /\b(?:book|reserv|schedul|set up|arrang|plan)/;
+const HAS_SEND = /\b(?:send|e-?mail|mail|text|message|forward|dm|ping)\b/;
+const HAS_CONVERT = /\b(?:convert|transform|export)\b/;
+const HAS_BEST = /\b(?:recommend|suggest|best|top|greatest|ideal)\b/;
+const RECIPIENT =
+  /\b(?:to|for|cc)\s+(?:my|our|the|his|her|their|all|everyone|everybody|team|him|her|them|[A-Z][\p{L}'’-]+)|\b(?:email|e-mail|text|message|ping|dm|mail)\s+(?:my|our|the|[A-Z][\p{L}'’-]+)\b/u;
+const CONVERT_TARGET = /\b(?:to|into|in|as)\s+(?:a\s+|an\s+)?[\p{L}\d°]/u;
+const COMPARE_ITEMS = /\bcompare\b\s+(?:the\s+)?[\p{L}\d][^.?!\n]{0,200}?\b(?:and|with|to|vs\.?|versus|against|or)\b\s+\S/iu;
+const COMPARE_LIST = /\bcompare\b[^.?!\n]{0,200}?[:,]\s*\S/iu;
+const CRITERIA =
+  /\b(?:for (?:a |an |my |our |the )?[\p{L}-]+|under|below|less than|budget|cheap|cheapest|affordable|expensive|premium|price|\$|€|£|\d|that|which|who|with|without|like|similar to|near|in [A-Z]|beginner|beginners|advanced|kids|children|family|vegan|vegetarian|gluten|quiet|fast|lightweight|portable|waterproof|since|because|based on|according to)\b/u;
+
+function pushSlot(out: Finding[], slot: string, evidence: string, vars: Record<string, string>): void {
+  out.push({
+    feature: 'slot_action',
+    id: 'missing_slot',
+    category: 'aleatoric',
+    evidence,
+    slot,
+    question: { template: `slot.${slot}`, vars },
+  });
+}
+
+/** One scan for every action verb below; most requests have none and stop here. */
+const ANY_ACTION = /\b(?:translat|book|reserv|schedul|set up|arrang|plan|send|e-?mail|mail|text|message|forward|dm|ping|convert|transform|export|compar|recommend|suggest|best|top|greatest|ideal)/;
+
+export function missingSlot(view: RequestView, out: Finding[]): void {
+  if (view.empty || !ANY_ACTION.test(view.headLower)) return;
+  const text = view.head;
+  // Slot values may come from the request or from the recent conversation (an earlier answer, the system prompt).
+  const cased = view.contextCased.length > 0 ? `${text}\n${view.contextCased}` : text;
+  let contextTokens: readonly string[] | undefined;
+  const allTokens = (): readonly string[] => {
+    contextTokens ??= view.contextLower.length > 0 ? [...view.tokens, ...tokenize(view.contextLower)] : view.tokens;
+    return contextTokens;
+  };
+
+  // Cheap keyword checks first: the framed regexes only run when their verb occurs at all.
+  const lower = view.headLower;
+  const tr = lower.includes('translat') ? TRANSLATE.exec(text) : null;
+  if (tr !== null && !hasTargetLanguage(allTokens())) {
+    pushSlot(out, 'target_language', `"${snippet(text, tr.index, tr[0].length + 20)}" names no target language`, {});
+  }
+
+  const book = HAS_BOOK.test(lower) ? BOOK.exec(text) : null;
+  if (book !== null) {
+    const verb = (book[1] ?? '').toLowerCase();
+    const object = (book[2] ?? '').toLowerCase();
+    const dining = /table|restaurant|dinner|lunch|breakfast|brunch|reservation/.test(object);
+    const travel = /flight|ticket|train|bus|hotel|room|stay|trip|tour/.test(object);
+    // "plan" / "set up" / "arrange" without a bookable object are too broad to have slots.
+    if (object !== '' || verb === 'book' || verb === 'reserve' || verb === 'schedule') {
+      const what = object === '' ? verb : object;
+      const missing: string[] = [];
+      if (!DATE.test(cased)) missing.push('date');
+      if (!travel && !TIME.test(cased)) missing.push('time');
+      if ((dining || travel) && !hasPlace(cased, allTokens())) missing.push('place');
+      if (dining && !PARTY_SIZE.test(cased)) missing.push('party_size');
+      for (const slot of missing) {
+        pushSlot(out, slot, `"${snippet(text, book.index, book[0].length)}" without a ${slot.replace('_', ' ')}`, { what });
+      }
+    }
+  }
+
+  const send = HAS_SEND.test(lower) ? SEND.exec(text) : null;
+  if (send !== null) {
+    const rest = text.slice(send.index);
+    if (!RECIPIENT.test(rest) && !EMAIL_ADDRESS.test(cased)) {
+      pushSlot(out, 'recipient', `"${snippet(text, send.index, send[0].length + 30)}" names no recipient`, { what: (send[1] ?? 'it').toLowerCase() });
+    }
+  }
+
+  const conv = HAS_CONVERT.test(lower) ? CONVERT.exec(text) : null;
+  if (conv !== null && !CONVERT_TARGET.test(text.slice(conv.index + conv[0].length))) {
+    pushSlot(out, 'target_format', `"${snippet(text, conv.index, conv[0].length + 30)}" names no target unit or format`, {});
+  }
+
+  const cmp = lower.includes('compare') ? COMPARE.exec(text) : null;
+  if (cmp !== null) {
+    const rest = text.slice(cmp.index);
+    if (!COMPARE_ITEMS.test(rest) && !COMPARE_LIST.test(rest) && view.material.length === 0 && !view.hasEarlierTurns) {
+      pushSlot(out, 'items', `"${snippet(text, cmp.index, cmp[0].length + 30)}" does not say what to compare`, {});
+    }
+  }
+
+  const best = HAS_BEST.test(lower) ? BEST.exec(text) : null;
+  if (best !== null) {
+    const thing = (best[2] ?? best[4] ?? best[6] ?? 'option').toLowerCase();
+    const rest = text.slice(best.index + best[0].length);
+    if (!CRITERIA.test(rest) && !view.hasEarlierTurns) {
+      out.push({
+        feature: 'slot_criteria',
+        id: 'missing_slot',
+        category: 'aleatoric',
+        evidence: `"${snippet(text, best.index, best[0].length)}" gives no criteria (budget, purpose, taste)`,
+        slot: 'criteria',
+        question: { template: 'slot.criteria', vars: { what: thing } },
+      });
+    }
+  }
+}

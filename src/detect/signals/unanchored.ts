@@ -1,0 +1,55 @@
+/**
+ * unanchored_time_place: a factual question whose answer depends on a place ("who is the prime
+ * minister", "what's the minimum wage") or on a time ("who won the world series") that nobody
+ * stated: not the user, not the system prompt, not an earlier turn.
+ */
+import type { Finding } from '../finding.js';
+import { snippet, tokenize } from '../text.js';
+import type { RequestView } from '../view.js';
+import { DATE, hasPlace, YEAR } from './patterns.js';
+
+const PLACE_DEPENDENT =
+  /\b(prime minister|president|chancellor|governor|mayor|head of state|head of government|minimum wage|sales tax|income tax|property tax|tax rate|tax bracket|vat rate|voting age|drinking age|legal age|age of consent|driving age|retirement age|speed limit|emergency number|national anthem|currency|inflation rate|unemployment rate|interest rate|population|weather|forecast|time zone|local time|public holidays?|bank holidays?|election|gas prices?|petrol prices?|cost of living|average (?:salary|rent|income)|legal limit|tipping)\b/i;
+// "president of X", "the weather in X": the noun itself is followed by its anchor.
+const ANCHORED_AFTER = /^\s+(?:of|in|for|at)\s+\S/i;
+const WINNER =
+  /\b(?:who (?:won|wins|is winning|will win|was the winner|is the winner|is the champion|are the champions)|winners? of|champions? of|who (?:has|holds) the record|who (?:is|was) (?:the )?(?:mvp|top scorer))\b/i;
+const TIME_ANCHOR = /\b(?:ever|all[ -]time|in history|first|last|latest|most recent|current|currently|now|today|this (?:year|season|week|month)|next|upcoming|season \d+|\d{2,4}(?:-\d{2,4})?)\b/i;
+const QUESTION = /\?\s*$|^\s*(?:who|what|what's|whats|when|where|which|how|is|are|does|do|can|tell me|give me)\b/i;
+
+export function unanchored(view: RequestView, out: Finding[]): void {
+  if (view.empty || !QUESTION.test(view.head)) return;
+  const text = view.head;
+  const place = PLACE_DEPENDENT.exec(text);
+  if (place !== null) {
+    const after = text.slice(place.index + place[0].length, place.index + place[0].length + 40);
+    const anchored =
+      ANCHORED_AFTER.test(after) ||
+      hasPlace(text, view.tokens) ||
+      (view.contextCased.length > 0 && hasPlace(view.contextCased, tokenize(view.contextLower)));
+    if (!anchored) {
+      out.push({
+        feature: 'unanchored_place',
+        id: 'unanchored_time_place',
+        category: 'aleatoric',
+        evidence: `"${snippet(text, place.index, place[0].length)}" depends on a country or place, and none is given`,
+        slot: 'place',
+        question: { template: 'unanchored.place', vars: { topic: place[0].toLowerCase() } },
+      });
+    }
+  }
+  const win = WINNER.exec(text);
+  if (win !== null) {
+    const anchored = YEAR.test(text) || DATE.test(text) || TIME_ANCHOR.test(text) || YEAR.test(view.contextCased) || TIME_ANCHOR.test(view.contextLower);
+    if (!anchored) {
+      out.push({
+        feature: 'unanchored_time',
+        id: 'unanchored_time_place',
+        category: 'aleatoric',
+        evidence: `"${snippet(text, win.index, win[0].length + 30)}" depends on a year or season, and none is given`,
+        slot: 'time',
+        question: { template: 'unanchored.time', vars: {} },
+      });
+    }
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * unresolved_reference: "as above", "that one", "the file", or a pronoun ("make it shorter",
+ * "is he right?") that has nothing to point at: no earlier turn, no attached material and no
+ * noun before it in the request itself. Also the CLAMBER co-reference case: a he/she with two
+ * candidate antecedents of the same gender in one sentence ("William told Joshua that he...").
+ */
+import type { Finding } from '../finding.js';
+import { FEMALE_PERSONS, FRAME_VERBS, MALE_PERSONS, NEUTRAL_PERSONS, STOPWORDS } from '../lexicon.js';
+import { snippet } from '../text.js';
+import type { RequestView } from '../view.js';
+
+const DEICTIC =
+  /\b(?:as (?:mentioned |shown |discussed |described |stated |noted |said )?(?:above|before|earlier|previously)|the (?:above|aforementioned|former|latter)\b|the (?:previous|prior|same|other|last|earlier) (?:one|ones|file|document|code|version|answer|message|email|point|example|step|option|text|link|image|list|table)|that one|this one|the other one|those ones|the ones? (?:i|we) (?:mentioned|sent|shared|discussed|talked about|uploaded)|the (?:file|document|attachment|attached|link|screenshot|code|error|script|spreadsheet|pdf|snippet|transcript|draft)\b)/i;
+
+const PRONOUNS = new Set(['it', 'that', 'this', 'these', 'those', 'them', 'they', 'he', 'she', 'him', 'her']);
+const MALE_PRONOUNS = new Set(['he', 'him', 'his', 'himself']);
+const FEMALE_PRONOUNS = new Set(['she', 'her', 'hers', 'herself']);
+// After "this"/"that", these make it a pronoun rather than a determiner.
+const PRONOUN_FOLLOWERS = new Set(['is', "'s", 'was', 'means', 'mean', 'does', 'do', 'right', 'correct', 'ok', 'okay', 'good', 'true', 'work', 'works', 'for', 'into', 'to', 'in', 'better', 'again', 'please', 'shorter', 'longer', 'and', 'or', 'about', 'one']);
+// Idioms where "it" points at nothing: "what time is it", "is it safe to...", "it rains".
+const EXPLETIVE_AFTER = new Set(['to', 'that', 'rain', 'rains', 'raining', 'snow', 'snowing', 'take', 'takes', 'cost', 'costs', 'possible', 'true', 'like']);
+const TIME_IT = /\bwhat (?:time|day|date|year|month) is it\b/i;
+
+function isContent(token: string): boolean {
+  return !STOPWORDS.has(token) && !FRAME_VERBS.has(token) && !PRONOUNS.has(token) && token.length > 1;
+}
+
+export function unresolvedReference(view: RequestView, out: Finding[]): void {
+  if (view.empty) return;
+  const answered = view.hasEarlierTurns || view.material.length > 0;
+  const tokens = view.tokens;
+
+  if (!answered) {
+    const d = DEICTIC.exec(view.head);
+    if (d !== null) {
+      out.push({
+        feature: 'reference_deictic',
+        id: 'unresolved_reference',
+        category: 'linguistic',
+        evidence: `"${snippet(view.head, d.index, d[0].length)}" refers to something not in the conversation`,
+        question: { template: 'unresolved_reference', vars: { reference: d[0].trim() } },
+      });
+      return;
+    }
+    if (!TIME_IT.test(view.head) && !out.some((f) => f.feature === 'missing_input')) {
+      // A pronoun early in the request with no content word (potential antecedent) before it.
+      const limit = Math.min(tokens.length, 12);
+      for (let i = 0; i < limit; i++) {
+        const t = tokens[i] ?? '';
+        if (isContent(t)) break;
+        if (!PRONOUNS.has(t)) continue;
+        const next = tokens[i + 1];
+        if ((t === 'this' || t === 'that' || t === 'these' || t === 'those') && next !== undefined && !PRONOUN_FOLLOWERS.has(next)) continue;
+        if (t === 'it' && next !== undefined && (EXPLETIVE_AFTER.has(next) || tokens.slice(i + 1, i + 5).includes('to'))) continue;
+        if ((t === 'they' || t === 'them') && i > 3) continue;
+        out.push({
+          feature: 'reference_pronoun',
+          id: 'unresolved_reference',
+          category: 'linguistic',
+          evidence: `"${t}" has no antecedent in the conversation`,
+          question: { template: 'unresolved_reference', vars: { reference: t } },
+        });
+        return;
+      }
+    }
+  }
+
+  // Same-gender candidates before a third-person pronoun within the request.
+  const males: string[] = [];
+  const females: string[] = [];
+  const neutrals: string[] = [];
+  // Within the first sentences only: that is where a request's own antecedents are.
+  const limit = Math.min(tokens.length, 80);
+  for (let i = 0; i < limit; i++) {
+    const t = tokens[i] ?? '';
+    if (MALE_PRONOUNS.has(t) || FEMALE_PRONOUNS.has(t)) {
+      const pool = MALE_PRONOUNS.has(t) ? males : females;
+      const candidates = [...new Set([...pool, ...neutrals])];
+      if (candidates.length >= 2) {
+        out.push({
+          feature: 'reference_ambiguous_antecedent',
+          id: 'unresolved_reference',
+          category: 'linguistic',
+          evidence: `"${t}" could refer to ${candidates.slice(0, 3).join(' or ')}`,
+          question: { template: 'ambiguous_antecedent', vars: { reference: t, candidates: candidates.slice(0, 3).join(' or ') } },
+        });
+        return;
+      }
+      continue;
+    }
+    if (MALE_PERSONS.has(t)) males.push(t);
+    else if (FEMALE_PERSONS.has(t)) females.push(t);
+    else if (NEUTRAL_PERSONS.has(t)) neutrals.push(t);
+  }
+}

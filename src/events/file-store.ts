@@ -1,0 +1,271 @@
+/**
+ * The embedded event store used without REDIS_URL: append-only JSONL, one segment per UTC day
+ * (`<dataDir>/events/YYYY-MM-DD.jsonl`), labels appended to `<dataDir>/labels.jsonl`. Meant for
+ * one proxy instance per data directory; several instances should share Redis instead.
+ */
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFile, mkdir, readdir, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import type { EventsConfig } from './config.js';
+import { eventIdTime } from './id.js';
+import { endsMidLine, parseJsonLine, readLines } from './lines.js';
+import { ClarionEventSchema, LabelSchema, type ClarionEvent, type Label } from './schema.js';
+import {
+  matchesFilter,
+  scanStats,
+  utcDay,
+  type EventFilter,
+  type EventStats,
+  type EventStore,
+  type StoredEvent,
+  type TailOptions,
+} from './store.js';
+
+const SEGMENT = /^(\d{4}-\d{2}-\d{2})\.jsonl$/;
+const DAY_MS = 86_400_000;
+const RECENT_IDS = 100_000;
+const TAIL_POLL_MS = 200;
+
+/** One line of labels.jsonl. */
+const StoredLabelSchema = LabelSchema.extend({ id: z.string() });
+
+export function parseEventLine(text: string): ClarionEvent | null {
+  const parsed = ClarionEventSchema.safeParse(parseJsonLine(text));
+  return parsed.success ? parsed.data : null;
+}
+
+export class FileEventStore implements EventStore {
+  readonly kind = 'file' as const;
+  readonly eventsDir: string;
+  readonly labelsFile: string;
+  /** Ids this process appended, newest last: `label` finds fresh events without scanning. */
+  private readonly recentIds = new Set<string>();
+  private lastPrunedDay = '';
+  /** Segments whose last byte was checked for a torn line (once per process). */
+  private readonly tailChecked = new Set<string>();
+
+  constructor(
+    readonly dataDir: string,
+    private readonly config: EventsConfig,
+  ) {
+    this.eventsDir = join(dataDir, 'events');
+    this.labelsFile = join(dataDir, 'labels.jsonl');
+  }
+
+  segmentPath(day: string): string {
+    return join(this.eventsDir, `${day}.jsonl`);
+  }
+
+  /** Appends events (one write per day segment). Throws on I/O errors (disk full). */
+  async append(events: readonly ClarionEvent[], serialized?: readonly string[]): Promise<void> {
+    if (events.length === 0) return;
+    const byDay = new Map<string, string[]>();
+    events.forEach((event, i) => {
+      const day = event.time.slice(0, 10);
+      const line = serialized?.[i] ?? JSON.stringify(event);
+      const lines = byDay.get(day);
+      if (lines === undefined) byDay.set(day, [line]);
+      else lines.push(line);
+    });
+    await mkdir(this.eventsDir, { recursive: true });
+    for (const [day, lines] of byDay) {
+      const text = `${lines.join('\n')}\n`;
+      const path = this.segmentPath(day);
+      const repair = !this.tailChecked.has(path) && (await endsMidLine(path));
+      this.tailChecked.add(path);
+      await appendFile(path, repair ? `\n${text}` : text);
+    }
+    for (const event of events) this.remember(event.id);
+    await this.pruneOnNewDay();
+  }
+
+  /** Synchronous append for the rare record() after close(). */
+  appendSync(events: readonly ClarionEvent[]): void {
+    mkdirSync(this.eventsDir, { recursive: true });
+    for (const event of events) appendFileSync(this.segmentPath(event.time.slice(0, 10)), `${JSON.stringify(event)}\n`);
+  }
+
+  private remember(id: string): void {
+    this.recentIds.add(id);
+    if (this.recentIds.size > RECENT_IDS) {
+      const oldest = this.recentIds.values().next();
+      if (oldest.done !== true) this.recentIds.delete(oldest.value);
+    }
+  }
+
+  /** Retention: day segments older than `retention.days` are deleted, checked once per day. */
+  private async pruneOnNewDay(): Promise<void> {
+    const today = utcDay(Date.now());
+    if (today === this.lastPrunedDay) return;
+    this.lastPrunedDay = today;
+    const oldestKept = utcDay(Date.now() - this.config.retention.days * DAY_MS);
+    for (const day of await this.days()) if (day < oldestKept) await unlink(this.segmentPath(day)).catch(() => undefined);
+  }
+
+  /** Days with a segment, oldest first. */
+  async days(): Promise<string[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.eventsDir);
+    } catch {
+      return [];
+    }
+    const days: string[] = [];
+    for (const name of names) {
+      const match = SEGMENT.exec(name);
+      if (match?.[1] !== undefined) days.push(match[1]);
+    }
+    return days.sort();
+  }
+
+  async loadLabels(): Promise<Map<string, Label[]>> {
+    const labels = new Map<string, Label[]>();
+    for await (const line of readLines(this.labelsFile)) {
+      const raw = parseJsonLine(line.text);
+      const parsed = StoredLabelSchema.safeParse(raw);
+      if (!parsed.success) continue;
+      const { id, ...label } = parsed.data;
+      const list = labels.get(id);
+      if (list === undefined) labels.set(id, [label]);
+      else list.push(label);
+    }
+    return labels;
+  }
+
+  private withLabels(event: ClarionEvent, labels: Map<string, Label[]>): StoredEvent {
+    const found = labels.get(event.id);
+    return found === undefined ? event : { ...event, labels: [...event.labels, ...found] };
+  }
+
+  private daysInRange(days: string[], filter: EventFilter): string[] {
+    const first = filter.since === undefined ? '' : utcDay(filter.since);
+    const last = filter.until === undefined ? '9999-12-31' : utcDay(filter.until - 1);
+    return days.filter((d) => d >= first && d <= last);
+  }
+
+  private async *segmentEvents(day: string, end?: number): AsyncGenerator<ClarionEvent> {
+    for await (const line of readLines(this.segmentPath(day), 0, end)) {
+      const event = parseEventLine(line.text);
+      if (event !== null) yield event;
+    }
+  }
+
+  async *list(filter: EventFilter): AsyncGenerator<StoredEvent> {
+    const labels = await this.loadLabels();
+    const days = this.daysInRange(await this.days(), filter);
+    const limit = filter.limit ?? Infinity;
+    let count = 0;
+    if (limit <= 0) return;
+    if (filter.order === 'desc') {
+      for (const day of days.reverse()) {
+        const events: ClarionEvent[] = [];
+        for await (const event of this.segmentEvents(day)) events.push(event);
+        for (let i = events.length - 1; i >= 0; i--) {
+          const event = this.withLabels(events[i] as ClarionEvent, labels);
+          if (!matchesFilter(event, filter)) continue;
+          yield event;
+          if (++count >= limit) return;
+        }
+      }
+      return;
+    }
+    for (const day of days) {
+      for await (const raw of this.segmentEvents(day)) {
+        const event = this.withLabels(raw, labels);
+        if (!matchesFilter(event, filter)) continue;
+        yield event;
+        if (++count >= limit) return;
+      }
+    }
+  }
+
+  async get(id: string): Promise<StoredEvent | null> {
+    const idTime = eventIdTime(id);
+    if (idTime === null) return null;
+    // The id's time is the request's arrival to within a millisecond or so; look at its day and its neighbours.
+    const near = [utcDay(idTime), utcDay(idTime - DAY_MS), utcDay(idTime + DAY_MS)];
+    const days = await this.days();
+    // Then every other day, newest first (events written with an explicit, older time).
+    const candidates = [...near.filter((d) => days.includes(d)), ...days.filter((d) => !near.includes(d)).reverse()];
+    for (const day of candidates) {
+      for await (const event of this.segmentEvents(day)) {
+        if (event.id === id) return this.withLabels(event, await this.loadLabels());
+      }
+    }
+    return null;
+  }
+
+  async *tail(filter: EventFilter, options: TailOptions = {}): AsyncGenerator<StoredEvent> {
+    const signal = options.signal;
+    // Fix the follow position first, then read the backlog only up to it: no gap, no repeat.
+    let days = await this.days();
+    let day = days.at(-1) ?? utcDay(Date.now());
+    let offset = await fileSize(this.segmentPath(day));
+    const backlog = options.backlog ?? 0;
+    if (backlog > 0) {
+      const labels = await this.loadLabels();
+      const newest: StoredEvent[] = [];
+      for (const d of [...days].reverse()) {
+        const found: StoredEvent[] = [];
+        for await (const raw of this.segmentEvents(d, d === day ? offset : undefined)) {
+          const event = this.withLabels(raw, labels);
+          if (matchesFilter(event, filter)) found.push(event);
+        }
+        newest.unshift(...found.slice(-(backlog - newest.length)));
+        if (newest.length >= backlog) break;
+      }
+      for (const event of newest) yield event;
+    }
+    while (!isAborted(signal)) {
+      let progressed = false;
+      for await (const line of readLines(this.segmentPath(day), offset)) {
+        offset = line.end;
+        progressed = true;
+        const event = parseEventLine(line.text);
+        if (event !== null && matchesFilter(event, filter)) yield event;
+        if (isAborted(signal)) return;
+      }
+      if (progressed) continue;
+      days = await this.days();
+      const next = days.find((d) => d > day);
+      if (next !== undefined) {
+        // Finish the old segment before moving on (a late append may still land there).
+        if ((await fileSize(this.segmentPath(day))) > offset) continue;
+        day = next;
+        offset = 0;
+        continue;
+      }
+      await sleep(TAIL_POLL_MS, undefined, { signal }).catch(() => undefined);
+    }
+  }
+
+  async stats(filter: EventFilter): Promise<EventStats> {
+    return scanStats(this.list({ ...filter, limit: undefined, order: 'asc' }));
+  }
+
+  async label(id: string, label: Label): Promise<boolean> {
+    if (!this.recentIds.has(id) && (await this.get(id)) === null) return false;
+    await mkdir(this.dataDir, { recursive: true });
+    await appendFile(this.labelsFile, `${JSON.stringify({ id, ...label })}\n`);
+    return true;
+  }
+
+  async close(): Promise<void> {
+    // Nothing held open: every append opens and closes its file.
+  }
+}
+
+async function fileSize(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** A function, not a property read, so TypeScript does not narrow it across awaits. */
+function isAborted(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
+}

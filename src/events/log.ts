@@ -1,0 +1,500 @@
+/**
+ * The event log the request pipeline writes to. record() only pushes onto a bounded in-memory
+ * queue; a single background pump builds the stored events (redaction, serialisation) and writes
+ * them in batches: to Redis in pipelines, or to the embedded file store without a Redis URL.
+ *
+ * Redis down or slow: the batch goes to the spool on disk (src/events/spool.ts). While anything is
+ * spooled, new batches are appended to the spool too, so the replay keeps the original order; once
+ * Redis answers again the spool is replayed and removed. Queue full (Redis slower than traffic):
+ * the whole queue is spilled to the spool at once. Nothing on the request path waits for I/O.
+ */
+import { resolve } from 'node:path';
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import type { Registry } from '../ops/metrics.js';
+import { createRedisClient, type Redis } from '../storage/redis.js';
+import { buildEvent } from './build.js';
+import { FileEventStore } from './file-store.js';
+import { createIdGenerator, isEventId } from './id.js';
+import type { EventInput, EventSink } from './input.js';
+import { createEventMetrics, type EventMetrics } from './metrics.js';
+import { createRecordingRule } from './recording.js';
+import { redactText } from './redact.js';
+import { RedisEventStore } from './redis-store.js';
+import type { ClarionEvent, Label, Verdict } from './schema.js';
+import { Spool } from './spool.js';
+
+export interface EventLogHealth {
+  store: 'redis' | 'file';
+  redis: 'up' | 'down' | 'disabled';
+  queued: number;
+  spooled: number;
+}
+
+export interface EventLog extends EventSink {
+  /** Flushes the queue (to Redis, else to the spool) and closes connections. Called on SIGTERM. */
+  close(): Promise<void>;
+  health(): EventLogHealth;
+  /** Stores feedback on an event; false = unknown event id. Throws EventStoreUnavailableError when Redis is down. */
+  label(eventId: string, verdict: Verdict, note?: string, source?: string): Promise<boolean>;
+  /** Resolves once everything queued so far is written (or spooled). */
+  flush(): Promise<void>;
+  /** Writer statistics (bench, tests): pipelines sent, events in them, deepest pipeline, replayed events Redis already had. */
+  writerStats(): WriterStats;
+}
+
+export interface WriterStats {
+  pipelines: number;
+  events: number;
+  maxDepth: number;
+  duplicates: number;
+}
+
+export interface CreateEventLogOptions {
+  config: Config;
+  /** Absolute directory of the embedded store and the spool. */
+  dataDir: string;
+  instanceId: string;
+  registry: Registry;
+  logger: Logger;
+}
+
+export class EventStoreUnavailableError extends Error {
+  readonly code = 'CLARION_EVENT_STORE_UNAVAILABLE';
+  constructor(detail: string) {
+    super(`Event store unavailable: ${detail}`);
+    this.name = 'EventStoreUnavailableError';
+  }
+}
+
+const MAX_NOTE_CHARS = 1_000;
+/** Longest a label waits for its freshly recorded event to be written. */
+const LABEL_WAIT_MS = 5_000;
+/** Events built per slice before yielding to the event loop (~0.5 ms of work). */
+const BUILD_SLICE = 64;
+
+interface PreparedBatch {
+  events: ClarionEvent[];
+  serialized: string[];
+}
+
+function yieldToRequests(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+class EventLogWriter implements EventLog {
+  readonly newId = createIdGenerator();
+  readonly shouldRecord: EventSink['shouldRecord'];
+  private readonly metrics: EventMetrics;
+  private readonly events: Config['events'];
+  private queue: EventInput[] = [];
+  private closed = false;
+  private closing: Promise<void> | null = null;
+  private pumping: Promise<void> | null = null;
+  private scheduled = false;
+  private spillScheduled = false;
+  /** Serialises every disk write (spool appends and claims, file-store appends). */
+  private diskLock: Promise<unknown> = Promise.resolve();
+  private backoffUntil = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private orphanTimer: NodeJS.Timeout | null = null;
+  private orphanCheckDue = true;
+  private redisReported: 'up' | 'down' | null = null;
+  private readonly idleWaiters: (() => void)[] = [];
+  /** Batches taken from the queue and not yet written (label() waits for its event to leave them). */
+  private readonly unwritten = new Set<readonly EventInput[]>();
+
+  constructor(
+    private readonly options: CreateEventLogOptions,
+    private readonly fileStore: FileEventStore | null,
+    private readonly redisStore: RedisEventStore | null,
+    private readonly client: Redis | null,
+    private readonly spool: Spool | null,
+  ) {
+    this.events = options.config.events;
+    this.shouldRecord = createRecordingRule(this.events);
+    this.metrics = createEventMetrics(options.registry, () => this.queue.length);
+    this.metrics.redisUp.set(0);
+    if (client !== null) this.watchRedis(client);
+  }
+
+  private get logger(): Logger {
+    return this.options.logger;
+  }
+
+  private watchRedis(client: Redis): void {
+    client.on('ready', () => {
+      this.backoffUntil = 0;
+      this.orphanCheckDue = true;
+      this.reportRedis('up');
+      this.schedule();
+    });
+    const down = (): void => this.reportRedis('down');
+    client.on('close', down);
+    client.on('end', down);
+    client.on('error', (error: Error) => {
+      if (this.redisReported !== 'down') this.logger.warn({ err: error.message }, 'event log: Redis error; events go to the spool until it is back');
+      this.reportRedis('down');
+    });
+    const every = Math.max(1_000, this.events.writer.orphanSpoolAfterMs / 2);
+    this.orphanTimer = setInterval(() => {
+      this.orphanCheckDue = true;
+      this.schedule();
+    }, every);
+    this.orphanTimer.unref();
+  }
+
+  private reportRedis(state: 'up' | 'down'): void {
+    this.metrics.redisUp.set(state === 'up' ? 1 : 0);
+    if (this.redisReported === state || this.closed) return;
+    this.redisReported = state;
+    if (state === 'up') this.logger.info('event log: Redis is up');
+    else this.logger.warn('event log: Redis is down; spooling events to disk');
+  }
+
+  private redisWritable(): boolean {
+    return this.client !== null && this.client.status === 'ready' && Date.now() >= this.backoffUntil;
+  }
+
+  private redisFailed(count: number): void {
+    this.backoffUntil = Date.now() + this.events.writer.retryMs;
+    this.reportRedis('down');
+    this.logger.warn({ events: count }, 'event log: Redis write failed or timed out; spooling');
+    if (this.retryTimer === null) {
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = null;
+        this.schedule();
+      }, this.events.writer.retryMs);
+      this.retryTimer.unref();
+    }
+  }
+
+  // ---- request path -------------------------------------------------------------------------
+
+  record(input: EventInput): void {
+    try {
+      if (this.closed) {
+        this.writeAfterClose(input);
+        return;
+      }
+      this.queue.push(input);
+      if (this.queue.length >= this.events.writer.queueCapacity) this.scheduleSpill();
+      this.schedule();
+    } catch (error) {
+      this.logger.error({ err: error }, 'event log: record failed');
+    }
+  }
+
+  // ---- background pump ------------------------------------------------------------------------
+
+  private schedule(): void {
+    if (this.scheduled || this.pumping !== null) return;
+    this.scheduled = true;
+    const interval = this.events.writer.flushIntervalMs;
+    if (interval > 0 && !this.closed) setTimeout(this.startPump, interval).unref();
+    else setImmediate(this.startPump);
+  }
+
+  private readonly startPump = (): void => {
+    this.scheduled = false;
+    if (this.pumping !== null) return;
+    this.pumping = this.pump()
+      .catch((error: unknown) => this.logger.error({ err: error }, 'event log: writer failed'))
+      .finally(() => {
+        this.pumping = null;
+        if (this.queue.length > 0 || (this.replayWanted() && this.redisWritable())) this.schedule();
+        else for (const wake of this.idleWaiters.splice(0)) wake();
+      });
+  };
+
+  private replayWanted(): boolean {
+    return this.spool !== null && !this.closed && (this.spool.hasPending() || this.orphanCheckDue);
+  }
+
+  /**
+   * One loop: replay a spool batch when due, then take a queue batch. The next batch is built
+   * (redaction, JSON) while the previous one is in flight, so CPU and Redis overlap; writes still
+   * happen one batch after the other, in order.
+   */
+  private async pump(): Promise<void> {
+    let inFlight: Promise<void> | null = null;
+    try {
+      for (;;) {
+        let worked = false;
+        if (this.replayWanted() && this.redisWritable()) {
+          if (inFlight !== null) await inFlight;
+          inFlight = null;
+          worked = await this.replayStep();
+        }
+        if (this.queue.length > 0) {
+          const inputs = this.queue.splice(0, this.events.writer.batchSize);
+          this.unwritten.add(inputs);
+          const prepared = await this.prepare(inputs);
+          if (inFlight !== null) await inFlight;
+          inFlight = this.write(prepared).finally(() => this.unwritten.delete(inputs));
+          worked = true;
+        }
+        if (!worked) break;
+      }
+    } finally {
+      if (inFlight !== null) await inFlight;
+    }
+  }
+
+  private withDisk<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.diskLock.then(work, work);
+    this.diskLock = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Replays one spool batch. Returns whether it made progress. */
+  private async replayStep(): Promise<boolean> {
+    const spool = this.spool;
+    const store = this.redisStore;
+    if (spool === null || store === null) return false;
+    const batch = await this.withDisk(() => spool.nextBatch(this.events.writer.batchSize));
+    if (batch === null) {
+      this.orphanCheckDue = false;
+      return false;
+    }
+    if (batch.corrupt > 0) this.logger.warn({ lines: batch.corrupt }, 'event log: skipped torn lines in the spool (crash mid-write)');
+    const outcome = await store.append(batch.events, batch.lines);
+    if (outcome.failed.length > 0) {
+      this.redisFailed(outcome.failed.length);
+      return false;
+    }
+    await this.withDisk(() => batch.commit());
+    this.metrics.written.inc(outcome.written);
+    this.metrics.replayed.inc(batch.events.length);
+    if (!spool.hasPending()) this.logger.info('event log: spool replayed');
+    return true;
+  }
+
+  private build(inputs: readonly EventInput[]): ClarionEvent[] {
+    const events: ClarionEvent[] = [];
+    for (const input of inputs) {
+      try {
+        events.push(buildEvent(input, this.options.instanceId, this.events.redaction));
+      } catch (error) {
+        this.metrics.dropped.inc();
+        this.logger.error({ err: error, eventId: input.id }, 'event log: event could not be built; DROPPED');
+      }
+    }
+    return events;
+  }
+
+  /** Builds and serialises a batch in slices, yielding between them so requests are not held up. */
+  private async prepare(inputs: readonly EventInput[]): Promise<PreparedBatch> {
+    const events: ClarionEvent[] = [];
+    const serialized: string[] = [];
+    for (let start = 0; start < inputs.length; start += BUILD_SLICE) {
+      if (start > 0) await yieldToRequests();
+      for (const event of this.build(inputs.slice(start, start + BUILD_SLICE))) {
+        events.push(event);
+        serialized.push(JSON.stringify(event));
+      }
+    }
+    return { events, serialized };
+  }
+
+  private async write({ events, serialized }: PreparedBatch): Promise<void> {
+    if (events.length === 0) return;
+    if (this.fileStore !== null) {
+      const store = this.fileStore;
+      try {
+        await this.withDisk(() => store.append(events, serialized));
+        this.metrics.written.inc(events.length);
+      } catch (error) {
+        this.drop(events.length, error);
+      }
+      return;
+    }
+    if (this.redisStore === null || this.spool?.hasPending() === true || !this.redisWritable()) {
+      await this.toSpool(serialized);
+      return;
+    }
+    const outcome = await this.redisStore.append(events, serialized);
+    this.metrics.written.inc(outcome.written);
+    if (outcome.failed.length > 0) {
+      this.redisFailed(outcome.failed.length);
+      const failed = new Set(outcome.failed);
+      await this.toSpool(serialized.filter((_, i) => failed.has(events[i] as ClarionEvent)));
+    }
+  }
+
+  private async toSpool(serialized: readonly string[]): Promise<void> {
+    const spool = this.spool;
+    if (spool === null || serialized.length === 0) return;
+    try {
+      await this.withDisk(() => spool.append(`${serialized.join('\n')}\n`, serialized.length));
+      this.metrics.spooled.inc(serialized.length);
+    } catch (error) {
+      this.drop(serialized.length, error);
+    }
+  }
+
+  private drop(count: number, error: unknown): void {
+    this.metrics.dropped.inc(count);
+    this.logger.error(
+      { err: error, dropped: count },
+      'event log: EVENTS DROPPED — the disk could not be written (full or read-only?); fix it now',
+    );
+  }
+
+  /** Queue at capacity (the store is slower than traffic): move the whole queue to disk in one append. */
+  private scheduleSpill(): void {
+    if (this.spillScheduled) return;
+    this.spillScheduled = true;
+    setImmediate(() => {
+      this.spillScheduled = false;
+      if (this.queue.length < this.events.writer.queueCapacity) return;
+      const inputs = this.queue.splice(0);
+      this.unwritten.add(inputs);
+      const events = this.build(inputs);
+      const done = (): void => {
+        this.unwritten.delete(inputs);
+      };
+      if (this.fileStore !== null) {
+        const store = this.fileStore;
+        void this.withDisk(() => store.append(events))
+          .then(
+            () => this.metrics.written.inc(events.length),
+            (error: unknown) => this.drop(events.length, error),
+          )
+          .finally(done);
+        return;
+      }
+      void this.toSpool(events.map((e) => JSON.stringify(e))).finally(done);
+    });
+  }
+
+  private writeAfterClose(input: EventInput): void {
+    const events = this.build([input]);
+    try {
+      if (this.fileStore !== null) {
+        this.fileStore.appendSync(events);
+        this.metrics.written.inc(events.length);
+      } else if (this.spool !== null) {
+        this.spool.appendSync(events.map((e) => `${JSON.stringify(e)}\n`).join(''), events.length);
+        this.metrics.spooled.inc(events.length);
+      }
+    } catch (error) {
+      this.drop(events.length, error);
+    }
+  }
+
+  // ---- management -----------------------------------------------------------------------------
+
+  async flush(): Promise<void> {
+    // A spill scheduled for this turn hands its events to the disk lock first.
+    if (this.spillScheduled) await new Promise((resolve) => setImmediate(resolve));
+    if (this.pumping === null && !this.scheduled && this.queue.length === 0) return this.diskLock.then(() => undefined);
+    return new Promise<void>((resolve) => {
+      this.idleWaiters.push(resolve);
+      this.schedule();
+    }).then(() => this.diskLock.then(() => undefined));
+  }
+
+  private isUnwritten(id: string): boolean {
+    if (this.queue.some((input) => input.id === id)) return true;
+    for (const batch of this.unwritten) if (batch.some((input) => input.id === id)) return true;
+    return false;
+  }
+
+  /** Waits (at most a few seconds) until `id` has left the queue and its batch was written or spooled. */
+  private async waitUntilWritten(id: string): Promise<void> {
+    const deadline = Date.now() + LABEL_WAIT_MS;
+    while (this.isUnwritten(id) && Date.now() < deadline) {
+      this.schedule();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  health(): EventLogHealth {
+    return {
+      store: this.fileStore !== null ? 'file' : 'redis',
+      redis: this.client === null ? 'disabled' : this.redisWritable() ? 'up' : 'down',
+      queued: this.queue.length,
+      spooled: this.spool?.pending ?? 0,
+    };
+  }
+
+  writerStats(): WriterStats {
+    return { ...(this.redisStore?.pipelineStats ?? { pipelines: 0, events: 0, maxDepth: 0, duplicates: 0 }) };
+  }
+
+  async label(eventId: string, verdict: Verdict, note?: string, source = 'api'): Promise<boolean> {
+    if (!isEventId(eventId)) return false;
+    // The event may still be queued (a label right after the response): wait until it is written.
+    await this.waitUntilWritten(eventId);
+    const label: Label = {
+      verdict,
+      note: note === undefined || note === '' ? null : redactText(note).slice(0, MAX_NOTE_CHARS),
+      time: new Date().toISOString(),
+      source,
+    };
+    if (this.fileStore !== null) return this.fileStore.label(eventId, label);
+    if (this.redisStore === null || !this.redisWritable()) throw new EventStoreUnavailableError('Redis is down');
+    try {
+      if (await this.redisStore.label(eventId, label)) return true;
+      // Not in Redis yet but maybe in the spool (after an outage or a burst): give the replay a moment.
+      const deadline = Date.now() + LABEL_WAIT_MS;
+      while (this.spool?.hasPending() === true && this.redisWritable() && Date.now() < deadline) {
+        this.schedule();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      return await this.redisStore.label(eventId, label);
+    } catch (error) {
+      throw new EventStoreUnavailableError(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.closed = true;
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    if (this.orphanTimer !== null) clearInterval(this.orphanTimer);
+    while (this.queue.length > 0 || this.pumping !== null || this.scheduled) {
+      if (this.pumping === null && !this.scheduled) this.startPump();
+      await (this.pumping ?? new Promise((r) => setImmediate(r)));
+    }
+    await this.diskLock;
+    if (this.client !== null) {
+      const client = this.client;
+      const quit = client.quit().then(
+        () => undefined,
+        () => client.disconnect(),
+      );
+      const timeout = new Promise<void>((r) => setTimeout(r, 1_000).unref());
+      await Promise.race([quit, timeout]);
+      client.disconnect();
+    }
+    for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+}
+
+/** Opens the event log. Never throws because Redis is down: the proxy starts and spools until it is back. */
+export async function createEventLog(options: CreateEventLogOptions): Promise<EventLog> {
+  const { config, dataDir, logger } = options;
+  const url = config.redis.url;
+  if (url === undefined || url === '') {
+    logger.info({ dataDir }, 'event log: no Redis URL; using the embedded file store');
+    return new EventLogWriter(options, new FileEventStore(dataDir, config.events), null, null, null);
+  }
+  const spoolDir = resolve(dataDir, config.events.writer.spoolDir ?? 'spool');
+  const spool = new Spool(spoolDir, options.instanceId, config.events.writer.orphanSpoolAfterMs);
+  try {
+    await spool.init();
+  } catch (error) {
+    logger.error({ err: error, spoolDir }, 'event log: the spool directory is not usable; events will be dropped while Redis is down');
+  }
+  if (spool.pending > 0) logger.warn({ events: spool.pending }, 'event log: spooled events found; replaying once Redis is up');
+  const client = createRedisClient(url, { name: 'clarion-events', commandTimeoutMs: config.redis.commandTimeoutMs });
+  const store = new RedisEventStore(client, config.redis.prefix, config.events, false);
+  return new EventLogWriter(options, null, store, client, spool);
+}
+

@@ -1,0 +1,403 @@
+/**
+ * The event log in Redis: one stream shared by every proxy instance, per-day rollup hashes for
+ * fast stats, a per-day id index (exactly-once writes, `events show`) and the labels.
+ *
+ * Keys (all under `redis.prefix`, default `clarion:`):
+ *   <prefix>events              stream; entry fields `id` (event id) and `event` (schema v1 JSON)
+ *   <prefix>index:YYYY-MM-DD    hash event id -> stream entry id, for events of that UTC day
+ *   <prefix>rollup:YYYY-MM-DD   hash of counters (`total`, `action:clarify`, `signal:…`, `verdict:…`)
+ *   <prefix>rollup:days         set of days that have a rollup
+ *   <prefix>labels              hash event id -> JSON array of labels
+ *   <prefix>labels:latest       hash event id -> latest verdict (keeps verdict rollups exact)
+ *
+ * Each write is one Lua script per event (atomic: dedupe check, XADD, index, rollups), sent in
+ * pipelines. Scripts touch several keys, so on Redis Cluster they must share a slot: use a
+ * hash-tagged prefix such as `{clarion}:` (see docs/events.md).
+ */
+import type { Redis, Result } from 'ioredis';
+import type { Config } from '../config/schema.js';
+import { createRedisClient, waitForReady } from '../storage/redis.js';
+import type { EventsConfig } from './config.js';
+import { eventIdTime } from './id.js';
+import { parseJsonLine } from './lines.js';
+import { ClarionEventSchema, LabelSchema, type ClarionEvent, type Label } from './schema.js';
+import {
+  addRollupField,
+  emptyStats,
+  matchesFilter,
+  rollupCanAnswer,
+  rollupFields,
+  scanStats,
+  utcDay,
+  type EventFilter,
+  type EventStats,
+  type EventStore,
+  type StoredEvent,
+  type TailOptions,
+} from './store.js';
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    clarionAppend(stream: string, index: string, rollup: string, rollupDays: string, ...args: (string | number)[]): Result<number[], Context>;
+    clarionLabel(labels: string, latest: string, rollup: string, id: string, label: string, verdict: string): Result<number, Context>;
+  }
+}
+
+const DAY_MS = 86_400_000;
+/** Stream ids are Redis server time at insertion; allow for instance/server clock skew when seeking by event time. */
+const CLOCK_SKEW_MS = 60_000;
+const PAGE = 500;
+const TAIL_BLOCK_MS = 1_000;
+const SHOW_FALLBACK_SCAN = 200_000;
+
+// One call per batch and day. KEYS: stream, index(day), rollup(day), rollup days set.
+// ARGV: trim kind (MAXLEN|MINID), trim arg, index TTL s, rollup TTL s, day,
+//       then per event: event id, event JSON, number of rollup fields, the fields...
+// Returns one flag per event: 1 written, 0 already stored (a replay): exactly once. Rollup counts
+// are summed in the script and applied once per batch.
+const APPEND_LUA = `
+local results = {}
+local counts = {}
+local i = 6
+local written = 0
+while i <= #ARGV do
+  local id = ARGV[i]
+  local nfields = tonumber(ARGV[i + 2])
+  if redis.call('HEXISTS', KEYS[2], id) == 1 then
+    results[#results + 1] = 0
+  else
+    local entry = redis.call('XADD', KEYS[1], ARGV[1], '~', ARGV[2], '*', 'id', id, 'event', ARGV[i + 1])
+    redis.call('HSET', KEYS[2], id, entry)
+    for f = i + 3, i + 2 + nfields do
+      counts[ARGV[f]] = (counts[ARGV[f]] or 0) + 1
+    end
+    written = written + 1
+    results[#results + 1] = 1
+  end
+  i = i + 3 + nfields
+end
+if written > 0 then
+  redis.call('EXPIRE', KEYS[2], ARGV[3])
+  for field, n in pairs(counts) do redis.call('HINCRBY', KEYS[3], field, n) end
+  redis.call('EXPIRE', KEYS[3], ARGV[4])
+  redis.call('SADD', KEYS[4], ARGV[5])
+end
+return results
+`;
+
+// KEYS: labels, latest verdicts, rollup(day of the event)
+// ARGV: event id, label JSON, verdict
+const LABEL_LUA = `
+local prev = redis.call('HGET', KEYS[1], ARGV[1])
+if prev then
+  redis.call('HSET', KEYS[1], ARGV[1], string.sub(prev, 1, -2) .. ',' .. ARGV[2] .. ']')
+else
+  redis.call('HSET', KEYS[1], ARGV[1], '[' .. ARGV[2] .. ']')
+end
+local old = redis.call('HGET', KEYS[2], ARGV[1])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+if redis.call('EXISTS', KEYS[3]) == 1 then
+  if old then redis.call('HINCRBY', KEYS[3], 'verdict:' .. old, -1) end
+  redis.call('HINCRBY', KEYS[3], 'verdict:' .. ARGV[3], 1)
+end
+return 1
+`;
+
+export interface EventKeys {
+  stream: string;
+  index(day: string): string;
+  rollup(day: string): string;
+  rollupDays: string;
+  labels: string;
+  latestVerdict: string;
+}
+
+export function eventKeys(prefix: string): EventKeys {
+  return {
+    stream: `${prefix}events`,
+    index: (day) => `${prefix}index:${day}`,
+    rollup: (day) => `${prefix}rollup:${day}`,
+    rollupDays: `${prefix}rollup:days`,
+    labels: `${prefix}labels`,
+    latestVerdict: `${prefix}labels:latest`,
+  };
+}
+
+export interface AppendOutcome {
+  written: number;
+  /** Already stored (a replay of an event that made it before): skipped. */
+  duplicates: number;
+  /** Not confirmed (Redis down, timeout): the caller spools them; a later replay is deduplicated. */
+  failed: ClarionEvent[];
+}
+
+type StreamEntry = [id: string, fields: string[]];
+
+function entryEvent(entry: StreamEntry): ClarionEvent | null {
+  const fields = entry[1];
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    if (fields[i] === 'event') {
+      const parsed = ClarionEventSchema.safeParse(parseJsonLine(fields[i + 1] ?? ''));
+      return parsed.success ? parsed.data : null;
+    }
+  }
+  return null;
+}
+
+function parseLabels(text: string | null | undefined): Label[] {
+  if (text === null || text === undefined) return [];
+  const parsed = LabelSchema.array().safeParse(parseJsonLine(text));
+  return parsed.success ? parsed.data : [];
+}
+
+export function defineEventScripts(client: Redis): void {
+  if (typeof client.clarionAppend === 'function') return;
+  client.defineCommand('clarionAppend', { numberOfKeys: 4, lua: APPEND_LUA });
+  client.defineCommand('clarionLabel', { numberOfKeys: 3, lua: LABEL_LUA });
+}
+
+export class RedisEventStore implements EventStore {
+  readonly kind = 'redis' as const;
+  readonly keys: EventKeys;
+  /** Pipelines sent, events in them (bench: pipeline depth), and replays Redis already had (exactly-once at work). */
+  readonly pipelineStats = { pipelines: 0, events: 0, maxDepth: 0, duplicates: 0 };
+
+  constructor(
+    readonly client: Redis,
+    prefix: string,
+    private readonly config: EventsConfig,
+    private readonly ownsClient: boolean,
+  ) {
+    this.keys = eventKeys(prefix);
+    defineEventScripts(client);
+  }
+
+  private trimArgs(): [string, string] {
+    const { retention } = this.config;
+    if (retention.strategy === 'minid') return ['MINID', String(Date.now() - retention.days * DAY_MS)];
+    return ['MAXLEN', String(retention.maxLen)];
+  }
+
+  /** Writes events in one pipeline (one script call per day in the batch). Never throws: unconfirmed events come back in `failed`. */
+  async append(events: readonly ClarionEvent[], serialized?: readonly string[]): Promise<AppendOutcome> {
+    const outcome: AppendOutcome = { written: 0, duplicates: 0, failed: [] };
+    if (events.length === 0) return outcome;
+    const [trimKind, trimArg] = this.trimArgs();
+    const indexTtl = this.config.retention.indexDays * 86_400;
+    const rollupTtl = this.config.retention.rollupDays * 86_400;
+    // Usually one day per batch; two around midnight or when replaying an old spool.
+    const byDay = new Map<string, number[]>();
+    events.forEach((event, i) => {
+      const day = event.time.slice(0, 10);
+      const list = byDay.get(day);
+      if (list === undefined) byDay.set(day, [i]);
+      else list.push(i);
+    });
+    const pipeline = this.client.pipeline();
+    const groups: number[][] = [];
+    for (const [day, indexes] of byDay) {
+      const args: (string | number)[] = [trimKind, trimArg, indexTtl, rollupTtl, day];
+      for (const i of indexes) {
+        const event = events[i] as ClarionEvent;
+        const fields = rollupFields(event);
+        args.push(event.id, serialized?.[i] ?? JSON.stringify(event), fields.length, ...fields);
+      }
+      pipeline.clarionAppend(this.keys.stream, this.keys.index(day), this.keys.rollup(day), this.keys.rollupDays, ...args);
+      groups.push(indexes);
+    }
+    this.pipelineStats.pipelines++;
+    this.pipelineStats.events += events.length;
+    if (events.length > this.pipelineStats.maxDepth) this.pipelineStats.maxDepth = events.length;
+    let results: [Error | null, unknown][] | null;
+    try {
+      results = await pipeline.exec();
+    } catch {
+      results = null;
+    }
+    groups.forEach((indexes, g) => {
+      const result = results?.[g];
+      const flags = result !== undefined && result[0] === null && Array.isArray(result[1]) ? (result[1] as unknown[]) : null;
+      indexes.forEach((i, k) => {
+        const flag = flags?.[k];
+        if (flag === 1) outcome.written++;
+        else if (flag === 0) outcome.duplicates++;
+        else outcome.failed.push(events[i] as ClarionEvent);
+      });
+    });
+    this.pipelineStats.duplicates += outcome.duplicates;
+    return outcome;
+  }
+
+  private async withLabels(events: ClarionEvent[]): Promise<StoredEvent[]> {
+    if (events.length === 0) return events;
+    const raw = await this.client.hmget(this.keys.labels, ...events.map((e) => e.id));
+    return events.map((event, i) => {
+      const labels = parseLabels(raw[i]);
+      return labels.length === 0 ? event : { ...event, labels: [...event.labels, ...labels] };
+    });
+  }
+
+  private async *pages(order: 'asc' | 'desc', since: number | undefined): AsyncGenerator<{ entries: StreamEntry[] }> {
+    const floor = since === undefined ? '-' : String(Math.max(0, since - CLOCK_SKEW_MS));
+    let cursor = order === 'asc' ? floor : '+';
+    for (;;) {
+      const entries = (
+        order === 'asc'
+          ? await this.client.xrange(this.keys.stream, cursor, '+', 'COUNT', PAGE)
+          : await this.client.xrevrange(this.keys.stream, cursor, floor, 'COUNT', PAGE)
+      ) as StreamEntry[];
+      if (entries.length === 0) return;
+      yield { entries };
+      if (entries.length < PAGE) return;
+      const last = entries[entries.length - 1];
+      if (last === undefined) return;
+      cursor = `(${last[0]}`;
+    }
+  }
+
+  async *list(filter: EventFilter): AsyncGenerator<StoredEvent> {
+    const limit = filter.limit ?? Infinity;
+    if (limit <= 0) return;
+    let count = 0;
+    for await (const { entries } of this.pages(filter.order ?? 'asc', filter.since)) {
+      const events: ClarionEvent[] = [];
+      for (const entry of entries) {
+        const event = entryEvent(entry);
+        if (event !== null) events.push(event);
+      }
+      for (const event of await this.withLabels(events)) {
+        if (!matchesFilter(event, filter)) continue;
+        yield event;
+        if (++count >= limit) return;
+      }
+    }
+  }
+
+  async get(id: string): Promise<StoredEvent | null> {
+    const idTime = eventIdTime(id);
+    if (idTime === null) return null;
+    for (const day of [utcDay(idTime), utcDay(idTime - DAY_MS), utcDay(idTime + DAY_MS)]) {
+      const entryId = await this.client.hget(this.keys.index(day), id);
+      if (entryId === null) continue;
+      const entries = (await this.client.xrange(this.keys.stream, entryId, entryId)) as StreamEntry[];
+      const event = entries[0] === undefined ? null : entryEvent(entries[0]);
+      if (event !== null) return (await this.withLabels([event]))[0] ?? null;
+    }
+    // Index expired (older than retention.indexDays): scan forward from the id's time.
+    let scanned = 0;
+    for await (const { entries } of this.pages('asc', idTime)) {
+      for (const entry of entries) {
+        const fields = entry[1];
+        if (fields[0] === 'id' && fields[1] === id) {
+          const event = entryEvent(entry);
+          return event === null ? null : ((await this.withLabels([event]))[0] ?? null);
+        }
+      }
+      scanned += entries.length;
+      if (scanned >= SHOW_FALLBACK_SCAN) return null;
+    }
+    return null;
+  }
+
+  async *tail(filter: EventFilter, options: TailOptions = {}): AsyncGenerator<StoredEvent> {
+    const signal = options.signal;
+    const newest = (await this.client.xrevrange(this.keys.stream, '+', '-', 'COUNT', 1)) as StreamEntry[];
+    let lastId = newest[0]?.[0] ?? '0-0';
+    const backlog = options.backlog ?? 0;
+    if (backlog > 0) {
+      const found: StoredEvent[] = [];
+      for await (const event of this.list({ ...filter, order: 'desc', limit: backlog })) found.push(event);
+      for (const event of found.reverse()) yield event;
+    }
+    // A blocking read needs its own connection with a command timeout longer than the block.
+    const reader = this.client.duplicate({ commandTimeout: TAIL_BLOCK_MS + 5_000, connectionName: 'clarion-events-tail' });
+    reader.on('error', () => undefined);
+    try {
+      await waitForReady(reader, 5_000);
+      while (!isAborted(signal)) {
+        const reply = (await reader.xread('COUNT', PAGE, 'BLOCK', TAIL_BLOCK_MS, 'STREAMS', this.keys.stream, lastId)) as
+          | [string, StreamEntry[]][]
+          | null;
+        const entries = reply?.[0]?.[1] ?? [];
+        const events: ClarionEvent[] = [];
+        for (const entry of entries) {
+          lastId = entry[0];
+          const event = entryEvent(entry);
+          if (event !== null) events.push(event);
+        }
+        for (const event of await this.withLabels(events)) {
+          if (matchesFilter(event, filter)) yield event;
+          if (isAborted(signal)) return;
+        }
+      }
+    } finally {
+      reader.disconnect();
+    }
+  }
+
+  async stats(filter: EventFilter, options: { forceScan?: boolean } = {}): Promise<EventStats> {
+    if (options.forceScan === true || !rollupCanAnswer(filter)) {
+      return scanStats(this.list({ ...filter, limit: undefined, order: 'asc' }));
+    }
+    const first = filter.since === undefined ? '' : utcDay(filter.since);
+    const last = filter.until === undefined ? '9999-12-31' : utcDay(filter.until - 1);
+    const days = (await this.client.smembers(this.keys.rollupDays)).filter((d) => d >= first && d <= last).sort();
+    const stats = emptyStats('rollup');
+    if (days.length === 0) return stats;
+    const pipeline = this.client.pipeline();
+    for (const day of days) pipeline.hgetall(this.keys.rollup(day));
+    const results = (await pipeline.exec()) ?? [];
+    days.forEach((day, i) => {
+      const [error, hash] = results[i] ?? [null, null];
+      if (error !== null || hash === null || typeof hash !== 'object') return;
+      for (const [field, value] of Object.entries(hash as Record<string, string>)) addRollupField(stats, field, Number(value), day);
+    });
+    return dropZeros(stats);
+  }
+
+  async label(id: string, label: Label): Promise<boolean> {
+    const event = await this.get(id);
+    if (event === null) return false;
+    await this.client.clarionLabel(
+      this.keys.labels,
+      this.keys.latestVerdict,
+      this.keys.rollup(event.time.slice(0, 10)),
+      id,
+      JSON.stringify(label),
+      label.verdict,
+    );
+    return true;
+  }
+
+  async close(): Promise<void> {
+    if (!this.ownsClient) return;
+    await this.client.quit().catch(() => this.client.disconnect());
+  }
+}
+
+/** Relabelling decrements the old verdict's counter; a table shows only what is there. */
+function dropZeros(stats: EventStats): EventStats {
+  for (const table of [stats.byAction, stats.byCategory, stats.bySignal, stats.byModel, stats.byTenant, stats.byVerdict, stats.byDay]) {
+    for (const [key, n] of Object.entries(table)) if (n === 0) delete table[key];
+  }
+  return stats;
+}
+
+/** For the CLI: connects and waits until Redis answers; throws a clear error when it cannot be reached. */
+export async function openRedisEventStore(config: Config): Promise<RedisEventStore> {
+  const url = config.redis.url ?? '';
+  const client = createRedisClient(url, { name: 'clarion-events-cli', commandTimeoutMs: Math.max(config.redis.commandTimeoutMs, 5_000) });
+  client.on('error', () => undefined);
+  try {
+    await waitForReady(client, 5_000);
+  } catch (error) {
+    client.disconnect();
+    throw error;
+  }
+  return new RedisEventStore(client, config.redis.prefix, config.events, true);
+}
+
+/** A function, not a property read, so TypeScript does not narrow it across awaits. */
+function isAborted(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
+}

@@ -1,0 +1,188 @@
+/**
+ * The query interface both event stores implement (Redis stream, embedded file store), used by
+ * `clarion events ...`, the feedback endpoint and `clarion replay`.
+ */
+import { resolve } from 'node:path';
+import type { Config } from '../config/schema.js';
+import type { Category, SignalId } from '../detect/assessment.js';
+import type { Action } from '../policy/decision.js';
+import type { ClarionEvent, Label, Verdict } from './schema.js';
+
+/** Every field is optional; lists match any of their values. Times are event times (epoch ms), `since` inclusive, `until` exclusive. */
+export interface EventFilter {
+  since?: number;
+  until?: number;
+  actions?: Action[];
+  categories?: Category[];
+  signals?: SignalId[];
+  models?: string[];
+  tenants?: string[];
+  /** Latest label's verdict. */
+  verdicts?: Verdict[];
+  minScore?: number;
+  maxScore?: number;
+  /** Most events to return. */
+  limit?: number;
+  /** asc = oldest first (default), desc = newest first. */
+  order?: 'asc' | 'desc';
+}
+
+/** An event as read back: schema v1 with its labels merged in. */
+export type StoredEvent = ClarionEvent;
+
+export type CountTable = Record<string, number>;
+
+export interface EventStats {
+  /** `rollup`: from the per-day rollup hashes (includes events already trimmed from the stream); `scan`: counted from stored events. */
+  source: 'rollup' | 'scan';
+  total: number;
+  byDay: CountTable;
+  byAction: CountTable;
+  byCategory: CountTable;
+  bySignal: CountTable;
+  byModel: CountTable;
+  byTenant: CountTable;
+  /** Latest verdict per labelled event. */
+  byVerdict: CountTable;
+}
+
+export interface TailOptions {
+  /** Also emit this many of the newest stored events (matching the filter) first. */
+  backlog?: number;
+  /** Stops following when aborted. */
+  signal?: AbortSignal;
+}
+
+export interface EventStore {
+  readonly kind: 'redis' | 'file';
+  list(filter: EventFilter): AsyncIterable<StoredEvent>;
+  get(id: string): Promise<StoredEvent | null>;
+  /** Follows new events as they are stored, until `options.signal` aborts. */
+  tail(filter: EventFilter, options?: TailOptions): AsyncIterable<StoredEvent>;
+  stats(filter: EventFilter, options?: { forceScan?: boolean }): Promise<EventStats>;
+  /** Appends a label; false when no event has this id. */
+  label(id: string, label: Label): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Stats dimension -> rollup field prefix. The Redis rollup hashes use exactly these field names. */
+export const TENANT_NONE = '-';
+
+/** The rollup fields one event increments: `total`, `action:clarify`, `category:aleatoric`, `signal:missing_slot`, `model:…`, `tenant:…`. */
+export function rollupFields(event: ClarionEvent): string[] {
+  const fields = ['total', `action:${event.action}`, `model:${event.model}`, `tenant:${event.tenant ?? TENANT_NONE}`];
+  for (const category of new Set(event.categories)) fields.push(`category:${category}`);
+  for (const signal of new Set(event.signals.map((s) => s.id))) fields.push(`signal:${signal}`);
+  return fields;
+}
+
+export function emptyStats(source: EventStats['source']): EventStats {
+  return { source, total: 0, byDay: {}, byAction: {}, byCategory: {}, bySignal: {}, byModel: {}, byTenant: {}, byVerdict: {} };
+}
+
+function bump(table: CountTable, key: string, by = 1): void {
+  table[key] = (table[key] ?? 0) + by;
+}
+
+export function latestVerdict(event: ClarionEvent): Verdict | null {
+  return event.labels.at(-1)?.verdict ?? null;
+}
+
+export function addToStats(stats: EventStats, event: ClarionEvent): void {
+  stats.total++;
+  bump(stats.byDay, event.time.slice(0, 10));
+  for (const field of rollupFields(event)) addRollupField(stats, field, 1, null);
+  const verdict = latestVerdict(event);
+  if (verdict !== null) bump(stats.byVerdict, verdict);
+}
+
+/** Adds one rollup hash field (`action:clarify` -> byAction.clarify). `total` is counted per day when `day` is given. */
+export function addRollupField(stats: EventStats, field: string, count: number, day: string | null): void {
+  if (field === 'total') {
+    if (day !== null) {
+      stats.total += count;
+      bump(stats.byDay, day, count);
+    }
+    return;
+  }
+  const colon = field.indexOf(':');
+  if (colon < 0) return;
+  const kind = field.slice(0, colon);
+  const value = field.slice(colon + 1);
+  const table =
+    kind === 'action' ? stats.byAction
+    : kind === 'category' ? stats.byCategory
+    : kind === 'signal' ? stats.bySignal
+    : kind === 'model' ? stats.byModel
+    : kind === 'tenant' ? stats.byTenant
+    : kind === 'verdict' ? stats.byVerdict
+    : undefined;
+  if (table !== undefined && count !== 0) bump(table, value, count);
+}
+
+function anyOf<T>(wanted: readonly T[] | undefined, value: T): boolean {
+  return wanted === undefined || wanted.length === 0 || wanted.includes(value);
+}
+
+function anyIn<T>(wanted: readonly T[] | undefined, values: readonly T[]): boolean {
+  if (wanted === undefined || wanted.length === 0) return true;
+  for (const value of values) if (wanted.includes(value)) return true;
+  return false;
+}
+
+export function eventTimeMs(event: ClarionEvent): number {
+  return Date.parse(event.time);
+}
+
+export function matchesFilter(event: ClarionEvent, filter: EventFilter): boolean {
+  if (filter.since !== undefined || filter.until !== undefined) {
+    const t = eventTimeMs(event);
+    if (filter.since !== undefined && t < filter.since) return false;
+    if (filter.until !== undefined && t >= filter.until) return false;
+  }
+  if (filter.minScore !== undefined && event.score < filter.minScore) return false;
+  if (filter.maxScore !== undefined && event.score > filter.maxScore) return false;
+  if (!anyOf(filter.actions, event.action)) return false;
+  if (!anyOf(filter.models, event.model)) return false;
+  if (!anyOf(filter.tenants, event.tenant ?? TENANT_NONE)) return false;
+  if (!anyIn(filter.categories, event.categories)) return false;
+  if (filter.signals !== undefined && filter.signals.length > 0 && !anyIn(filter.signals, event.signals.map((s) => s.id))) return false;
+  if (filter.verdicts !== undefined && filter.verdicts.length > 0) {
+    const verdict = latestVerdict(event);
+    if (verdict === null || !filter.verdicts.includes(verdict)) return false;
+  }
+  return true;
+}
+
+/** Whether only whole-day time bounds are set, so per-day rollups can answer `stats` exactly. */
+export function rollupCanAnswer(filter: EventFilter): boolean {
+  const dayAligned = (t: number | undefined): boolean => t === undefined || t % 86_400_000 === 0;
+  return (
+    dayAligned(filter.since) &&
+    dayAligned(filter.until) &&
+    filter.minScore === undefined &&
+    filter.maxScore === undefined &&
+    [filter.actions, filter.categories, filter.signals, filter.models, filter.tenants, filter.verdicts].every((list) => list === undefined || list.length === 0)
+  );
+}
+
+/** `YYYY-MM-DD` (UTC) of epoch ms. */
+export function utcDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+export async function scanStats(events: AsyncIterable<StoredEvent>): Promise<EventStats> {
+  const stats = emptyStats('scan');
+  for await (const event of events) addToStats(stats, event);
+  return stats;
+}
+
+/** Opens the store the config points at: Redis when `redis.url` is set, else the file store in `dataDir`. Throws when Redis cannot be reached. */
+export async function openEventStore(config: Config, dataDir: string): Promise<EventStore> {
+  if (config.redis.url !== undefined && config.redis.url !== '') {
+    const { openRedisEventStore } = await import('./redis-store.js');
+    return openRedisEventStore(config);
+  }
+  const { FileEventStore } = await import('./file-store.js');
+  return new FileEventStore(resolve(dataDir), config.events);
+}

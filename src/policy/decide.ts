@@ -1,0 +1,133 @@
+/**
+ * decide(): the policy applied to one assessed request. Pure and synchronous — no I/O, no clock,
+ * no randomness (sampling hashes the conversation id) — so the same inputs always give the same
+ * decision, in replay as in production.
+ *
+ * Order of evaluation:
+ *   1. norms in file order; a norm matches when every `when` condition holds and, if it has a
+ *      `sample`, the conversation falls in its share; the first match decides, else `defaults`;
+ *   2. opt-out: the app's opt-out header turns a non-pass decision into pass where allowed;
+ *   3. clarify guards: after an answered clarification, or with the conversation's clarification
+ *      budget spent, clarify becomes the norm's fallback (annotate by default, or pass);
+ *   4. shadow: the decision is marked shadow (reported, not applied).
+ */
+import type { Assessment } from '../detect/assessment.js';
+import { compilePolicy, samplePosition, signalBit, categoryBit, type CompiledNorm, type Facts, type Outcome } from './compile.js';
+import type { Action, Decision, RequestContext } from './decision.js';
+import type { Policy } from './schema.js';
+import { renderTemplate, templateValues, type CompiledTemplate, type TemplateValues } from './templates.js';
+
+const ANSWERED = signalBit('answered_clarification');
+
+/** clarificationsSoFar when conversation memory could not be read: counts as budget spent (see memory.ts). */
+export const CLARIFICATIONS_UNKNOWN = Number.MAX_SAFE_INTEGER;
+
+function normMatches(norm: CompiledNorm, facts: Facts): boolean {
+  for (const condition of norm.conditions) if (!condition(facts)) return false;
+  if (norm.sample !== null) {
+    if (norm.sample <= 0) return false;
+    if (norm.sample < 1 && samplePosition(norm.sampleSeed, facts.context.conversationId) >= norm.sample) return false;
+  }
+  return true;
+}
+
+function describeAssessment(assessment: Assessment): string {
+  let signals = '';
+  let seen = 0;
+  for (const signal of assessment.signals) {
+    const bit = signalBit(signal.id);
+    if ((seen & bit) !== 0) continue;
+    seen |= bit;
+    signals = signals === '' ? signal.id : `${signals}, ${signal.id}`;
+  }
+  return `score ${assessment.score.toFixed(2)}${signals === '' ? '' : `; signals ${signals}`}`;
+}
+
+function passDecision(policy: Policy, norm: string | null, reason: string, failClosed: boolean, placement: 'append' | 'prepend'): Decision {
+  return {
+    action: 'pass',
+    mode: null,
+    norm,
+    policyVersion: policy.version,
+    shadow: false,
+    instruction: null,
+    placement,
+    reply: null,
+    escalateTo: null,
+    reason,
+    failClosed,
+  };
+}
+
+export function decide(assessment: Assessment, context: RequestContext, policy: Policy): Decision {
+  const compiled = compilePolicy(policy);
+  let signalMask = 0;
+  for (const signal of assessment.signals) signalMask |= signalBit(signal.id);
+  let categoryMask = 0;
+  for (const category of assessment.categories) categoryMask |= categoryBit(category);
+  const facts: Facts = { assessment, context, signalMask, categoryMask };
+
+  let matched: CompiledNorm | null = null;
+  for (const norm of compiled.norms) {
+    if (normMatches(norm, facts)) {
+      matched = norm;
+      break;
+    }
+  }
+  const outcome: Outcome = matched?.outcome ?? compiled.defaultOutcome;
+  const normName = matched?.name ?? null;
+  let reason = matched !== null ? `norm "${matched.name}" matched (${describeAssessment(assessment)})` : `no norm matched (${describeAssessment(assessment)}); defaults apply`;
+
+  if (outcome.action === 'pass') return passDecision(policy, normName, reason, outcome.failClosed, outcome.placement);
+
+  if (context.optOut) {
+    if (outcome.allowOptOut) {
+      return passDecision(policy, normName, `${reason}; ${outcome.action} skipped: the app opted out and the policy allows it`, outcome.failClosed, outcome.placement);
+    }
+    reason += '; opt-out requested but not allowed here';
+  }
+
+  let action: Action = outcome.action;
+  let instruction: CompiledTemplate | null = outcome.instruction;
+  let reply: CompiledTemplate | null = outcome.reply;
+  if (action === 'clarify') {
+    let why: string | null = null;
+    if ((signalMask & ANSWERED) !== 0) why = 'the user already answered a clarification';
+    else if (context.clarificationsSoFar >= CLARIFICATIONS_UNKNOWN) why = 'clarification count unavailable (conversation memory did not answer), budget treated as spent';
+    else if (context.clarificationsSoFar >= outcome.budget) why = `clarification budget spent (${context.clarificationsSoFar} of ${outcome.budget})`;
+    if (why !== null) {
+      reason += `; ${why}, ${outcome.fallback} instead of clarify`;
+      if (outcome.fallback === 'pass') return passDecision(policy, normName, reason, outcome.failClosed, outcome.placement);
+      action = 'annotate';
+      instruction = compiled.annotate;
+      reply = null;
+    }
+  }
+
+  let values: TemplateValues | null = null;
+  if (instruction !== null || reply !== null) {
+    values = templateValues({ assessment, norm: normName, model: context.model, tenant: context.tenant }, compiled.question);
+  }
+  return {
+    action,
+    mode: action === 'clarify' ? outcome.mode : null,
+    norm: normName,
+    policyVersion: policy.version,
+    shadow: outcome.shadow,
+    instruction: instruction !== null && values !== null ? renderTemplate(instruction, values) : null,
+    placement: outcome.placement,
+    reply: reply !== null && values !== null ? renderTemplate(reply, values) : null,
+    escalateTo: action === 'escalate' ? outcome.escalateTo : null,
+    reason: outcome.shadow ? `${reason}; shadow: reported, not applied` : reason,
+    failClosed: outcome.failClosed,
+  };
+}
+
+/**
+ * The decision when the detector or decide() itself threw: forward unchanged. failClosed follows
+ * `defaults.failClosed` (no norm could be matched).
+ */
+export function failureDecision(policy: Policy, stage: 'detector' | 'policy', error: unknown): Decision {
+  const message = error instanceof Error ? error.message : String(error);
+  return passDecision(policy, null, `${stage} failed (${message.slice(0, 200)}); forwarded unchanged`, policy.defaults.failClosed, policy.defaults.placement);
+}

@@ -1,0 +1,223 @@
+/**
+ * Anthropic Messages (`POST /v1/messages`).
+ *
+ * Mapping to the conversation:
+ * - `system` (a string or an array of text blocks) -> `system`;
+ * - messages (role user|assistant, content a string or blocks): text -> text parts, image -> image,
+ *   document -> file (named by its title), tool_use -> `toolCalls` (input serialised to a JSON string,
+ *   the conversation's argument type);
+ * - tool_result blocks become `tool` turns of their own, placed before what remains of the user
+ *   message. Anthropic carries tool results inside user messages, but they are attached material,
+ *   not the user's words: splitting them keeps "the last user turn" the user's actual request, the
+ *   same as for OpenAI, where tool results are separate `tool` messages.
+ * - thinking / redacted_thinking / server tool blocks carry nothing the detector reads and are skipped.
+ * - `tools`: client tools by name; server tools (web_search...) by name, or type when unnamed.
+ */
+import type { Conversation, Part, ToolCall, ToolDefinition, Turn } from '../conversation.js';
+import type { ClarionError } from '../errors.js';
+import { renderAnthropicError, renderAnthropicStreamError } from './error-shapes.js';
+import {
+  estimateTokens,
+  eventFrame,
+  invalid,
+  isObject,
+  joinBlock,
+  jsonBody,
+  randomId,
+  requireModel,
+  sseBody,
+  textLength,
+  withKey,
+} from './shared.js';
+import type { InstructionPlacement, JsonObject, ProtocolAdapter, RenderedBody, SyntheticReply } from './types.js';
+
+function systemOf(body: JsonObject): string {
+  const system = body.system;
+  if (system === undefined || system === null) return '';
+  if (typeof system === 'string') return system;
+  if (!Array.isArray(system)) invalid('"system" must be a string or an array of text blocks');
+  let text = '';
+  for (let i = 0; i < system.length; i++) {
+    const block: unknown = system[i];
+    if (!isObject(block) || typeof block.text !== 'string') invalid(`"system[${i}].text" must be a string`);
+    text = joinBlock(text, block.text);
+  }
+  return text;
+}
+
+/** Parts of a tool_result's content (a string or text/image/document blocks). */
+function toolResultParts(content: unknown, where: string): Part[] {
+  if (typeof content === 'string') return content.length === 0 ? [] : [{ type: 'text', text: content }];
+  if (!Array.isArray(content)) return [];
+  const parts: Part[] = [];
+  for (let i = 0; i < content.length; i++) {
+    const block: unknown = content[i];
+    if (!isObject(block)) invalid(`"${where}[${i}]" must be an object`);
+    appendPart(parts, block, `${where}[${i}]`);
+  }
+  return parts;
+}
+
+/** Adds the part for a text/image/document block; returns false for other block types. */
+function appendPart(parts: Part[], block: JsonObject, where: string): boolean {
+  switch (block.type) {
+    case 'text':
+      if (typeof block.text !== 'string') invalid(`"${where}.text" must be a string`);
+      parts.push({ type: 'text', text: block.text });
+      return true;
+    case 'image':
+      parts.push({ type: 'image' });
+      return true;
+    case 'document':
+      parts.push(typeof block.title === 'string' ? { type: 'file', name: block.title } : { type: 'file' });
+      return true;
+    default:
+      return false;
+  }
+}
+
+function pushMessage(turns: Turn[], message: JsonObject, index: number): void {
+  const role = message.role;
+  if (role !== 'user' && role !== 'assistant') invalid(`"messages[${index}].role" must be "user" or "assistant"`);
+  const content = message.content;
+  if (typeof content === 'string') {
+    turns.push({ role, parts: content.length === 0 ? [] : [{ type: 'text', text: content }] });
+    return;
+  }
+  if (!Array.isArray(content)) invalid(`"messages[${index}].content" must be a string or an array of blocks`);
+  const parts: Part[] = [];
+  let toolCalls: ToolCall[] | undefined;
+  let onlyToolResults = content.length > 0;
+  for (let i = 0; i < content.length; i++) {
+    const block: unknown = content[i];
+    const where = `messages[${index}].content[${i}]`;
+    if (!isObject(block)) invalid(`"${where}" must be an object`);
+    if (block.type === 'tool_result') {
+      turns.push({ role: 'tool', parts: toolResultParts(block.content, `${where}.content`) });
+      continue;
+    }
+    onlyToolResults = false;
+    if (appendPart(parts, block, where)) continue;
+    if (block.type === 'tool_use') {
+      if (typeof block.name !== 'string') invalid(`"${where}.name" must be a string`);
+      (toolCalls ??= []).push({ name: block.name, arguments: JSON.stringify(block.input ?? {}) });
+    }
+  }
+  // A user message that only carried tool results is fully represented by its tool turns.
+  if (onlyToolResults) return;
+  const turn: Turn = { role, parts };
+  if (toolCalls !== undefined) turn.toolCalls = toolCalls;
+  turns.push(turn);
+}
+
+function toolsOf(body: JsonObject): ToolDefinition[] {
+  const list = body.tools;
+  if (list === undefined || list === null) return [];
+  if (!Array.isArray(list)) invalid('"tools" must be an array');
+  const tools: ToolDefinition[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const tool: unknown = list[i];
+    if (!isObject(tool)) invalid(`"tools[${i}]" must be an object`);
+    const name = typeof tool.name === 'string' ? tool.name : typeof tool.type === 'string' ? tool.type : undefined;
+    if (name === undefined) invalid(`"tools[${i}].name" must be a string`);
+    const definition: ToolDefinition = { name };
+    if (typeof tool.description === 'string') definition.description = tool.description;
+    if (isObject(tool.input_schema)) definition.parameters = tool.input_schema;
+    tools.push(definition);
+  }
+  return tools;
+}
+
+function toConversation(body: JsonObject): Conversation {
+  const model = requireModel(body);
+  const messages = body.messages;
+  if (!Array.isArray(messages)) invalid('"messages" must be an array');
+  const system = systemOf(body);
+  const turns: Turn[] = [];
+  for (let i = 0; i < messages.length; i++) {
+    const message: unknown = messages[i];
+    if (!isObject(message)) invalid(`"messages[${i}]" must be an object`);
+    pushMessage(turns, message, i);
+  }
+  return { protocol: 'anthropic-messages', model, system, turns, tools: toolsOf(body), stream: body.stream === true };
+}
+
+/**
+ * `system` string: joined with a blank line. `system` blocks: a new text block at the end (append)
+ * or the start (prepend); existing blocks, and their cache_control breakpoints, are left as they are.
+ */
+function injectInstruction(body: JsonObject, instruction: string, placement: InstructionPlacement): JsonObject {
+  const system = body.system;
+  if (Array.isArray(system)) {
+    const block = { type: 'text', text: instruction };
+    return withKey(body, 'system', placement === 'prepend' ? [block, ...system] : [...system, block]);
+  }
+  if (typeof system !== 'string' || system.length === 0) return withKey(body, 'system', instruction);
+  return withKey(body, 'system', placement === 'prepend' ? `${instruction}\n\n${system}` : `${system}\n\n${instruction}`);
+}
+
+function renderReply(reply: SyntheticReply, body: JsonObject): RenderedBody {
+  const id = `msg_clarion${randomId()}`;
+  const inputTokens = estimateTokens(textLength(body.messages) + textLength(body.system));
+  const outputTokens = estimateTokens(reply.text.length);
+  const usage = {
+    input_tokens: inputTokens,
+    cache_creation_input_tokens: 0,
+    cache_read_input_tokens: 0,
+    output_tokens: outputTokens,
+    service_tier: 'standard',
+  };
+  if (!reply.stream) {
+    return jsonBody(200, {
+      id,
+      type: 'message',
+      role: 'assistant',
+      model: reply.model,
+      content: [{ type: 'text', text: reply.text }],
+      stop_reason: 'end_turn',
+      stop_sequence: null,
+      usage,
+    });
+  }
+  return sseBody([
+    eventFrame('message_start', {
+      type: 'message_start',
+      message: {
+        id,
+        type: 'message',
+        role: 'assistant',
+        model: reply.model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { ...usage, output_tokens: 1 },
+      },
+    }),
+    eventFrame('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }),
+    eventFrame('ping', { type: 'ping' }),
+    eventFrame('content_block_delta', {
+      type: 'content_block_delta',
+      index: 0,
+      delta: { type: 'text_delta', text: reply.text },
+    }),
+    eventFrame('content_block_stop', { type: 'content_block_stop', index: 0 }),
+    eventFrame('message_delta', {
+      type: 'message_delta',
+      delta: { stop_reason: 'end_turn', stop_sequence: null },
+      usage: { output_tokens: outputTokens },
+    }),
+    eventFrame('message_stop', { type: 'message_stop' }),
+  ]);
+}
+
+export const anthropicMessagesAdapter: ProtocolAdapter = {
+  id: 'anthropic-messages',
+  family: 'anthropic',
+  toConversation,
+  injectInstruction,
+  withModel: (body: JsonObject, model: string): JsonObject => withKey(body, 'model', model),
+  isStream: (body: JsonObject): boolean => body.stream === true,
+  renderReply,
+  renderError: (error: ClarionError): RenderedBody => renderAnthropicError(error),
+  renderStreamError: (error: ClarionError): string => renderAnthropicStreamError(error),
+};

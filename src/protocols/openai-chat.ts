@@ -1,0 +1,290 @@
+/**
+ * OpenAI Chat Completions (`POST /v1/chat/completions`).
+ *
+ * Mapping to the conversation:
+ * - `system` and `developer` messages -> `system` (joined by blank lines, in order);
+ * - `user` / `assistant` messages -> turns; content is a string, an array of parts
+ *   (text, image_url, input_audio, file, refusal) or null; `tool_calls` and the legacy
+ *   `function_call` -> `toolCalls`;
+ * - `tool` and legacy `function` messages -> `tool` turns;
+ * - `tools[].function` (and `custom` tools) and legacy `functions[]` -> tools.
+ * Messages with a role this adapter does not know are skipped (the upstream judges them), so a new
+ * role added by OpenAI does not break apps.
+ */
+import type { Conversation, Part, ToolCall, ToolDefinition, Turn } from '../conversation.js';
+import type { ClarionError } from '../errors.js';
+import { renderOpenAIChatStreamError, renderOpenAIError } from './error-shapes.js';
+import {
+  dataFrame,
+  estimateTokens,
+  invalid,
+  isObject,
+  joinBlock,
+  jsonBody,
+  randomId,
+  requireModel,
+  sseBody,
+  textLength,
+  unixSeconds,
+  withKey,
+} from './shared.js';
+import type { InstructionPlacement, JsonObject, ProtocolAdapter, RenderedBody, SyntheticReply } from './types.js';
+
+/** Parts of a message's content; `where` names the message for error messages. */
+function contentParts(content: unknown, where: string): Part[] {
+  if (typeof content === 'string') return content.length === 0 ? [] : [{ type: 'text', text: content }];
+  if (content === null || content === undefined) return [];
+  if (!Array.isArray(content)) invalid(`"${where}.content" must be a string, an array of parts or null`);
+  const parts: Part[] = [];
+  for (let i = 0; i < content.length; i++) {
+    const part: unknown = content[i];
+    if (!isObject(part)) invalid(`"${where}.content[${i}]" must be an object`);
+    switch (part.type) {
+      case 'text':
+        if (typeof part.text !== 'string') invalid(`"${where}.content[${i}].text" must be a string`);
+        parts.push({ type: 'text', text: part.text });
+        break;
+      case 'image_url':
+        parts.push({ type: 'image' });
+        break;
+      case 'input_audio':
+        parts.push({ type: 'audio' });
+        break;
+      case 'file': {
+        const file = part.file;
+        const name = isObject(file) && typeof file.filename === 'string' ? file.filename : undefined;
+        parts.push(name === undefined ? { type: 'file' } : { type: 'file', name });
+        break;
+      }
+      default:
+        // refusal parts and future part types carry nothing the detector reads
+        break;
+    }
+  }
+  return parts;
+}
+
+/** System/developer content as one text (parts joined by newlines). */
+function systemText(content: unknown, where: string): string {
+  if (typeof content === 'string') return content;
+  let text = '';
+  for (const part of contentParts(content, where)) {
+    if (part.type === 'text') text = text.length === 0 ? part.text : `${text}\n${part.text}`;
+  }
+  return text;
+}
+
+function toolCallsOf(message: JsonObject, where: string): ToolCall[] | undefined {
+  let calls: ToolCall[] | undefined;
+  const toolCalls = message.tool_calls;
+  if (toolCalls !== undefined && toolCalls !== null) {
+    if (!Array.isArray(toolCalls)) invalid(`"${where}.tool_calls" must be an array`);
+    calls = [];
+    for (let i = 0; i < toolCalls.length; i++) {
+      const call: unknown = toolCalls[i];
+      if (!isObject(call)) invalid(`"${where}.tool_calls[${i}]" must be an object`);
+      const fn = isObject(call.function) ? call.function : isObject(call.custom) ? call.custom : undefined;
+      if (fn === undefined || typeof fn.name !== 'string') invalid(`"${where}.tool_calls[${i}].function.name" must be a string`);
+      const args = typeof fn.arguments === 'string' ? fn.arguments : typeof fn.input === 'string' ? fn.input : '';
+      calls.push({ name: fn.name, arguments: args });
+    }
+  }
+  const legacy = message.function_call;
+  if (isObject(legacy) && typeof legacy.name === 'string') {
+    (calls ??= []).push({ name: legacy.name, arguments: typeof legacy.arguments === 'string' ? legacy.arguments : '' });
+  }
+  return calls;
+}
+
+function toolsOf(body: JsonObject): ToolDefinition[] {
+  const tools: ToolDefinition[] = [];
+  const list = body.tools;
+  if (list !== undefined && list !== null) {
+    if (!Array.isArray(list)) invalid('"tools" must be an array');
+    for (let i = 0; i < list.length; i++) {
+      const tool: unknown = list[i];
+      if (!isObject(tool)) invalid(`"tools[${i}]" must be an object`);
+      const fn = isObject(tool.function) ? tool.function : isObject(tool.custom) ? tool.custom : undefined;
+      if (fn === undefined || typeof fn.name !== 'string') invalid(`"tools[${i}].function.name" must be a string`);
+      tools.push(definition(fn.name, fn.description, fn.parameters));
+    }
+  }
+  const functions = body.functions;
+  if (Array.isArray(functions)) {
+    for (let i = 0; i < functions.length; i++) {
+      const fn: unknown = functions[i];
+      if (!isObject(fn) || typeof fn.name !== 'string') invalid(`"functions[${i}].name" must be a string`);
+      tools.push(definition(fn.name, fn.description, fn.parameters));
+    }
+  }
+  return tools;
+}
+
+function definition(name: string, description: unknown, parameters: unknown): ToolDefinition {
+  const tool: ToolDefinition = { name };
+  if (typeof description === 'string') tool.description = description;
+  if (isObject(parameters)) tool.parameters = parameters;
+  return tool;
+}
+
+function toConversation(body: JsonObject): Conversation {
+  const model = requireModel(body);
+  const messages = body.messages;
+  if (!Array.isArray(messages)) invalid('"messages" must be an array');
+  let system = '';
+  const turns: Turn[] = [];
+  for (let i = 0; i < messages.length; i++) {
+    const message: unknown = messages[i];
+    if (!isObject(message)) invalid(`"messages[${i}]" must be an object`);
+    const role = message.role;
+    if (typeof role !== 'string') invalid(`"messages[${i}].role" must be a string`);
+    switch (role) {
+      case 'system':
+      case 'developer':
+        system = joinBlock(system, systemText(message.content, `messages[${i}]`));
+        break;
+      case 'user':
+        turns.push({ role: 'user', parts: contentParts(message.content, `messages[${i}]`) });
+        break;
+      case 'assistant': {
+        const turn: Turn = { role: 'assistant', parts: contentParts(message.content, `messages[${i}]`) };
+        const calls = toolCallsOf(message, `messages[${i}]`);
+        if (calls !== undefined) turn.toolCalls = calls;
+        turns.push(turn);
+        break;
+      }
+      case 'tool':
+      case 'function':
+        turns.push({ role: 'tool', parts: contentParts(message.content, `messages[${i}]`) });
+        break;
+      default:
+        break;
+    }
+  }
+  return { protocol: 'openai-chat', model, system, turns, tools: toolsOf(body), stream: body.stream === true };
+}
+
+function isSystemMessage(message: unknown): boolean {
+  return isObject(message) && (message.role === 'system' || message.role === 'developer');
+}
+
+/**
+ * append: a new system message right after the leading system/developer messages, so the app's own
+ * prefix stays byte-identical for provider prompt caches. prepend: before the first message.
+ * The role is `developer` when the app already uses developer messages (o-series / gpt-5 style).
+ */
+function injectInstruction(body: JsonObject, instruction: string, placement: InstructionPlacement): JsonObject {
+  const messages = body.messages;
+  if (!Array.isArray(messages)) invalid('"messages" must be an array');
+  let leading = 0;
+  while (leading < messages.length && isSystemMessage(messages[leading])) leading++;
+  let usesDeveloper = false;
+  for (const message of messages) {
+    if (isObject(message) && message.role === 'developer') {
+      usesDeveloper = true;
+      break;
+    }
+  }
+  const injected = { role: usesDeveloper ? 'developer' : 'system', content: instruction };
+  const at = placement === 'prepend' ? 0 : leading;
+  const copy: unknown[] = new Array(messages.length + 1);
+  for (let i = 0; i < at; i++) copy[i] = messages[i];
+  copy[at] = injected;
+  for (let i = at; i < messages.length; i++) copy[i + 1] = messages[i];
+  return withKey(body, 'messages', copy);
+}
+
+function includeUsage(body: JsonObject): boolean {
+  const options = body.stream_options;
+  return isObject(options) && options.include_usage === true;
+}
+
+function usageFor(body: JsonObject, text: string): { prompt_tokens: number; completion_tokens: number; total_tokens: number } & JsonObject {
+  const promptTokens = estimateTokens(textLength(body.messages));
+  const completionTokens = estimateTokens(text.length);
+  return {
+    prompt_tokens: promptTokens,
+    completion_tokens: completionTokens,
+    total_tokens: promptTokens + completionTokens,
+    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+    completion_tokens_details: {
+      reasoning_tokens: 0,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
+  };
+}
+
+function renderReply(reply: SyntheticReply, body: JsonObject): RenderedBody {
+  const id = `chatcmpl-clarion-${randomId()}`;
+  const created = unixSeconds();
+  const model = reply.model;
+  if (!reply.stream) {
+    return jsonBody(200, {
+      id,
+      object: 'chat.completion',
+      created,
+      model,
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: reply.text, refusal: null, annotations: [] },
+          logprobs: null,
+          finish_reason: 'stop',
+        },
+      ],
+      usage: usageFor(body, reply.text),
+      service_tier: 'default',
+      system_fingerprint: null,
+    });
+  }
+  // With include_usage the real API sends `usage: null` on every chunk, then one usage chunk.
+  const withUsage = includeUsage(body);
+  const chunk = (delta: JsonObject, finishReason: string | null): JsonObject => {
+    const payload: JsonObject = {
+      id,
+      object: 'chat.completion.chunk',
+      created,
+      model,
+      service_tier: 'default',
+      system_fingerprint: null,
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+    };
+    if (withUsage) payload.usage = null;
+    return payload;
+  };
+  const frames = [
+    dataFrame(chunk({ role: 'assistant', content: '', refusal: null }, null)),
+    dataFrame(chunk({ content: reply.text }, null)),
+    dataFrame(chunk({}, 'stop')),
+  ];
+  if (withUsage) {
+    frames.push(
+      dataFrame({
+        id,
+        object: 'chat.completion.chunk',
+        created,
+        model,
+        service_tier: 'default',
+        system_fingerprint: null,
+        choices: [],
+        usage: usageFor(body, reply.text),
+      }),
+    );
+  }
+  frames.push('data: [DONE]\n\n');
+  return sseBody(frames);
+}
+
+export const openaiChatAdapter: ProtocolAdapter = {
+  id: 'openai-chat',
+  family: 'openai',
+  toConversation,
+  injectInstruction,
+  withModel: (body: JsonObject, model: string): JsonObject => withKey(body, 'model', model),
+  isStream: (body: JsonObject): boolean => body.stream === true,
+  renderReply,
+  renderError: (error: ClarionError): RenderedBody => renderOpenAIError(error),
+  renderStreamError: (error: ClarionError): string => renderOpenAIChatStreamError(error),
+};

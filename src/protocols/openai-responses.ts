@@ -1,0 +1,251 @@
+/**
+ * OpenAI Responses (`POST /v1/responses`).
+ *
+ * Mapping to the conversation:
+ * - `instructions` -> `system`, followed by the text of any `system`/`developer` input messages;
+ * - `input` as a string -> one user turn; as an array of items: messages (role user|assistant,
+ *   content a string or parts input_text/output_text/input_image/input_file/input_audio),
+ *   `function_call` / `custom_tool_call` items -> `toolCalls` of the preceding assistant turn (or a
+ *   new one), `function_call_output` / `custom_tool_call_output` -> `tool` turns. Other item types
+ *   (reasoning, item_reference, built-in tool calls) carry nothing the detector reads and are skipped.
+ * - `tools`: function and custom tools by name; built-in tools (web_search, file_search...) named by type.
+ */
+import type { Conversation, Part, ToolDefinition, Turn } from '../conversation.js';
+import type { ClarionError } from '../errors.js';
+import { renderOpenAIError, renderResponsesStreamError } from './error-shapes.js';
+import {
+  estimateTokens,
+  eventFrame,
+  invalid,
+  isObject,
+  joinBlock,
+  jsonBody,
+  randomId,
+  requireModel,
+  sseBody,
+  textLength,
+  unixSeconds,
+  withKey,
+} from './shared.js';
+import type { InstructionPlacement, JsonObject, ProtocolAdapter, RenderedBody, SyntheticReply } from './types.js';
+
+function contentParts(content: unknown, where: string): Part[] {
+  if (typeof content === 'string') return content.length === 0 ? [] : [{ type: 'text', text: content }];
+  if (content === null || content === undefined) return [];
+  if (!Array.isArray(content)) invalid(`"${where}" must be a string or an array of content parts`);
+  const parts: Part[] = [];
+  for (let i = 0; i < content.length; i++) {
+    const part: unknown = content[i];
+    if (!isObject(part)) invalid(`"${where}[${i}]" must be an object`);
+    switch (part.type) {
+      case 'input_text':
+      case 'output_text':
+      case 'text':
+        if (typeof part.text !== 'string') invalid(`"${where}[${i}].text" must be a string`);
+        parts.push({ type: 'text', text: part.text });
+        break;
+      case 'input_image':
+        parts.push({ type: 'image' });
+        break;
+      case 'input_file':
+        parts.push(typeof part.filename === 'string' ? { type: 'file', name: part.filename } : { type: 'file' });
+        break;
+      case 'input_audio':
+        parts.push({ type: 'audio' });
+        break;
+      default:
+        break;
+    }
+  }
+  return parts;
+}
+
+function textOf(parts: Part[]): string {
+  let text = '';
+  for (const part of parts) {
+    if (part.type === 'text') text = text.length === 0 ? part.text : `${text}\n${part.text}`;
+  }
+  return text;
+}
+
+function toolsOf(body: JsonObject): ToolDefinition[] {
+  const list = body.tools;
+  if (list === undefined || list === null) return [];
+  if (!Array.isArray(list)) invalid('"tools" must be an array');
+  const tools: ToolDefinition[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const tool: unknown = list[i];
+    if (!isObject(tool) || typeof tool.type !== 'string') invalid(`"tools[${i}].type" must be a string`);
+    if (tool.type === 'function' || tool.type === 'custom') {
+      if (typeof tool.name !== 'string') invalid(`"tools[${i}].name" must be a string`);
+      const definition: ToolDefinition = { name: tool.name };
+      if (typeof tool.description === 'string') definition.description = tool.description;
+      if (isObject(tool.parameters)) definition.parameters = tool.parameters;
+      tools.push(definition);
+    } else {
+      tools.push({ name: tool.type });
+    }
+  }
+  return tools;
+}
+
+function toConversation(body: JsonObject): Conversation {
+  const model = requireModel(body);
+  const instructions = body.instructions;
+  if (instructions !== undefined && instructions !== null && typeof instructions !== 'string') {
+    invalid('"instructions" must be a string');
+  }
+  let system = typeof instructions === 'string' ? instructions : '';
+  const input = body.input;
+  const turns: Turn[] = [];
+  if (typeof input === 'string') {
+    turns.push({ role: 'user', parts: contentParts(input, 'input') });
+  } else if (Array.isArray(input)) {
+    for (let i = 0; i < input.length; i++) {
+      const item: unknown = input[i];
+      if (!isObject(item)) invalid(`"input[${i}]" must be an object`);
+      const type = item.type;
+      if (type === undefined || type === 'message') {
+        const role = item.role;
+        if (typeof role !== 'string') invalid(`"input[${i}].role" must be a string`);
+        const parts = contentParts(item.content, `input[${i}].content`);
+        if (role === 'system' || role === 'developer') system = joinBlock(system, textOf(parts));
+        else if (role === 'user' || role === 'assistant') turns.push({ role, parts });
+        continue;
+      }
+      if (type === 'function_call' || type === 'custom_tool_call') {
+        if (typeof item.name !== 'string') invalid(`"input[${i}].name" must be a string`);
+        const raw = type === 'function_call' ? item.arguments : item.input;
+        const call = { name: item.name, arguments: typeof raw === 'string' ? raw : '' };
+        const last = turns[turns.length - 1];
+        if (last !== undefined && last.role === 'assistant') (last.toolCalls ??= []).push(call);
+        else turns.push({ role: 'assistant', parts: [], toolCalls: [call] });
+        continue;
+      }
+      if (type === 'function_call_output' || type === 'custom_tool_call_output') {
+        turns.push({ role: 'tool', parts: contentParts(item.output, `input[${i}].output`) });
+      }
+    }
+  } else {
+    invalid('"input" must be a string or an array of input items');
+  }
+  return { protocol: 'openai-responses', model, system, turns, tools: toolsOf(body), stream: body.stream === true };
+}
+
+/** `instructions` is the Responses API's system text: append or prepend with a blank line. */
+function injectInstruction(body: JsonObject, instruction: string, placement: InstructionPlacement): JsonObject {
+  const current = body.instructions;
+  if (typeof current !== 'string' || current.length === 0) return withKey(body, 'instructions', instruction);
+  const combined = placement === 'prepend' ? `${instruction}\n\n${current}` : `${current}\n\n${instruction}`;
+  return withKey(body, 'instructions', combined);
+}
+
+function usageFor(body: JsonObject, text: string): JsonObject {
+  const inputTokens = estimateTokens(textLength(body.input) + textLength(body.instructions));
+  const outputTokens = estimateTokens(text.length);
+  return {
+    input_tokens: inputTokens,
+    input_tokens_details: { cached_tokens: 0 },
+    output_tokens: outputTokens,
+    output_tokens_details: { reasoning_tokens: 0 },
+    total_tokens: inputTokens + outputTokens,
+  };
+}
+
+function orNull(value: unknown): unknown {
+  return value === undefined ? null : value;
+}
+
+/** The Response object around `output`, echoing the request's settings as the API does. */
+function responseObject(
+  id: string,
+  createdAt: number,
+  model: string,
+  body: JsonObject,
+  status: 'in_progress' | 'completed',
+  output: JsonObject[],
+  usage: JsonObject | null,
+): JsonObject {
+  return {
+    id,
+    object: 'response',
+    created_at: createdAt,
+    status,
+    background: false,
+    completed_at: status === 'completed' ? unixSeconds() : null,
+    error: null,
+    incomplete_details: null,
+    instructions: orNull(body.instructions),
+    max_output_tokens: orNull(body.max_output_tokens),
+    max_tool_calls: orNull(body.max_tool_calls),
+    model,
+    output,
+    parallel_tool_calls: body.parallel_tool_calls === false ? false : true,
+    previous_response_id: orNull(body.previous_response_id),
+    prompt_cache_key: orNull(body.prompt_cache_key),
+    reasoning: isObject(body.reasoning) ? body.reasoning : { effort: null, summary: null },
+    safety_identifier: orNull(body.safety_identifier),
+    service_tier: 'default',
+    store: body.store === false ? false : true,
+    temperature: typeof body.temperature === 'number' ? body.temperature : 1,
+    text: isObject(body.text) ? body.text : { format: { type: 'text' }, verbosity: 'medium' },
+    tool_choice: body.tool_choice ?? 'auto',
+    tools: Array.isArray(body.tools) ? body.tools : [],
+    top_logprobs: 0,
+    top_p: typeof body.top_p === 'number' ? body.top_p : 1,
+    truncation: typeof body.truncation === 'string' ? body.truncation : 'disabled',
+    usage,
+    user: orNull(body.user),
+    metadata: isObject(body.metadata) ? body.metadata : {},
+  };
+}
+
+function outputText(text: string): JsonObject {
+  return { type: 'output_text', annotations: [], logprobs: [], text };
+}
+
+function messageItem(id: string, status: 'in_progress' | 'completed', content: JsonObject[]): JsonObject {
+  return { id, type: 'message', status, content, role: 'assistant' };
+}
+
+function renderReply(reply: SyntheticReply, body: JsonObject): RenderedBody {
+  const id = `resp_clarion${randomId(24)}`;
+  const itemId = `msg_clarion${randomId(24)}`;
+  const createdAt = unixSeconds();
+  const usage = usageFor(body, reply.text);
+  const done = messageItem(itemId, 'completed', [outputText(reply.text)]);
+  if (!reply.stream) {
+    return jsonBody(200, responseObject(id, createdAt, reply.model, body, 'completed', [done], usage));
+  }
+  let sequence = 0;
+  const frame = (type: string, fields: JsonObject): string =>
+    eventFrame(type, { type, sequence_number: sequence++, ...fields });
+  const started = responseObject(id, createdAt, reply.model, body, 'in_progress', [], null);
+  const at = { item_id: itemId, output_index: 0, content_index: 0 };
+  return sseBody([
+    frame('response.created', { response: started }),
+    frame('response.in_progress', { response: started }),
+    frame('response.output_item.added', { output_index: 0, item: messageItem(itemId, 'in_progress', []) }),
+    frame('response.content_part.added', { ...at, part: outputText('') }),
+    frame('response.output_text.delta', { ...at, delta: reply.text, logprobs: [] }),
+    frame('response.output_text.done', { ...at, text: reply.text, logprobs: [] }),
+    frame('response.content_part.done', { ...at, part: outputText(reply.text) }),
+    frame('response.output_item.done', { output_index: 0, item: done }),
+    frame('response.completed', {
+      response: responseObject(id, createdAt, reply.model, body, 'completed', [done], usage),
+    }),
+  ]);
+}
+
+export const openaiResponsesAdapter: ProtocolAdapter = {
+  id: 'openai-responses',
+  family: 'openai',
+  toConversation,
+  injectInstruction,
+  withModel: (body: JsonObject, model: string): JsonObject => withKey(body, 'model', model),
+  isStream: (body: JsonObject): boolean => body.stream === true,
+  renderReply,
+  renderError: (error: ClarionError): RenderedBody => renderOpenAIError(error),
+  // Clarion cannot know how many events the upstream already sent; see renderResponsesStreamError.
+  renderStreamError: (error: ClarionError): string => renderResponsesStreamError(error),
+};

@@ -1,0 +1,86 @@
+/**
+ * Small helpers the three protocol adapters share: shape checks that throw Clarion's
+ * invalid-request error, id and token estimates for synthetic replies, and SSE framing.
+ * Nothing here knows a particular wire format.
+ */
+import { randomBytes } from 'node:crypto';
+import { ClarionError } from '../errors.js';
+import type { JsonObject, RenderedBody } from './types.js';
+
+export const JSON_CONTENT_TYPE = 'application/json';
+export const SSE_CONTENT_TYPE = 'text/event-stream';
+
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Throws CLARION_INVALID_REQUEST with a message that says what is wrong (e.g. `"messages" must be an array`). */
+export function invalid(detail: string): never {
+  throw new ClarionError('CLARION_INVALID_REQUEST', detail);
+}
+
+/** The body's `model`, which every protocol requires to be a string. */
+export function requireModel(body: JsonObject): string {
+  const model = body.model;
+  if (typeof model !== 'string') invalid('"model" must be a string');
+  return model;
+}
+
+/** Appends `text` to `joined` with a blank line in between (how system texts are combined). */
+export function joinBlock(joined: string, text: string): string {
+  if (text.length === 0) return joined;
+  return joined.length === 0 ? text : `${joined}\n\n${text}`;
+}
+
+/** A random id suffix; synthetic replies are rare, so a crypto call per reply is fine. */
+export function randomId(bytes = 12): string {
+  return randomBytes(bytes).toString('hex');
+}
+
+/** Token estimate used in synthetic replies' usage: ceil(chars / 4). */
+export function estimateTokens(chars: number): number {
+  return Math.ceil(chars / 4);
+}
+
+/**
+ * Total length of the string values under `value` (depth-limited). A cheap stand-in for the prompt
+ * size when a synthetic reply reports `usage`; only called when Clarion answers itself.
+ */
+export function textLength(value: unknown, depth = 0): number {
+  if (typeof value === 'string') return value.length;
+  if (depth > 8 || typeof value !== 'object' || value === null) return 0;
+  let total = 0;
+  if (Array.isArray(value)) {
+    for (const item of value) total += textLength(item, depth + 1);
+  } else {
+    for (const key in value) total += textLength((value as JsonObject)[key], depth + 1);
+  }
+  return total;
+}
+
+export function unixSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+/** A `data:`-only SSE frame (OpenAI Chat Completions style). */
+export function dataFrame(payload: unknown): string {
+  return `data: ${JSON.stringify(payload)}\n\n`;
+}
+
+/** A named SSE frame (`event:` + `data:`), as OpenAI Responses and Anthropic Messages send them. */
+export function eventFrame(event: string, payload: unknown): string {
+  return `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
+}
+
+export function jsonBody(status: number, payload: unknown): RenderedBody {
+  return { status, contentType: JSON_CONTENT_TYPE, chunks: [JSON.stringify(payload)] };
+}
+
+export function sseBody(frames: string[]): RenderedBody {
+  return { status: 200, contentType: SSE_CONTENT_TYPE, chunks: frames };
+}
+
+/** A shallow copy of `body` with one key replaced; the input is never mutated. */
+export function withKey(body: JsonObject, key: string, value: unknown): JsonObject {
+  return { ...body, [key]: value };
+}

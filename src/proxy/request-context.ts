@@ -1,0 +1,77 @@
+/**
+ * Builds the RequestContext the policy decides on from the HTTP request: tenant (configured
+ * header, else a hash of the API key — never the key), conversation id, opt-out, metadata.
+ */
+import { createHash } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Conversation } from '../conversation.js';
+import type { RequestContext } from '../policy/decision.js';
+import { deriveConversationId } from '../policy/conversation-id.js';
+import type { JsonObject } from '../protocols/types.js';
+import { CLARION_REQUEST_HEADERS, contextHeaders } from './headers.js';
+
+// Hashing a key costs a microsecond or two; the same few keys repeat, so remember them (bounded).
+const TENANT_CACHE_LIMIT = 1_024;
+const tenantByKey = new Map<string, string>();
+
+/** `key:<16 hex>` — a stable tenant label derived from the credential, useless to an attacker. */
+export function tenantFromKey(key: string): string {
+  const cached = tenantByKey.get(key);
+  if (cached !== undefined) return cached;
+  const label = `key:${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
+  if (tenantByKey.size >= TENANT_CACHE_LIMIT) tenantByKey.clear();
+  tenantByKey.set(key, label);
+  return label;
+}
+
+export function tenantOf(headers: IncomingHttpHeaders, tenantHeader: string): string | null {
+  const named = headers[tenantHeader];
+  if (typeof named === 'string' && named !== '') return named;
+  const apiKey = headers['x-api-key'];
+  if (typeof apiKey === 'string' && apiKey !== '') return tenantFromKey(apiKey);
+  const authorization = headers.authorization;
+  if (typeof authorization === 'string' && authorization !== '') {
+    return tenantFromKey(authorization.startsWith('Bearer ') ? authorization.slice(7) : authorization);
+  }
+  return null;
+}
+
+function stringMetadata(body: JsonObject): Record<string, string> {
+  const metadata = body.metadata;
+  const out: Record<string, string> = {};
+  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) return out;
+  for (const [key, value] of Object.entries(metadata)) {
+    if (typeof value === 'string') out[key] = value;
+  }
+  return out;
+}
+
+function isTruthyHeader(value: string | string[] | undefined): boolean {
+  if (typeof value !== 'string') return false;
+  const v = value.toLowerCase();
+  return v === '1' || v === 'true' || v === 'yes';
+}
+
+export interface ContextInput {
+  conversation: Conversation;
+  body: JsonObject;
+  headers: IncomingHttpHeaders;
+  route: string;
+  tenantHeader: string;
+}
+
+export function buildRequestContext(input: ContextInput): RequestContext {
+  const { conversation, headers } = input;
+  const explicitId = headers[CLARION_REQUEST_HEADERS.conversationId];
+  return {
+    protocol: conversation.protocol,
+    route: input.route,
+    model: conversation.model,
+    tenant: tenantOf(headers, input.tenantHeader),
+    headers: contextHeaders(headers),
+    metadata: stringMetadata(input.body),
+    conversationId: typeof explicitId === 'string' && explicitId !== '' ? explicitId : deriveConversationId(conversation),
+    clarificationsSoFar: 0,
+    optOut: isTruthyHeader(headers[CLARION_REQUEST_HEADERS.optOut]),
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * Which upstream serves a request: the configured rules in order (route kind and model glob),
+ * then the first upstream of the route's API family. Globs are compiled once, at config load.
+ */
+import type { Config, RouteKind, RouteRule, UpstreamConfig } from '../config/schema.js';
+import type { ApiFamily } from '../protocols/types.js';
+
+export interface CompiledRule {
+  routes: ReadonlySet<RouteKind> | null;
+  model: RegExp | null;
+  upstream: UpstreamConfig;
+}
+
+export interface Router {
+  /** The upstream for this route kind, API family and model (model may be unknown on pass-through routes). */
+  select(kind: RouteKind, family: ApiFamily, model: string | undefined): UpstreamConfig | undefined;
+  byName(name: string): UpstreamConfig | undefined;
+}
+
+/** `claude-*` -> /^claude-.*$/ ; `?` is one character; everything else literal. Linear, no backtracking blow-up. */
+export function compileGlob(glob: string): RegExp {
+  let source = '';
+  for (const ch of glob) {
+    if (ch === '*') source += '.*';
+    else if (ch === '?') source += '.';
+    else source += ch.replace(/[\\^$.|+()[\]{}]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`, 's');
+}
+
+function compileRule(rule: RouteRule, upstreams: Map<string, UpstreamConfig>): CompiledRule {
+  const upstream = upstreams.get(rule.upstream);
+  // The config schema already rejected unknown upstream names.
+  if (upstream === undefined) throw new Error(`unknown upstream ${rule.upstream}`);
+  return {
+    routes: rule.routes === undefined ? null : new Set(rule.routes),
+    model: rule.model === undefined ? null : compileGlob(rule.model),
+    upstream,
+  };
+}
+
+export function createRouter(config: Pick<Config, 'upstreams' | 'routing'>): Router {
+  const byName = new Map(config.upstreams.map((u) => [u.name, u] as const));
+  const rules = config.routing.map((rule) => compileRule(rule, byName));
+  const firstOfFamily: Record<ApiFamily, UpstreamConfig | undefined> = {
+    openai: config.upstreams.find((u) => u.api === 'openai'),
+    anthropic: config.upstreams.find((u) => u.api === 'anthropic'),
+  };
+  return {
+    select(kind, family, model) {
+      for (const rule of rules) {
+        if (rule.routes !== null && !rule.routes.has(kind)) continue;
+        if (rule.model !== null && (model === undefined || !rule.model.test(model))) continue;
+        return rule.upstream;
+      }
+      return firstOfFamily[family];
+    },
+    byName(name) {
+      return byName.get(name);
+    },
+  };
+}
+
+/**
+ * The upstream URL path for a client path. OpenAI-family base URLs include the version
+ * (`https://api.openai.com/v1`), so the client's `/v1` is dropped; Anthropic base URLs do not.
+ */
+export function upstreamPath(upstream: UpstreamConfig, basePath: string, clientPath: string): string {
+  if (upstream.api === 'openai') {
+    const rest = clientPath.startsWith('/v1/') ? clientPath.slice(3) : clientPath;
+    return basePath + rest;
+  }
+  return basePath + clientPath;
+}
