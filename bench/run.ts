@@ -203,19 +203,26 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
 
-  for (const [name, file, fn] of [
-    ['detector', './detector.js', 'benchDetector'],
-    ['event writer', './events.js', 'benchEvents'],
-  ] as const) {
-    try {
-      const module = (await import(file)) as Record<string, () => Promise<unknown>>;
-      const run = module[fn];
-      if (run === undefined) continue;
-      process.stdout.write(`\n== ${name} ==\n`);
-      await run();
-    } catch (error) {
-      process.stdout.write(`\n${name} bench unavailable: ${(error as Error).message}\n`);
-    }
+  process.stdout.write('\n== detector ==\n');
+  try {
+    const { benchDetector } = await import('./detector.js');
+    await benchDetector(); // prints its own table
+  } catch (error) {
+    process.stdout.write(`detector bench failed: ${(error as Error).message}\n`);
+  }
+  process.stdout.write('\n== event writer ==\n');
+  try {
+    const { benchEvents } = await import('./events.js');
+    const r = await benchEvents();
+    process.stdout.write(
+      [
+        `Redis: ${fmt(r.eventsPerSecond, 0)} events/s stored (${r.events} events in ${fmt(r.seconds, 2)} s), pipeline depth avg ${fmt(r.pipelineDepth, 0)} / max ${r.maxPipelineDepth}`,
+        `file store: ${fmt(r.fileEventsPerSecond, 0)} events/s appended`,
+        `record() on the request path: ${fmt(r.recordNanos, 0)} ns; event-loop delay p99 while writing flat out: ${fmt(r.loopDelayP99Ms, 1)} ms`,
+      ].join('\n') + '\n',
+    );
+  } catch (error) {
+    process.stdout.write(`event writer bench failed: ${(error as Error).message}\n`);
   }
 }
 

@@ -9,7 +9,8 @@ import { datasetsDir, loadClamber, loadClariq, type LabelledRow } from '../src/d
 import { fitLogistic, fitPlatt, raw, type TrainParams } from '../src/detect/training/logistic.js';
 import { auroc, binary, ece, reliability, weightedF1 } from '../src/detect/training/metrics.js';
 import { crossValidate, DEFAULT_PARAMS, FOLDS, scoresOf, toExample } from '../src/detect/training/pipeline.js';
-import { clariqLevel } from '../src/detect/model.js';
+import { clariqLevel, modelFromFile } from '../src/detect/model.js';
+import { clariqLevelOfText } from '../src/detect/clariq.js';
 import { readWeightsFile } from '../src/detect/weights.js';
 import { createDetector } from '../src/detect/index.js';
 import { CLEAR_FIXTURES, UNDERSPECIFIED_FIXTURES } from '../src/detect/training/fixtures.js';
@@ -70,11 +71,14 @@ function main(): void {
 
   let devLevels: number[] = [];
   let devScores: number[] = [];
+  let devModelLevels: number[] = [];
+  const level = modelFromFile(shipped).clariqLevel;
   if (clariqDev.length > 0) {
     const w = fitLogistic(examples, params);
     devScores = scoresOf(clariqDev.map((r) => raw(w, toExample(r, params).x)), platt);
     row('ClariQ dev, trained on CLAMBER + ClariQ train (need >= 3)', devScores, clariqDev.map((r) => r.label));
     devLevels = devScores.map((s) => clariqLevel(cuts, s));
+    if (level !== undefined) devModelLevels = clariqDev.map((r, i) => clariqLevelOfText(level, r.text, devScores[i] ?? 0.5));
   }
   if (c.y.length > 0) {
     const baseline = c.rows.map((r) => r.baseline);
@@ -103,11 +107,17 @@ function main(): void {
   if (clariqDev.length > 0) {
     const gold = clariqDev.map((r) => r.need);
     const majority = weightedF1(gold.map(() => 2), gold);
-    out(`ClariQ dev, official 4-class weighted F1 (score -> level by cuts fitted on ClariQ train OOF): **${f3(weightedF1(devLevels, gold))}** (majority class 2: ${f3(majority)})`);
-    if (q.y.length > 0) {
-      const trainLevels = q.s.map((s) => clariqLevel(cuts, s));
-      out(`ClariQ train (OOF, where the cuts were fitted): ${f3(weightedF1(trainLevels, q.rows.map((r) => r.need)))}`);
+    const spread = (levels: readonly number[]): string => [1, 2, 3, 4].map((k) => levels.filter((l) => l === k).length).join('/');
+    out(`ClariQ dev (${spread(gold)} topics at need 1/2/3/4), official 4-class weighted F1; majority class 2: ${f3(majority)}`);
+    out();
+    out('| level mapping (fitted on ClariQ train out-of-fold scores) | ClariQ dev weighted F1 | dev predictions 1/2/3/4 | ClariQ train weighted F1 (where it was fitted) |');
+    out('|---|---|---|---|');
+    const needs = q.rows.map((r) => r.need);
+    if (devModelLevels.length > 0 && level !== undefined) {
+      const trainLevels = q.rows.map((r, i) => clariqLevelOfText(level, r.text, q.s[i] ?? 0.5));
+      out(`| level model (score + request shape, shipped) | **${f3(weightedF1(devModelLevels, gold))}** | ${spread(devModelLevels)} | ${q.y.length > 0 ? f3(weightedF1(trainLevels, needs)) : 'n/a'} |`);
     }
+    out(`| score cut points only | ${f3(weightedF1(devLevels, gold))} | ${spread(devLevels)} | ${q.y.length > 0 ? f3(weightedF1(q.s.map((s) => clariqLevel(cuts, s)), needs)) : 'n/a'} |`);
     out();
   }
 

@@ -21,7 +21,10 @@ import {
   toExample,
   weightsFile,
   FOLDS,
+  CLARIQ_RIDGE,
 } from '../src/detect/training/pipeline.js';
+import { clariqFeatures } from '../src/detect/clariq.js';
+import { fitClariqLevelModel } from '../src/detect/training/clariq-fit.js';
 
 const root = resolve(fileURLToPath(import.meta.url), '..', '..');
 
@@ -53,6 +56,7 @@ function main(): void {
   const only = process.argv.includes('--no-grid');
   for (const lambdaHash of only ? [DEFAULT_PARAMS.lambdaHash] : [3e-4, 1e-3, 3e-3]) {
     for (const clariqWeight of only ? [DEFAULT_PARAMS.clariqWeight] : [1, 3]) grid.push({ ...DEFAULT_PARAMS, lambdaHash, clariqWeight });
+    // ClariQ rows train on their graded need (soft target), see DEFAULT_PARAMS.clariqGraded.
   }
   let best: { params: TrainParams; oof: Float64Array; loss: number } | undefined;
   for (const params of grid) {
@@ -74,6 +78,11 @@ function main(): void {
   const threshold = chooseThreshold(scores.slice(0, clamber.length), labels.slice(0, clamber.length), MIN_PRECISION);
   const clariqScores = scores.slice(clamber.length);
   const cuts = clariqTrain.length > 0 ? fitClariqCuts(clariqScores, clariqTrain.map((r) => r.need)) : [0.3, 0.5, 0.7];
+  // The ClariQ level model: the out-of-fold score plus the request's shape, fitted on ClariQ train only.
+  const level =
+    clariqTrain.length > 0
+      ? fitClariqLevelModel(clariqTrain.map((r, i) => clariqFeatures(r.text, clariqScores[i] ?? 0.5)), clariqTrain.map((r) => r.need), CLARIQ_RIDGE)
+      : undefined;
 
   const allRows = [...cvRows, ...clariqDev];
   const final = fitLogistic(allRows.map((r) => toExample(r, params)), params);
@@ -97,7 +106,7 @@ function main(): void {
       clamberF1: Math.round(m.f1 * 1000) / 1000,
     },
   };
-  const file = weightsFile(final, platt, threshold, cuts, summary);
+  const file = weightsFile(final, platt, threshold, cuts, summary, level);
   writeFileSync(resolve(root, 'models', 'detector.json'), `${JSON.stringify(file)}\n`);
   writeFileSync(
     resolve(root, 'src', 'detect', 'shipped.ts'),
@@ -105,7 +114,7 @@ function main(): void {
   );
   process.stdout.write(
     `wrote models/detector.json (${file.version}, ${file.hashedIndex.length} hashed weights)\n` +
-      `params ${JSON.stringify(params)}; Platt a=${file.calibration.a} b=${file.calibration.b}; threshold ${file.threshold}; ClariQ cuts ${file.clariqCuts.join(', ')}\n` +
+      `params ${JSON.stringify(params)}; Platt a=${file.calibration.a} b=${file.calibration.b}; threshold ${file.threshold}; ClariQ cuts ${file.clariqCuts.join(', ')}; ClariQ level model ${JSON.stringify(file.clariqLevel ?? null)}\n` +
       `CLAMBER ${FOLDS}-fold CV: AUROC ${summary.cv.clamberAuroc}, P ${summary.cv.clamberPrecision}, R ${summary.cv.clamberRecall}, F1 ${summary.cv.clamberF1}\n` +
       `took ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
   );

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { RULE_FEATURES, type RuleFeature } from './finding.js';
 import { HASH_BITS, type FeatureVector } from './features.js';
+import { CLARIQ_FEATURES, type ClariqLevelModel } from './clariq.js';
 
 export const WeightsFileSchema = z.object({
   format: z.literal(1),
@@ -21,6 +22,10 @@ export const WeightsFileSchema = z.object({
   threshold: z.number().min(0).max(1),
   /** ClariQ clarification-need cut points on the score: level = 1 + number of cuts at or below it. */
   clariqCuts: z.array(z.number()).length(3),
+  /** The ClariQ level model (src/detect/clariq.ts): bias + one weight per feature, and cuts on its output. Preferred over clariqCuts when present. */
+  clariqLevel: z
+    .object({ features: z.array(z.string()), weights: z.array(z.number()), cuts: z.array(z.number()).length(3) })
+    .optional(),
   /** What it was trained on and the cross-validated numbers at training time. */
   training: z.record(z.string(), z.unknown()),
 });
@@ -35,6 +40,7 @@ export interface Model {
   readonly b: number;
   readonly threshold: number;
   readonly clariqCuts: readonly number[];
+  readonly clariqLevel?: ClariqLevelModel;
 }
 
 export function modelFromFile(file: WeightsFile): Model {
@@ -54,7 +60,15 @@ export function modelFromFile(file: WeightsFile): Model {
     b: file.calibration.b,
     threshold: file.threshold,
     clariqCuts: file.clariqCuts,
+    ...(levelModelOf(file) === undefined ? {} : { clariqLevel: levelModelOf(file) }),
   };
+}
+
+/** The level model, when the file has one whose feature list matches this code's (else the plain score cuts apply). */
+function levelModelOf(file: WeightsFile): ClariqLevelModel | undefined {
+  const l = file.clariqLevel;
+  if (l === undefined || l.features.join(',') !== CLARIQ_FEATURES.join(',') || l.weights.length !== CLARIQ_FEATURES.length + 1) return undefined;
+  return { weights: l.weights, cuts: l.cuts };
 }
 
 export interface RawScore {

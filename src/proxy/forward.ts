@@ -68,9 +68,14 @@ function isEventStream(headers: OutgoingHttpHeaders): boolean {
 export async function forward(request: ForwardRequest): Promise<ForwardResult> {
   const { res, upstream } = request;
   const started = performance.now();
-  const controller = new AbortController();
+  // undici accepts any EventEmitter that emits 'abort' as a signal; the response itself serves,
+  // which saves an AbortController per request.
+  let aborted = false;
   const onClientClose = (): void => {
-    if (!res.writableFinished) controller.abort();
+    if (!res.writableFinished) {
+      aborted = true;
+      res.emit('abort');
+    }
   };
   res.once('close', onClientClose);
 
@@ -83,7 +88,7 @@ export async function forward(request: ForwardRequest): Promise<ForwardResult> {
         method: request.method as 'POST',
         headers: request.headers,
         body: request.body,
-        signal: controller.signal,
+        signal: res,
       },
       ({ statusCode, headers }) => {
         upstreamStatus = statusCode;
@@ -115,7 +120,7 @@ export async function forward(request: ForwardRequest): Promise<ForwardResult> {
     };
   } catch (error) {
     const upstreamMs = performance.now() - started;
-    if (controller.signal.aborted || res.destroyed) {
+    if (aborted || res.destroyed) {
       return { status: 499, upstreamStatus, upstreamMs, errorCode: null, failure: 'aborted', streamed: false };
     }
     const code = (error as { code?: string }).code ?? '';

@@ -63,15 +63,31 @@ export interface ContextInput {
 export function buildRequestContext(input: ContextInput): RequestContext {
   const { conversation, headers } = input;
   const explicitId = headers[CLARION_REQUEST_HEADERS.conversationId];
-  return {
+  const context: RequestContext = {
     protocol: conversation.protocol,
     route: input.route,
     model: conversation.model,
     tenant: tenantOf(headers, input.tenantHeader),
     headers: contextHeaders(headers),
     metadata: stringMetadata(input.body),
-    conversationId: typeof explicitId === 'string' && explicitId !== '' ? explicitId : deriveConversationId(conversation),
+    conversationId: '',
     clarificationsSoFar: 0,
     optOut: isTruthyHeader(headers[CLARION_REQUEST_HEADERS.optOut]),
   };
+  if (typeof explicitId === 'string' && explicitId !== '') {
+    context.conversationId = explicitId;
+  } else {
+    // Deriving the id hashes the system text and first turn; most requests (a clear pass with
+    // no sampled norm and no event) never read it, so it is computed on first read only.
+    let derived: string | undefined;
+    Object.defineProperty(context, 'conversationId', {
+      enumerable: true,
+      configurable: true,
+      get: () => (derived ??= deriveConversationId(conversation)),
+      set: (value: string) => {
+        derived = value;
+      },
+    });
+  }
+  return context;
 }

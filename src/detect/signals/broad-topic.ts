@@ -8,7 +8,7 @@ import { FRAME_VERBS, STOPWORDS } from '../lexicon.js';
 import { tokenize } from '../text.js';
 import type { RequestView } from '../view.js';
 
-const OPEN_FRAME =
+export const OPEN_FRAME =
   /^\s*(?:please\s+)?(?:tell me (?:more |something |everything |all )?(?:about|on)|(?:can you |could you )?(?:give|find|show|get) me (?:some |more )?(?:information|info|details) (?:about|on|for)|(?:find |give me |get me |show me )?(?:some |more )?(?:information|info|details) (?:about|on|for)|i(?:'m| am) (?:looking for(?: information (?:about|on))?|interested in|curious about|researching)|i (?:want|would like|'d like) to (?:know|learn|read|find out) (?:more )?about|what (?:do you know|can you tell me) about|(?:search|look) (?:for|up)|find(?: me)?)\s+(.+?)\s*[.?!]*\s*$/i;
 
 export function broadTopic(view: RequestView, out: Finding[]): void {

@@ -10,7 +10,8 @@ import { sigmoid } from '../model.js';
 
 export interface Example {
   readonly x: FeatureVector;
-  readonly y: 0 | 1;
+  /** Target in [0, 1]: the label, or ClariQ's graded need as a soft target ((need - 1) / 3). */
+  readonly y: number;
   /** Importance weight of the example. */
   readonly w: number;
 }
@@ -24,6 +25,8 @@ export interface TrainParams {
   readonly clariqWeight: number;
   readonly epochs: number;
   readonly learningRate: number;
+  /** Train on ClariQ's graded need as a soft target ((need - 1) / 3) instead of the binarised label. */
+  readonly clariqGraded?: boolean;
 }
 
 export interface LinearWeights {

@@ -4,6 +4,7 @@
  * calibration on out-of-fold scores, threshold and ClariQ cut-point selection, weights file.
  */
 import { createHash } from 'node:crypto';
+import { CLARIQ_FEATURES, type ClariqLevelModel } from '../clariq.js';
 import { conversationFromText } from '../../conversation.js';
 import { extractFeatures } from '../features.js';
 import { RULE_FEATURES } from '../finding.js';
@@ -18,7 +19,9 @@ import { binary, weightedF1 } from './metrics.js';
 
 export const SEED = 20240611;
 export const FOLDS = 5;
-export const DEFAULT_PARAMS: TrainParams = { lambdaHash: 1e-3, lambdaRule: 1e-4, clariqWeight: 2, epochs: 300, learningRate: 0.05 };
+export const DEFAULT_PARAMS: TrainParams = { lambdaHash: 1e-3, lambdaRule: 1e-4, clariqWeight: 1, epochs: 300, learningRate: 0.05, clariqGraded: false };
+/** Ridge strength of the ClariQ level model (fixed a priori: near-unregularised least squares, 7 parameters). */
+export const CLARIQ_RIDGE = 0.01;
 /** The shipped threshold is the best-F1 point whose out-of-fold precision is at least this. */
 export const MIN_PRECISION = 0.77;
 
@@ -37,7 +40,8 @@ export function prng(seed: number): () => number {
 export function toExample(row: LabelledRow, params: TrainParams): Example {
   const view = buildView(conversationFromText(row.text));
   const x = extractFeatures(view, runSignals(view));
-  return { x, y: row.label, w: row.source === 'clamber' ? 1 : params.clariqWeight };
+  const y = row.source !== 'clamber' && params.clariqGraded === true ? (row.need - 1) / 3 : row.label;
+  return { x, y, w: row.source === 'clamber' ? 1 : params.clariqWeight };
 }
 
 /** Stratified fold ids (by source, group and label), seeded. */
@@ -127,7 +131,14 @@ export function scoresOf(raws: ArrayLike<number>, platt: { a: number; b: number 
   return Array.from(raws, (r) => calibrate(platt, r));
 }
 
-export function weightsFile(w: LinearWeights, platt: { a: number; b: number }, threshold: number, cuts: readonly number[], training: Record<string, unknown>): WeightsFile {
+export function weightsFile(
+  w: LinearWeights,
+  platt: { a: number; b: number },
+  threshold: number,
+  cuts: readonly number[],
+  training: Record<string, unknown>,
+  level?: ClariqLevelModel,
+): WeightsFile {
   const entries = [...w.hashed.entries()].filter(([, v]) => Math.abs(v) >= 0.01).sort((p, q) => p[0] - q[0]);
   const rule: Record<string, number> = {};
   RULE_FEATURES.forEach((f, i) => {
@@ -143,6 +154,7 @@ export function weightsFile(w: LinearWeights, platt: { a: number; b: number }, t
     calibration: { a: Math.round(platt.a * 1e4) / 1e4, b: Math.round(platt.b * 1e4) / 1e4 },
     threshold: Math.round(threshold * 1e3) / 1e3,
     clariqCuts: cuts.map((c) => Math.round(c * 1e3) / 1e3),
+    ...(level === undefined ? {} : { clariqLevel: { features: [...CLARIQ_FEATURES], weights: [...level.weights], cuts: level.cuts.map((c) => Math.round(c * 1e3) / 1e3) } }),
     training,
   };
   const version = `clarion-detector-1+${createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 10)}`;
