@@ -56,7 +56,6 @@ function main(): void {
   const only = process.argv.includes('--no-grid');
   for (const lambdaHash of only ? [DEFAULT_PARAMS.lambdaHash] : [3e-4, 1e-3, 3e-3]) {
     for (const clariqWeight of only ? [DEFAULT_PARAMS.clariqWeight] : [1, 3]) grid.push({ ...DEFAULT_PARAMS, lambdaHash, clariqWeight });
-    // ClariQ rows train on their graded need (soft target), see DEFAULT_PARAMS.clariqGraded.
   }
   let best: { params: TrainParams; oof: Float64Array; loss: number } | undefined;
   for (const params of grid) {
@@ -66,7 +65,7 @@ function main(): void {
     const scores = scoresOf(oof, platt);
     const loss = logLoss(scores, labels);
     const ca = auroc(scores.slice(0, clamber.length), labels.slice(0, clamber.length));
-    process.stdout.write(`grid lambdaHash=${params.lambdaHash} clariqWeight=${params.clariqWeight}: OOF log-loss ${loss.toFixed(4)}, CLAMBER AUROC ${ca.toFixed(3)}\n`);
+    process.stdout.write(`grid lambdaHash=${params.lambdaHash} lambdaRule=${params.lambdaRule} clariqWeight=${params.clariqWeight}: OOF log-loss ${loss.toFixed(4)}, CLAMBER AUROC ${ca.toFixed(3)}\n`);
     if (best === undefined || loss < best.loss) best = { params, oof, loss };
   }
   if (best === undefined) return;
