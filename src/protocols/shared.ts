@@ -4,8 +4,9 @@
  * Nothing here knows a particular wire format.
  */
 import { randomBytes } from 'node:crypto';
+import type { Part, ToolDefinition } from '../conversation.js';
 import { ClarionError } from '../errors.js';
-import type { JsonObject, RenderedBody } from './types.js';
+import type { InstructionPlacement, JsonObject, RenderedBody } from './types.js';
 
 export const JSON_CONTENT_TYPE = 'application/json';
 export const SSE_CONTENT_TYPE = 'text/event-stream';
@@ -24,6 +25,47 @@ export function requireModel(body: JsonObject): string {
   const model = body.model;
   if (typeof model !== 'string') invalid('"model" must be a string');
   return model;
+}
+
+/** The body's `key` as an array: empty when absent or null, CLARION_INVALID_REQUEST when anything else. */
+export function optionalArray(body: JsonObject, key: string): readonly unknown[] {
+  const value = body[key];
+  if (value === undefined || value === null) return NO_ITEMS;
+  if (!Array.isArray(value)) invalid(`"${key}" must be an array`);
+  return value;
+}
+
+const NO_ITEMS: readonly unknown[] = Object.freeze([]);
+
+/** String content as parts: one text part, or none for the empty string. */
+export function textParts(text: string): Part[] {
+  return text.length === 0 ? [] : [{ type: 'text', text }];
+}
+
+/** The text parts of `parts` joined by newlines (how a multi-part system message reads as one text). */
+export function joinTextParts(parts: readonly Part[]): string {
+  let text = '';
+  for (const part of parts) {
+    if (part.type === 'text') text = text.length === 0 ? part.text : `${text}\n${part.text}`;
+  }
+  return text;
+}
+
+/** A tool definition; description and parameters are kept only when they have the right type. */
+export function toolDefinition(name: string, description: unknown, parameters: unknown): ToolDefinition {
+  const tool: ToolDefinition = { name };
+  if (typeof description === 'string') tool.description = description;
+  if (isObject(parameters)) tool.parameters = parameters;
+  return tool;
+}
+
+/**
+ * A system text with `instruction` added at the end (append) or the start (prepend), a blank line
+ * between; just the instruction when there is no text yet (absent, empty or not a string).
+ */
+export function withInstructionText(current: unknown, instruction: string, placement: InstructionPlacement): string {
+  if (typeof current !== 'string' || current.length === 0) return instruction;
+  return placement === 'prepend' ? `${instruction}\n\n${current}` : `${current}\n\n${instruction}`;
 }
 
 /** Appends `text` to `joined` with a blank line in between (how system texts are combined). */
@@ -83,4 +125,14 @@ export function sseBody(frames: string[]): RenderedBody {
 /** A shallow copy of `body` with one key replaced; the input is never mutated. */
 export function withKey(body: JsonObject, key: string, value: unknown): JsonObject {
   return { ...body, [key]: value };
+}
+
+/** `withModel` for every protocol: all three carry the model in a top-level `model`. */
+export function withModel(body: JsonObject, model: string): JsonObject {
+  return withKey(body, 'model', model);
+}
+
+/** `isStream` for every protocol: all three ask for SSE with a top-level `stream: true`. */
+export function isStream(body: JsonObject): boolean {
+  return body.stream === true;
 }
