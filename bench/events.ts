@@ -13,9 +13,10 @@ import { pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { Registry } from 'prom-client';
-import { ConfigSchema, type Config } from '../src/config/schema.js';
+import type { Config } from '../src/config/schema.js';
 import type { EventInput } from '../src/events/input.js';
 import { createEventLog, type EventLog } from '../src/events/log.js';
+import { deleteKeys, eventInput, testConfig } from '../test/events/fixtures.js';
 
 export interface EventsBenchResult {
   /** Redis: events stored per second (record -> confirmed in the stream). */
@@ -37,70 +38,32 @@ const EVENTS = 100_000;
 const TIME_BUDGET_MS = 6_000;
 const CHUNK = 2_000;
 
+/** A realistic event (the tests' builder) varied by `i` across models, tenants, conversations and actions. */
 function input(id: string, i: number): EventInput {
-  const text = `Translate this paragraph for the newsletter, version ${i}; contact ops@example.com if unclear.`;
+  const pass = i % 3 === 0;
   return {
-    id,
-    time: Date.now(),
+    ...eventInput({
+      id,
+      text: `Translate this paragraph for the newsletter, version ${i}; contact ops@example.com if unclear.`,
+      context: {
+        model: i % 2 === 0 ? 'gpt-4o-mini' : 'claude-sonnet-4',
+        tenant: `tenant-${i % 7}`,
+        headers: {},
+        conversationId: `conv-${i % 1000}`,
+      },
+      assessment: { score: 0.81, categories: ['aleatoric', 'linguistic'], detectorVersion: 'bench' },
+      decision: { action: pass ? 'pass' : 'clarify', mode: pass ? null : 'respond', policyVersion: 'bench', reason: 'bench' },
+    }),
     requestId: `req-${i}`,
-    context: {
-      protocol: 'openai-chat',
-      route: '/v1/chat/completions',
-      model: i % 2 === 0 ? 'gpt-4o-mini' : 'claude-sonnet-4',
-      tenant: `tenant-${i % 7}`,
-      headers: {},
-      metadata: {},
-      conversationId: `conv-${i % 1000}`,
-      clarificationsSoFar: 0,
-      optOut: false,
-    },
-    upstream: 'openai',
-    conversation: {
-      protocol: 'openai-chat',
-      model: 'gpt-4o-mini',
-      system: 'You are helpful.',
-      turns: [{ role: 'user', parts: [{ type: 'text', text }] }],
-      tools: [],
-      stream: false,
-    },
-    assessment: {
-      score: 0.81,
-      categories: ['aleatoric', 'linguistic'],
-      signals: [
-        { id: 'missing_slot', category: 'aleatoric', weight: 1.4, evidence: 'translate this', slot: 'target_language' },
-        { id: 'unresolved_reference', category: 'linguistic', weight: 0.8, evidence: 'this paragraph' },
-      ],
-      missingSlots: ['target_language'],
-      suggestedQuestion: 'Which language should I translate it into?',
-      detectorVersion: 'bench',
-    },
-    decision: {
-      action: i % 3 === 0 ? 'pass' : 'clarify',
-      mode: i % 3 === 0 ? null : 'respond',
-      norm: 'ask-when-vague',
-      policyVersion: 'bench',
-      shadow: false,
-      instruction: null,
-      placement: 'append',
-      reply: 'Which language should I translate it into?',
-      escalateTo: null,
-      reason: 'bench',
-      failClosed: false,
-    },
     detectorMicros: 35,
     upstreamStatus: 200,
     upstreamMs: 900,
-    errorCode: null,
   };
 }
 
 function config(redisUrl: string | undefined, prefix: string): Config {
-  return ConfigSchema.parse({
-    upstreams: [{ name: 'openai', api: 'openai', baseUrl: 'https://api.openai.com/v1' }],
-    redis: { ...(redisUrl === undefined ? {} : { url: redisUrl }), prefix },
-    // A queue large enough that the bench measures the store, not the spill to disk.
-    events: { writer: { queueCapacity: 1_000_000 } },
-  });
+  // A queue large enough that the bench measures the store, not the spill to disk.
+  return testConfig({ ...(redisUrl === undefined ? {} : { redisUrl }), prefix, events: { writer: { queueCapacity: 1_000_000 } } });
 }
 
 /** Records as fast as the loop allows (yielding between chunks), then waits until everything is stored. */
@@ -158,12 +121,7 @@ export async function benchEvents(): Promise<EventsBenchResult> {
     };
   } finally {
     await redisLog.close();
-    let cursor = '0';
-    do {
-      const [next, keys] = await admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await admin.del(...keys);
-    } while (cursor !== '0');
+    await deleteKeys(admin, prefix);
     admin.disconnect();
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -10,15 +10,14 @@
  * Environment: BENCH_ROUNDS (5), BENCH_RSS_REQUESTS (100000), BENCH_QUICK=1 (a smoke run),
  * REDIS_URL (events to Redis instead of the embedded store).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, cpus } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { ROOT, spawnNode, waitForOutput, writeServeConfig } from '../test/helpers/spawn.js';
 import { closePools, median, percentile, runLoad, type LoadResult } from './load.js';
 
-const root = resolve(fileURLToPath(import.meta.url), '..', '..');
 const quick = process.env.BENCH_QUICK === '1';
 const rounds = Number(process.env.BENCH_ROUNDS ?? (quick ? 2 : 5));
 const rssRequests = Number(process.env.BENCH_RSS_REQUESTS ?? (quick ? 10_000 : 100_000));
@@ -36,22 +35,13 @@ async function freePort(): Promise<number> {
   });
 }
 
-function start(name: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
-  return new Promise((resolveChild, reject) => {
-    const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-    let seen = '';
-    const timer = setTimeout(() => reject(new Error(`${name} did not start: ${seen.slice(-500)}`)), 20_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (seen.length < 10_000) seen += chunk.toString();
-      if (ready.test(seen)) {
-        clearTimeout(timer);
-        child.stdout?.removeAllListeners('data');
-        child.stdout?.resume();
-        resolveChild(child);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`${name} exited early with ${code}: ${seen.slice(-500)}`)));
-  });
+/** Starts `node <args>` in the repository root and resolves once its stdout matches `ready`. */
+async function start(name: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
+  const proc = spawnNode(args, env, { stderr: 'inherit' });
+  await waitForOutput(proc, ready, name);
+  // The pipe keeps draining, but a 100k-request run's logs are not kept in the bench's memory.
+  proc.stopCollecting();
+  return proc.child;
 }
 
 function rssMb(pid: number): number {
@@ -109,18 +99,11 @@ async function main(): Promise<void> {
 
     const clarionPort = await freePort();
     const configFile = join(dir, 'clarion.yaml');
-    writeFileSync(
-      configFile,
-      [
-        'server: { host: 127.0.0.1 }',
-        'upstreams:',
-        `  - { name: fake, api: openai, baseUrl: "${upstreamOrigin}/v1" }`,
-        `  - { name: fake-anthropic, api: anthropic, baseUrl: "${upstreamOrigin}" }`,
-        `policy: { file: "${join(root, 'config', 'policy.yaml')}", watch: false }`,
-        `storage: { dataDir: "${join(dir, 'data')}" }`,
-        '',
-      ].join('\n'),
-    );
+    writeServeConfig(configFile, {
+      upstreams: [`{ name: fake, api: openai, baseUrl: "${upstreamOrigin}/v1" }`, `{ name: fake-anthropic, api: anthropic, baseUrl: "${upstreamOrigin}" }`],
+      policy: `{ file: "${join(ROOT, 'config', 'policy.yaml')}", watch: false }`,
+      dataDir: join(dir, 'data'),
+    });
     const clarion = await start('clarion', ['dist/cli.js', 'serve'], { PORT: String(clarionPort), CLARION_CONFIG: configFile }, /clarion listening/);
     children.push(clarion);
 

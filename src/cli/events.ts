@@ -120,7 +120,8 @@ export function filterFromOptions(values: Values, now = Date.now()): EventFilter
   return filter;
 }
 
-const OPTIONS = {
+/** The parseArgs options `filterFromOptions` reads; `clarion replay` takes the same filters. */
+export const FILTER_OPTIONS = {
   since: { type: 'string' },
   until: { type: 'string' },
   action: { type: 'string' },
@@ -131,6 +132,16 @@ const OPTIONS = {
   verdict: { type: 'string' },
   'min-score': { type: 'string' },
   'max-score': { type: 'string' },
+} as const;
+
+/** Where the events are (`--data-dir`, or the store in `--config`), for every command that reads them. */
+export const STORE_OPTIONS = {
+  'data-dir': { type: 'string' },
+  config: { type: 'string' },
+} as const;
+
+const OPTIONS = {
+  ...FILTER_OPTIONS,
   format: { type: 'string' },
   json: { type: 'boolean' },
   limit: { type: 'string' },
@@ -138,8 +149,7 @@ const OPTIONS = {
   max: { type: 'string' },
   scan: { type: 'boolean' },
   note: { type: 'string' },
-  'data-dir': { type: 'string' },
-  config: { type: 'string' },
+  ...STORE_OPTIONS,
   help: { type: 'boolean', short: 'h' },
 } as const;
 

@@ -9,7 +9,7 @@ import { defaultConfigPath, loadConfig } from '../config/load.js';
 import { openEventStore, type EventStore } from '../events/store.js';
 import { loadPolicyFile, PolicyError } from '../policy/load.js';
 import { addToSummary, emptySummary, replayEvent, type ReplaySummary } from '../policy/replay.js';
-import { filterFromOptions } from './events.js';
+import { FILTER_OPTIONS, filterFromOptions, STORE_OPTIONS } from './events.js';
 
 const USAGE = `usage: clarion replay --policy FILE [filters] [--changed] [--json]
 
@@ -30,18 +30,8 @@ const OPTIONS = {
   changed: { type: 'boolean' },
   json: { type: 'boolean' },
   limit: { type: 'string' },
-  since: { type: 'string' },
-  until: { type: 'string' },
-  action: { type: 'string' },
-  category: { type: 'string' },
-  signal: { type: 'string' },
-  model: { type: 'string' },
-  tenant: { type: 'string' },
-  verdict: { type: 'string' },
-  'min-score': { type: 'string' },
-  'max-score': { type: 'string' },
-  'data-dir': { type: 'string' },
-  config: { type: 'string' },
+  ...FILTER_OPTIONS,
+  ...STORE_OPTIONS,
   help: { type: 'boolean', short: 'h' },
 } as const;
 

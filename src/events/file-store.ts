@@ -15,6 +15,7 @@ import { ClarionEventSchema, LabelSchema, type ClarionEvent, type Label } from '
 import {
   matchesFilter,
   scanStats,
+  takeMatching,
   utcDay,
   type EventFilter,
   type EventStats,
@@ -152,32 +153,24 @@ export class FileEventStore implements EventStore {
     }
   }
 
-  async *list(filter: EventFilter): AsyncGenerator<StoredEvent> {
+  list(filter: EventFilter): AsyncGenerator<StoredEvent> {
+    return takeMatching(this.candidates(filter), filter);
+  }
+
+  /** Every labelled event of the filter's days, in the filter's order. */
+  private async *candidates(filter: EventFilter): AsyncGenerator<StoredEvent> {
     const labels = await this.loadLabels();
     const days = this.daysInRange(await this.days(), filter);
-    const limit = filter.limit ?? Infinity;
-    let count = 0;
-    if (limit <= 0) return;
     if (filter.order === 'desc') {
       for (const day of days.reverse()) {
         const events: ClarionEvent[] = [];
         for await (const event of this.segmentEvents(day)) events.push(event);
-        for (let i = events.length - 1; i >= 0; i--) {
-          const event = this.withLabels(events[i] as ClarionEvent, labels);
-          if (!matchesFilter(event, filter)) continue;
-          yield event;
-          if (++count >= limit) return;
-        }
+        for (let i = events.length - 1; i >= 0; i--) yield this.withLabels(events[i] as ClarionEvent, labels);
       }
       return;
     }
     for (const day of days) {
-      for await (const raw of this.segmentEvents(day)) {
-        const event = this.withLabels(raw, labels);
-        if (!matchesFilter(event, filter)) continue;
-        yield event;
-        if (++count >= limit) return;
-      }
+      for await (const event of this.segmentEvents(day)) yield this.withLabels(event, labels);
     }
   }
 

@@ -28,6 +28,7 @@ import {
   rollupCanAnswer,
   rollupFields,
   scanStats,
+  takeMatching,
   utcDay,
   type EventFilter,
   type EventStats,
@@ -255,21 +256,19 @@ export class RedisEventStore implements EventStore {
     }
   }
 
-  async *list(filter: EventFilter): AsyncGenerator<StoredEvent> {
-    const limit = filter.limit ?? Infinity;
-    if (limit <= 0) return;
-    let count = 0;
+  list(filter: EventFilter): AsyncGenerator<StoredEvent> {
+    return takeMatching(this.candidates(filter), filter);
+  }
+
+  /** Every labelled event from `filter.since` on, in the filter's order, a stream page at a time. */
+  private async *candidates(filter: EventFilter): AsyncGenerator<StoredEvent> {
     for await (const { entries } of this.pages(filter.order ?? 'asc', filter.since)) {
       const events: ClarionEvent[] = [];
       for (const entry of entries) {
         const event = entryEvent(entry);
         if (event !== null) events.push(event);
       }
-      for (const event of await this.withLabels(events)) {
-        if (!matchesFilter(event, filter)) continue;
-        yield event;
-        if (++count >= limit) return;
-      }
+      yield* await this.withLabels(events);
     }
   }
 

@@ -154,6 +154,21 @@ export function matchesFilter(event: ClarionEvent, filter: EventFilter): boolean
   return true;
 }
 
+/**
+ * The events of `candidates` that match `filter`, at most `filter.limit` of them. Each store yields
+ * its candidates in the filter's order; returning early here ends the store's scan.
+ */
+export async function* takeMatching(candidates: AsyncIterable<StoredEvent>, filter: EventFilter): AsyncGenerator<StoredEvent> {
+  const limit = filter.limit ?? Infinity;
+  if (limit <= 0) return;
+  let count = 0;
+  for await (const event of candidates) {
+    if (!matchesFilter(event, filter)) continue;
+    yield event;
+    if (++count >= limit) return;
+  }
+}
+
 /** Whether only whole-day time bounds are set, so per-day rollups can answer `stats` exactly. */
 export function rollupCanAnswer(filter: EventFilter): boolean {
   const dayAligned = (t: number | undefined): boolean => t === undefined || t % 86_400_000 === 0;

@@ -14,20 +14,28 @@
  * - `tools`: client tools by name; server tools (web_search...) by name, or type when unnamed.
  */
 import type { Conversation, Part, ToolCall, ToolDefinition, Turn } from '../conversation.js';
-import type { ClarionError } from '../errors.js';
 import { renderAnthropicError, renderAnthropicStreamError } from './error-shapes.js';
 import {
   estimateTokens,
   eventFrame,
   invalid,
   isObject,
+  isStream,
   joinBlock,
   jsonBody,
+  mapObjects,
+  optionalArray,
   randomId,
+  requireArray,
   requireModel,
   sseBody,
   textLength,
+  textPartOf,
+  textParts,
+  toolDefinition,
+  withInstructionText,
   withKey,
+  withModel,
 } from './shared.js';
 import type { InstructionPlacement, JsonObject, ProtocolAdapter, RenderedBody, SyntheticReply } from './types.js';
 
@@ -47,32 +55,22 @@ function systemOf(body: JsonObject): string {
 
 /** Parts of a tool_result's content (a string or text/image/document blocks). */
 function toolResultParts(content: unknown, where: string): Part[] {
-  if (typeof content === 'string') return content.length === 0 ? [] : [{ type: 'text', text: content }];
+  if (typeof content === 'string') return textParts(content);
   if (!Array.isArray(content)) return [];
-  const parts: Part[] = [];
-  for (let i = 0; i < content.length; i++) {
-    const block: unknown = content[i];
-    if (!isObject(block)) invalid(`"${where}[${i}]" must be an object`);
-    appendPart(parts, block, `${where}[${i}]`);
-  }
-  return parts;
+  return mapObjects(content, where, blockPart);
 }
 
-/** Adds the part for a text/image/document block; returns false for other block types. */
-function appendPart(parts: Part[], block: JsonObject, where: string): boolean {
+/** The part for a text/image/document block (the block is `where[index]`); undefined for other block types. */
+function blockPart(block: JsonObject, where: string, index: number): Part | undefined {
   switch (block.type) {
     case 'text':
-      if (typeof block.text !== 'string') invalid(`"${where}.text" must be a string`);
-      parts.push({ type: 'text', text: block.text });
-      return true;
+      return textPartOf(block, where, index);
     case 'image':
-      parts.push({ type: 'image' });
-      return true;
+      return { type: 'image' };
     case 'document':
-      parts.push(typeof block.title === 'string' ? { type: 'file', name: block.title } : { type: 'file' });
-      return true;
+      return typeof block.title === 'string' ? { type: 'file', name: block.title } : { type: 'file' };
     default:
-      return false;
+      return undefined;
   }
 }
 
@@ -81,25 +79,29 @@ function pushMessage(turns: Turn[], message: JsonObject, index: number): void {
   if (role !== 'user' && role !== 'assistant') invalid(`"messages[${index}].role" must be "user" or "assistant"`);
   const content = message.content;
   if (typeof content === 'string') {
-    turns.push({ role, parts: content.length === 0 ? [] : [{ type: 'text', text: content }] });
+    turns.push({ role, parts: textParts(content) });
     return;
   }
   if (!Array.isArray(content)) invalid(`"messages[${index}].content" must be a string or an array of blocks`);
   const parts: Part[] = [];
   let toolCalls: ToolCall[] | undefined;
   let onlyToolResults = content.length > 0;
+  const where = `messages[${index}].content`;
   for (let i = 0; i < content.length; i++) {
     const block: unknown = content[i];
-    const where = `messages[${index}].content[${i}]`;
-    if (!isObject(block)) invalid(`"${where}" must be an object`);
+    if (!isObject(block)) invalid(`"${where}[${i}]" must be an object`);
     if (block.type === 'tool_result') {
-      turns.push({ role: 'tool', parts: toolResultParts(block.content, `${where}.content`) });
+      turns.push({ role: 'tool', parts: toolResultParts(block.content, `${where}[${i}].content`) });
       continue;
     }
     onlyToolResults = false;
-    if (appendPart(parts, block, where)) continue;
+    const part = blockPart(block, where, i);
+    if (part !== undefined) {
+      parts.push(part);
+      continue;
+    }
     if (block.type === 'tool_use') {
-      if (typeof block.name !== 'string') invalid(`"${where}.name" must be a string`);
+      if (typeof block.name !== 'string') invalid(`"${where}[${i}].name" must be a string`);
       (toolCalls ??= []).push({ name: block.name, arguments: JSON.stringify(block.input ?? {}) });
     }
   }
@@ -111,27 +113,19 @@ function pushMessage(turns: Turn[], message: JsonObject, index: number): void {
 }
 
 function toolsOf(body: JsonObject): ToolDefinition[] {
-  const list = body.tools;
-  if (list === undefined || list === null) return [];
-  if (!Array.isArray(list)) invalid('"tools" must be an array');
-  const tools: ToolDefinition[] = [];
-  for (let i = 0; i < list.length; i++) {
-    const tool: unknown = list[i];
-    if (!isObject(tool)) invalid(`"tools[${i}]" must be an object`);
-    const name = typeof tool.name === 'string' ? tool.name : typeof tool.type === 'string' ? tool.type : undefined;
-    if (name === undefined) invalid(`"tools[${i}].name" must be a string`);
-    const definition: ToolDefinition = { name };
-    if (typeof tool.description === 'string') definition.description = tool.description;
-    if (isObject(tool.input_schema)) definition.parameters = tool.input_schema;
-    tools.push(definition);
-  }
-  return tools;
+  return mapObjects(optionalArray(body, 'tools'), 'tools', toolOf);
+}
+
+/** A client tool by name, a server tool (web_search...) by name or, when unnamed, by type. */
+function toolOf(tool: JsonObject, where: string, index: number): ToolDefinition {
+  const name = typeof tool.name === 'string' ? tool.name : typeof tool.type === 'string' ? tool.type : undefined;
+  if (name === undefined) invalid(`"${where}[${index}].name" must be a string`);
+  return toolDefinition(name, tool.description, tool.input_schema);
 }
 
 function toConversation(body: JsonObject): Conversation {
   const model = requireModel(body);
-  const messages = body.messages;
-  if (!Array.isArray(messages)) invalid('"messages" must be an array');
+  const messages = requireArray(body, 'messages');
   const system = systemOf(body);
   const turns: Turn[] = [];
   for (let i = 0; i < messages.length; i++) {
@@ -139,7 +133,7 @@ function toConversation(body: JsonObject): Conversation {
     if (!isObject(message)) invalid(`"messages[${i}]" must be an object`);
     pushMessage(turns, message, i);
   }
-  return { protocol: 'anthropic-messages', model, system, turns, tools: toolsOf(body), stream: body.stream === true };
+  return { protocol: 'anthropic-messages', model, system, turns, tools: toolsOf(body), stream: isStream(body) };
 }
 
 /**
@@ -152,8 +146,7 @@ function injectInstruction(body: JsonObject, instruction: string, placement: Ins
     const block = { type: 'text', text: instruction };
     return withKey(body, 'system', placement === 'prepend' ? [block, ...system] : [...system, block]);
   }
-  if (typeof system !== 'string' || system.length === 0) return withKey(body, 'system', instruction);
-  return withKey(body, 'system', placement === 'prepend' ? `${instruction}\n\n${system}` : `${system}\n\n${instruction}`);
+  return withKey(body, 'system', withInstructionText(system, instruction, placement));
 }
 
 function renderReply(reply: SyntheticReply, body: JsonObject): RenderedBody {
@@ -215,9 +208,9 @@ export const anthropicMessagesAdapter: ProtocolAdapter = {
   family: 'anthropic',
   toConversation,
   injectInstruction,
-  withModel: (body: JsonObject, model: string): JsonObject => withKey(body, 'model', model),
-  isStream: (body: JsonObject): boolean => body.stream === true,
+  withModel,
+  isStream,
   renderReply,
-  renderError: (error: ClarionError): RenderedBody => renderAnthropicError(error),
-  renderStreamError: (error: ClarionError): string => renderAnthropicStreamError(error),
+  renderError: renderAnthropicError,
+  renderStreamError: renderAnthropicStreamError,
 };

@@ -12,66 +12,63 @@
  * role added by OpenAI does not break apps.
  */
 import type { Conversation, Part, ToolCall, ToolDefinition, Turn } from '../conversation.js';
-import type { ClarionError } from '../errors.js';
 import { renderOpenAIChatStreamError, renderOpenAIError } from './error-shapes.js';
 import {
   dataFrame,
   estimateTokens,
   invalid,
   isObject,
+  isStream,
   joinBlock,
+  joinTextParts,
   jsonBody,
+  mapObjects,
+  optionalArray,
   randomId,
+  requireArray,
   requireModel,
   sseBody,
   textLength,
+  textPartOf,
+  textParts,
+  toolDefinition,
   unixSeconds,
   withKey,
+  withModel,
 } from './shared.js';
 import type { InstructionPlacement, JsonObject, ProtocolAdapter, RenderedBody, SyntheticReply } from './types.js';
 
+/** One content part (text, image_url, input_audio, file); refusal and future types carry nothing the detector reads. */
+function partOf(part: JsonObject, where: string, index: number): Part | undefined {
+  switch (part.type) {
+    case 'text':
+      return textPartOf(part, where, index);
+    case 'image_url':
+      return { type: 'image' };
+    case 'input_audio':
+      return { type: 'audio' };
+    case 'file': {
+      const file = part.file;
+      const name = isObject(file) && typeof file.filename === 'string' ? file.filename : undefined;
+      return name === undefined ? { type: 'file' } : { type: 'file', name };
+    }
+    default:
+      return undefined;
+  }
+}
+
 /** Parts of a message's content; `where` names the message for error messages. */
 function contentParts(content: unknown, where: string): Part[] {
-  if (typeof content === 'string') return content.length === 0 ? [] : [{ type: 'text', text: content }];
+  if (typeof content === 'string') return textParts(content);
   if (content === null || content === undefined) return [];
   if (!Array.isArray(content)) invalid(`"${where}.content" must be a string, an array of parts or null`);
-  const parts: Part[] = [];
-  for (let i = 0; i < content.length; i++) {
-    const part: unknown = content[i];
-    if (!isObject(part)) invalid(`"${where}.content[${i}]" must be an object`);
-    switch (part.type) {
-      case 'text':
-        if (typeof part.text !== 'string') invalid(`"${where}.content[${i}].text" must be a string`);
-        parts.push({ type: 'text', text: part.text });
-        break;
-      case 'image_url':
-        parts.push({ type: 'image' });
-        break;
-      case 'input_audio':
-        parts.push({ type: 'audio' });
-        break;
-      case 'file': {
-        const file = part.file;
-        const name = isObject(file) && typeof file.filename === 'string' ? file.filename : undefined;
-        parts.push(name === undefined ? { type: 'file' } : { type: 'file', name });
-        break;
-      }
-      default:
-        // refusal parts and future part types carry nothing the detector reads
-        break;
-    }
-  }
-  return parts;
+  return mapObjects(content, `${where}.content`, partOf);
 }
 
 /** System/developer content as one text (parts joined by newlines). */
 function systemText(content: unknown, where: string): string {
   if (typeof content === 'string') return content;
-  let text = '';
-  for (const part of contentParts(content, where)) {
-    if (part.type === 'text') text = text.length === 0 ? part.text : `${text}\n${part.text}`;
-  }
-  return text;
+  return joinTextParts(contentParts(content, where));
 }
 
 function toolCallsOf(message: JsonObject, where: string): ToolCall[] | undefined {
@@ -96,41 +93,29 @@ function toolCallsOf(message: JsonObject, where: string): ToolCall[] | undefined
   return calls;
 }
 
+/** A `function` or `custom` tool, named by its function. */
+function toolOf(tool: JsonObject, where: string, index: number): ToolDefinition {
+  const fn = isObject(tool.function) ? tool.function : isObject(tool.custom) ? tool.custom : undefined;
+  if (fn === undefined || typeof fn.name !== 'string') invalid(`"${where}[${index}].function.name" must be a string`);
+  return toolDefinition(fn.name, fn.description, fn.parameters);
+}
+
 function toolsOf(body: JsonObject): ToolDefinition[] {
-  const tools: ToolDefinition[] = [];
-  const list = body.tools;
-  if (list !== undefined && list !== null) {
-    if (!Array.isArray(list)) invalid('"tools" must be an array');
-    for (let i = 0; i < list.length; i++) {
-      const tool: unknown = list[i];
-      if (!isObject(tool)) invalid(`"tools[${i}]" must be an object`);
-      const fn = isObject(tool.function) ? tool.function : isObject(tool.custom) ? tool.custom : undefined;
-      if (fn === undefined || typeof fn.name !== 'string') invalid(`"tools[${i}].function.name" must be a string`);
-      tools.push(definition(fn.name, fn.description, fn.parameters));
-    }
-  }
+  const tools = mapObjects(optionalArray(body, 'tools'), 'tools', toolOf);
   const functions = body.functions;
   if (Array.isArray(functions)) {
     for (let i = 0; i < functions.length; i++) {
       const fn: unknown = functions[i];
       if (!isObject(fn) || typeof fn.name !== 'string') invalid(`"functions[${i}].name" must be a string`);
-      tools.push(definition(fn.name, fn.description, fn.parameters));
+      tools.push(toolDefinition(fn.name, fn.description, fn.parameters));
     }
   }
   return tools;
 }
 
-function definition(name: string, description: unknown, parameters: unknown): ToolDefinition {
-  const tool: ToolDefinition = { name };
-  if (typeof description === 'string') tool.description = description;
-  if (isObject(parameters)) tool.parameters = parameters;
-  return tool;
-}
-
 function toConversation(body: JsonObject): Conversation {
   const model = requireModel(body);
-  const messages = body.messages;
-  if (!Array.isArray(messages)) invalid('"messages" must be an array');
+  const messages = requireArray(body, 'messages');
   let system = '';
   const turns: Turn[] = [];
   for (let i = 0; i < messages.length; i++) {
@@ -161,7 +146,7 @@ function toConversation(body: JsonObject): Conversation {
         break;
     }
   }
-  return { protocol: 'openai-chat', model, system, turns, tools: toolsOf(body), stream: body.stream === true };
+  return { protocol: 'openai-chat', model, system, turns, tools: toolsOf(body), stream: isStream(body) };
 }
 
 function isSystemMessage(message: unknown): boolean {
@@ -174,8 +159,7 @@ function isSystemMessage(message: unknown): boolean {
  * The role is `developer` when the app already uses developer messages (o-series / gpt-5 style).
  */
 function injectInstruction(body: JsonObject, instruction: string, placement: InstructionPlacement): JsonObject {
-  const messages = body.messages;
-  if (!Array.isArray(messages)) invalid('"messages" must be an array');
+  const messages = requireArray(body, 'messages');
   let leading = 0;
   while (leading < messages.length && isSystemMessage(messages[leading])) leading++;
   let usesDeveloper = false;
@@ -241,16 +225,9 @@ function renderReply(reply: SyntheticReply, body: JsonObject): RenderedBody {
   }
   // With include_usage the real API sends `usage: null` on every chunk, then one usage chunk.
   const withUsage = includeUsage(body);
+  const head = { id, object: 'chat.completion.chunk', created, model, service_tier: 'default', system_fingerprint: null };
   const chunk = (delta: JsonObject, finishReason: string | null): JsonObject => {
-    const payload: JsonObject = {
-      id,
-      object: 'chat.completion.chunk',
-      created,
-      model,
-      service_tier: 'default',
-      system_fingerprint: null,
-      choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
-    };
+    const payload: JsonObject = { ...head, choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }] };
     if (withUsage) payload.usage = null;
     return payload;
   };
@@ -261,16 +238,7 @@ function renderReply(reply: SyntheticReply, body: JsonObject): RenderedBody {
   ];
   if (withUsage) {
     frames.push(
-      dataFrame({
-        id,
-        object: 'chat.completion.chunk',
-        created,
-        model,
-        service_tier: 'default',
-        system_fingerprint: null,
-        choices: [],
-        usage: usageFor(body, reply.text),
-      }),
+      dataFrame({ ...head, choices: [], usage: usageFor(body, reply.text) }),
     );
   }
   frames.push('data: [DONE]\n\n');
@@ -282,9 +250,9 @@ export const openaiChatAdapter: ProtocolAdapter = {
   family: 'openai',
   toConversation,
   injectInstruction,
-  withModel: (body: JsonObject, model: string): JsonObject => withKey(body, 'model', model),
-  isStream: (body: JsonObject): boolean => body.stream === true,
+  withModel,
+  isStream,
   renderReply,
-  renderError: (error: ClarionError): RenderedBody => renderOpenAIError(error),
-  renderStreamError: (error: ClarionError): string => renderOpenAIChatStreamError(error),
+  renderError: renderOpenAIError,
+  renderStreamError: renderOpenAIChatStreamError,
 };

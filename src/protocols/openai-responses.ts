@@ -18,70 +18,60 @@ import {
   eventFrame,
   invalid,
   isObject,
+  isStream,
   joinBlock,
+  joinTextParts,
   jsonBody,
+  mapObjects,
+  optionalArray,
   randomId,
   requireModel,
   sseBody,
   textLength,
+  textPartOf,
+  textParts,
+  toolDefinition,
   unixSeconds,
+  withInstructionText,
   withKey,
+  withModel,
 } from './shared.js';
 import type { InstructionPlacement, JsonObject, ProtocolAdapter, RenderedBody, SyntheticReply } from './types.js';
 
-function contentParts(content: unknown, where: string): Part[] {
-  if (typeof content === 'string') return content.length === 0 ? [] : [{ type: 'text', text: content }];
-  if (content === null || content === undefined) return [];
-  if (!Array.isArray(content)) invalid(`"${where}" must be a string or an array of content parts`);
-  const parts: Part[] = [];
-  for (let i = 0; i < content.length; i++) {
-    const part: unknown = content[i];
-    if (!isObject(part)) invalid(`"${where}[${i}]" must be an object`);
-    switch (part.type) {
-      case 'input_text':
-      case 'output_text':
-      case 'text':
-        if (typeof part.text !== 'string') invalid(`"${where}[${i}].text" must be a string`);
-        parts.push({ type: 'text', text: part.text });
-        break;
-      case 'input_image':
-        parts.push({ type: 'image' });
-        break;
-      case 'input_file':
-        parts.push(typeof part.filename === 'string' ? { type: 'file', name: part.filename } : { type: 'file' });
-        break;
-      case 'input_audio':
-        parts.push({ type: 'audio' });
-        break;
-      default:
-        break;
-    }
+/** One content part (input_text/output_text/text, input_image, input_file, input_audio); other types carry nothing the detector reads. */
+function partOf(part: JsonObject, where: string, index: number): Part | undefined {
+  switch (part.type) {
+    case 'input_text':
+    case 'output_text':
+    case 'text':
+      return textPartOf(part, where, index);
+    case 'input_image':
+      return { type: 'image' };
+    case 'input_file':
+      return typeof part.filename === 'string' ? { type: 'file', name: part.filename } : { type: 'file' };
+    case 'input_audio':
+      return { type: 'audio' };
+    default:
+      return undefined;
   }
-  return parts;
 }
 
-function textOf(parts: Part[]): string {
-  let text = '';
-  for (const part of parts) {
-    if (part.type === 'text') text = text.length === 0 ? part.text : `${text}\n${part.text}`;
-  }
-  return text;
+function contentParts(content: unknown, where: string): Part[] {
+  if (typeof content === 'string') return textParts(content);
+  if (content === null || content === undefined) return [];
+  if (!Array.isArray(content)) invalid(`"${where}" must be a string or an array of content parts`);
+  return mapObjects(content, where, partOf);
 }
 
 function toolsOf(body: JsonObject): ToolDefinition[] {
-  const list = body.tools;
-  if (list === undefined || list === null) return [];
-  if (!Array.isArray(list)) invalid('"tools" must be an array');
+  const list = optionalArray(body, 'tools');
   const tools: ToolDefinition[] = [];
   for (let i = 0; i < list.length; i++) {
     const tool: unknown = list[i];
     if (!isObject(tool) || typeof tool.type !== 'string') invalid(`"tools[${i}].type" must be a string`);
     if (tool.type === 'function' || tool.type === 'custom') {
       if (typeof tool.name !== 'string') invalid(`"tools[${i}].name" must be a string`);
-      const definition: ToolDefinition = { name: tool.name };
-      if (typeof tool.description === 'string') definition.description = tool.description;
-      if (isObject(tool.parameters)) definition.parameters = tool.parameters;
-      tools.push(definition);
+      tools.push(toolDefinition(tool.name, tool.description, tool.parameters));
     } else {
       tools.push({ name: tool.type });
     }
@@ -109,7 +99,7 @@ function toConversation(body: JsonObject): Conversation {
         const role = item.role;
         if (typeof role !== 'string') invalid(`"input[${i}].role" must be a string`);
         const parts = contentParts(item.content, `input[${i}].content`);
-        if (role === 'system' || role === 'developer') system = joinBlock(system, textOf(parts));
+        if (role === 'system' || role === 'developer') system = joinBlock(system, joinTextParts(parts));
         else if (role === 'user' || role === 'assistant') turns.push({ role, parts });
         continue;
       }
@@ -129,15 +119,12 @@ function toConversation(body: JsonObject): Conversation {
   } else {
     invalid('"input" must be a string or an array of input items');
   }
-  return { protocol: 'openai-responses', model, system, turns, tools: toolsOf(body), stream: body.stream === true };
+  return { protocol: 'openai-responses', model, system, turns, tools: toolsOf(body), stream: isStream(body) };
 }
 
 /** `instructions` is the Responses API's system text: append or prepend with a blank line. */
 function injectInstruction(body: JsonObject, instruction: string, placement: InstructionPlacement): JsonObject {
-  const current = body.instructions;
-  if (typeof current !== 'string' || current.length === 0) return withKey(body, 'instructions', instruction);
-  const combined = placement === 'prepend' ? `${instruction}\n\n${current}` : `${current}\n\n${instruction}`;
-  return withKey(body, 'instructions', combined);
+  return withKey(body, 'instructions', withInstructionText(body.instructions, instruction, placement));
 }
 
 function usageFor(body: JsonObject, text: string): JsonObject {
@@ -242,10 +229,10 @@ export const openaiResponsesAdapter: ProtocolAdapter = {
   family: 'openai',
   toConversation,
   injectInstruction,
-  withModel: (body: JsonObject, model: string): JsonObject => withKey(body, 'model', model),
-  isStream: (body: JsonObject): boolean => body.stream === true,
+  withModel,
+  isStream,
   renderReply,
-  renderError: (error: ClarionError): RenderedBody => renderOpenAIError(error),
+  renderError: renderOpenAIError,
   // Clarion cannot know how many events the upstream already sent; see renderResponsesStreamError.
   renderStreamError: (error: ClarionError): string => renderResponsesStreamError(error),
 };

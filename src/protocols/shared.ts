@@ -27,6 +27,13 @@ export function requireModel(body: JsonObject): string {
   return model;
 }
 
+/** The body's `key`, which must be an array (CLARION_INVALID_REQUEST otherwise). */
+export function requireArray(body: JsonObject, key: string): unknown[] {
+  const value = body[key];
+  if (!Array.isArray(value)) invalid(`"${key}" must be an array`);
+  return value;
+}
+
 /** The body's `key` as an array: empty when absent or null, CLARION_INVALID_REQUEST when anything else. */
 export function optionalArray(body: JsonObject, key: string): readonly unknown[] {
   const value = body[key];
@@ -36,6 +43,30 @@ export function optionalArray(body: JsonObject, key: string): readonly unknown[]
 }
 
 const NO_ITEMS: readonly unknown[] = Object.freeze([]);
+
+/** Maps one object of a wire array (a content part, a tool) to Clarion's form; undefined to skip it. */
+export type ObjectMapper<T> = (item: JsonObject, where: string, index: number) => T | undefined;
+
+/**
+ * Maps an array whose items must be objects (`"<where>[i]" must be an object` otherwise), dropping
+ * what the mapper skips. The mapper gets `where` and the index so it can name a field in its own errors.
+ */
+export function mapObjects<T>(items: readonly unknown[], where: string, map: ObjectMapper<T>): T[] {
+  const mapped: T[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const item: unknown = items[i];
+    if (!isObject(item)) invalid(`"${where}[${i}]" must be an object`);
+    const result = map(item, where, i);
+    if (result !== undefined) mapped.push(result);
+  }
+  return mapped;
+}
+
+/** The text part for a text-typed content part `where[index]`, whose `text` must be a string. */
+export function textPartOf(part: JsonObject, where: string, index: number): Part {
+  if (typeof part.text !== 'string') invalid(`"${where}[${index}].text" must be a string`);
+  return { type: 'text', text: part.text };
+}
 
 /** String content as parts: one text part, or none for the empty string. */
 export function textParts(text: string): Part[] {

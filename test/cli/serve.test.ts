@@ -4,31 +4,14 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { startFakeUpstream, type FakeUpstream } from '../fixtures/fake-upstream.js';
+import { CLI_FROM_SOURCE, ROOT, spawnNode, spawnServe, writeServeConfig, type NodeProcess } from '../helpers/spawn.js';
 
-const root = resolve(import.meta.dirname, '..', '..');
-
-function spawnCli(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-function collect(child: ChildProcess): { out: () => string; exited: Promise<number | null> } {
-  let out = '';
-  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
-  return { out: () => out, exited: new Promise((r) => child.once('exit', (code) => r(code))) };
-}
-
-async function waitFor(predicate: () => boolean, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 25));
-  }
+function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): NodeProcess {
+  return spawnNode([...CLI_FROM_SOURCE, ...args], env);
 }
 
 describe('clarion serve', () => {
@@ -48,41 +31,30 @@ describe('clarion serve', () => {
   test('an invalid config stops start-up with one line per problem (exit 1)', async () => {
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, 'upstreams:\n  - name: a\n    api: openai\n    baseUrl: https://ok.test/v1\n  - name: b\n    api: openai\n    baseUrl: nope\n');
-    const child = spawnCli(['serve'], { CLARION_CONFIG: file, PORT: '0' });
-    const { out, exited } = collect(child);
+    const { output, exited } = spawnCli(['serve'], { CLARION_CONFIG: file, PORT: '0' });
     assert.equal(await exited, 1);
-    assert.match(out(), /upstreams\[1\]\.baseUrl: Invalid URL/);
-    assert.doesNotMatch(out(), /\n\s+at /, 'no stack trace');
+    assert.match(output(), /upstreams\[1\]\.baseUrl: Invalid URL/);
+    assert.doesNotMatch(output(), /\n\s+at /, 'no stack trace');
   });
 
   test('clarion config check prints OK or the problems', async () => {
-    const good = spawnCli(['config', 'check', join(root, 'config', 'clarion.yaml')], {});
-    const goodRun = collect(good);
-    assert.equal(await goodRun.exited, 0);
-    assert.match(goodRun.out(), /^OK /);
-    const bad = spawnCli(['config', 'check', join(dir, 'bad.yaml')], {});
-    const badRun = collect(bad);
-    assert.equal(await badRun.exited, 1);
-    assert.match(badRun.out(), /upstreams\[1\]\.baseUrl/);
+    const good = spawnCli(['config', 'check', join(ROOT, 'config', 'clarion.yaml')]);
+    assert.equal(await good.exited, 0);
+    assert.match(good.output(), /^OK /);
+    const bad = spawnCli(['config', 'check', join(dir, 'bad.yaml')]);
+    assert.equal(await bad.exited, 1);
+    assert.match(bad.output(), /upstreams\[1\]\.baseUrl/);
   });
 
   test('SIGTERM: stops accepting, lets the open stream finish, exits 0', async () => {
     const file = join(dir, 'clarion.yaml');
-    writeFileSync(
-      file,
-      [
-        'server: { host: 127.0.0.1, shutdownGraceMs: 10000 }',
-        'upstreams:',
-        `  - { name: openai, api: openai, baseUrl: "${upstream.openaiBaseUrl}" }`,
-        'policy: { file: policy.yaml }',
-        `storage: { dataDir: "${join(dir, 'data')}" }`,
-      ].join('\n'),
-    );
-    const child = spawnCli(['serve'], { CLARION_CONFIG: file, PORT: '0' });
-    const { out, exited } = collect(child);
-    await waitFor(() => /clarion listening/.test(out()));
-    const address = /"address":"(http:\/\/[^"]+)"/.exec(out())?.[1];
-    assert.ok(address, 'logs its address');
+    writeServeConfig(file, {
+      server: 'shutdownGraceMs: 10000',
+      upstreams: [`{ name: openai, api: openai, baseUrl: "${upstream.openaiBaseUrl}" }`],
+      policy: '{ file: policy.yaml }',
+      dataDir: join(dir, 'data'),
+    });
+    const { child, url: address, exited } = await spawnServe(file);
 
     // A stream of 20 frames, 50 ms apart: about a second of streaming.
     const res = await fetch(`${address}/v1/chat/completions`, {

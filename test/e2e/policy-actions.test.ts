@@ -11,6 +11,7 @@ import { generateText, streamText } from 'ai';
 import { createOpenAI } from '@ai-sdk/openai';
 import { startFakeUpstream, type FakeUpstream } from '../fixtures/fake-upstream.js';
 import { startClarion, type RunningClarion } from '../helpers/clarion.js';
+import { sdkClients } from '../helpers/sdk.js';
 
 const QUESTION = 'Which language should I translate it into?';
 const DEFERRAL = 'A person from our team will review this request and get back to you.';
@@ -52,8 +53,7 @@ describe('policy actions through the SDKs', () => {
   before(async () => {
     upstream = await startFakeUpstream();
     clarion = await startClarion({ upstream, policy: POLICY, serverConfig: 'adminToken: test-admin' });
-    openai = new OpenAI({ baseURL: clarion.openaiBaseUrl, apiKey: 'sk-test', maxRetries: 0 });
-    anthropic = new Anthropic({ baseURL: clarion.url, apiKey: 'sk-ant-test', maxRetries: 0 });
+    ({ openai, anthropic } = sdkClients({ openai: clarion.openaiBaseUrl, anthropic: clarion.url }));
   });
   after(async () => {
     await clarion.close();

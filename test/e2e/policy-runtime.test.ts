@@ -5,33 +5,19 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { startFakeUpstream, type FakeUpstream } from '../fixtures/fake-upstream.js';
 import { startClarion } from '../helpers/clarion.js';
+import { spawnServe, writeServeConfig } from '../helpers/spawn.js';
 
-const root = resolve(import.meta.dirname, '..', '..');
 const CHAT = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Translate this for me please.' }] });
 
 async function chat(url: string, headers: Record<string, string>): Promise<Response> {
   return fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: CHAT });
-}
-
-async function spawnServe(configFile: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], { cwd: root, env: { ...process.env, CLARION_CONFIG: configFile, PORT: '0', REDIS_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const match = /"address":"(http:\/\/[^"]+)"/.exec(out);
-    if (match?.[1] !== undefined) return { child, url: match[1] };
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`serve did not start: ${out}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 describe('clarification budget across two proxy processes sharing Redis', () => {
@@ -56,20 +42,16 @@ describe('clarification budget across two proxy processes sharing Redis', () => 
       'version: budget-1\nnorms:\n  - name: ask\n    when: { headers: { x-test-action: respond } }\n    then: { action: clarify, mode: respond, reply: "Which language?" }\n',
     );
     const configFile = join(dir, 'clarion.yaml');
-    writeFileSync(
-      configFile,
-      [
-        'server: { host: 127.0.0.1 }',
-        'upstreams:',
-        `  - { name: openai, api: openai, baseUrl: "${upstream.openaiBaseUrl}" }`,
-        `redis: { url: "redis://127.0.0.1:6379", prefix: "${prefix}" }`,
-        'policy: { file: policy.yaml }',
-        `storage: { dataDir: "${join(dir, 'data')}" }`,
-      ].join('\n'),
-    );
-    const a = await spawnServe(configFile);
+    writeServeConfig(configFile, {
+      upstreams: [`{ name: openai, api: openai, baseUrl: "${upstream.openaiBaseUrl}" }`],
+      extra: [`redis: { url: "redis://127.0.0.1:6379", prefix: "${prefix}" }`],
+      policy: '{ file: policy.yaml }',
+      dataDir: join(dir, 'data'),
+    });
+    // REDIS_URL emptied so the config's Redis (with the test's prefix) is the one used.
+    const a = await spawnServe(configFile, { REDIS_URL: '' });
     children.push(a.child);
-    const b = await spawnServe(configFile);
+    const b = await spawnServe(configFile, { REDIS_URL: '' });
     children.push(b.child);
     const headers = { 'x-test-action': 'respond', 'x-clarion-conversation-id': `conv-${randomUUID()}` };
 

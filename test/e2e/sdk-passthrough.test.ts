@@ -10,6 +10,7 @@ import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
 import { startFakeUpstream, type FakeUpstream } from '../fixtures/fake-upstream.js';
 import { startClarion, type RunningClarion } from '../helpers/clarion.js';
+import { sdkClients } from '../helpers/sdk.js';
 
 describe('SDKs through Clarion (pass policy)', () => {
   let upstream: FakeUpstream;
@@ -20,8 +21,10 @@ describe('SDKs through Clarion (pass policy)', () => {
   before(async () => {
     upstream = await startFakeUpstream();
     clarion = await startClarion({ upstream });
-    openai = new OpenAI({ baseURL: clarion.openaiBaseUrl, apiKey: 'sk-test-client-key', maxRetries: 0 });
-    anthropic = new Anthropic({ baseURL: clarion.url, apiKey: 'sk-ant-test-client-key', maxRetries: 0 });
+    ({ openai, anthropic } = sdkClients(
+      { openai: clarion.openaiBaseUrl, anthropic: clarion.url },
+      { openai: 'sk-test-client-key', anthropic: 'sk-ant-test-client-key' },
+    ));
   });
   after(async () => {
     await clarion.close();

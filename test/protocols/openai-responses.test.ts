@@ -4,6 +4,7 @@ import { openaiResponsesAdapter as responses } from '../../src/protocols/openai-
 import { ClarionError } from '../../src/errors.js';
 import { lastUserTurn, turnText } from '../../src/conversation.js';
 import type { JsonObject } from '../../src/protocols/types.js';
+import { RESPONSES_TEXT_STREAM_EVENTS } from '../helpers/wire.js';
 
 const realistic: JsonObject = {
   model: 'gpt-4.1',
@@ -154,17 +155,7 @@ describe('openai-responses rendering', () => {
     const parsed = events(rendered.chunks);
     assert.deepEqual(
       parsed.map((e) => e.event),
-      [
-        'response.created',
-        'response.in_progress',
-        'response.output_item.added',
-        'response.content_part.added',
-        'response.output_text.delta',
-        'response.output_text.done',
-        'response.content_part.done',
-        'response.output_item.done',
-        'response.completed',
-      ],
+      RESPONSES_TEXT_STREAM_EVENTS,
     );
     parsed.forEach((e, i) => {
       assert.equal(e.data.type, e.event);

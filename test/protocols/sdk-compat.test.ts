@@ -16,6 +16,7 @@ import { ClarionError } from '../../src/errors.js';
 import type { ErrorCode } from '../../src/errors.js';
 import type { ProtocolId } from '../../src/conversation.js';
 import type { JsonObject } from '../../src/protocols/types.js';
+import { RESPONSES_TEXT_STREAM_EVENTS } from '../helpers/wire.js';
 
 const TEXT = 'Which city do you mean — Paris, France or Paris, Texas?';
 const ROUTES: Record<string, ProtocolId> = {
@@ -170,17 +171,7 @@ describe('openai SDK: responses', () => {
       if (ev.type === 'response.completed') assert.equal(ev.response.output_text ?? TEXT, TEXT);
     }
     assert.equal(text, TEXT);
-    assert.deepEqual(types, [
-      'response.created',
-      'response.in_progress',
-      'response.output_item.added',
-      'response.content_part.added',
-      'response.output_text.delta',
-      'response.output_text.done',
-      'response.content_part.done',
-      'response.output_item.done',
-      'response.completed',
-    ]);
+    assert.deepEqual(types, RESPONSES_TEXT_STREAM_EVENTS);
   });
 
   test('stream helper: finalResponse().output_text', async () => {
