@@ -5,7 +5,8 @@
  * question mark, first word, proper-noun count).
  */
 import { RULE_FEATURES, type Finding, type RuleFeature } from './finding.js';
-import { STOPWORDS } from './lexicon.js';
+import { DIGIT_FLAG, STOPWORD_FLAG } from './lexicon.js';
+import { innerCapitalsOf } from './cues.js';
 import { fnv1a, mixHash } from './text.js';
 import type { RequestView } from './view.js';
 
@@ -16,9 +17,6 @@ const HEAD_TOKENS = 150;
 const TAIL_TOKENS = 50;
 
 export const RULE_INDEX: ReadonlyMap<RuleFeature, number> = new Map(RULE_FEATURES.map((f, i) => [f, i]));
-
-const STAMP = new Uint32Array(1 << HASH_BITS);
-let generation = 0;
 
 export interface FeatureVector {
   /** One value per RULE_FEATURES entry. */
@@ -59,85 +57,123 @@ function tokenHash(token: string): number {
   return h >>> 0;
 }
 
+/** text.trim() contains a line break (the trimmed copy is only made when there is a line break at all). */
+function hasInnerNewline(text: string): boolean {
+  return text.includes('\n') && text.trim().includes('\n');
+}
+
 function lengthBucket(n: number): number {
   return n <= 3 ? 0 : n <= 7 ? 1 : n <= 15 ? 2 : n <= 30 ? 3 : 4;
 }
 
-/** Capitalised words that are not the first word (rough proper-noun count): one pass over the characters. */
-function innerCapitals(text: string): number {
-  let n = 0;
-  let words = 0;
-  let prevWord = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const upper = c >= 65 && c <= 90;
-    const word = upper || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 39 || c === 45 || c >= 128;
-    if (word && !prevWord) {
-      // A capital starting any word but the first, except the pronoun "I".
-      const next = text.charCodeAt(i + 1);
-      const isI = c === 73 && !((next >= 97 && next <= 122) || (next >= 65 && next <= 90));
-      if (upper && words > 0 && !isI) n++;
-      words++;
-    }
-    prevWord = word;
-  }
-  return n;
+/**
+ * Reusable feature buffers: the serving path fills one preallocated buffer per call instead of
+ * allocating arrays; training copies it into an owned FeatureVector (same code, see extractFeatures).
+ */
+export interface FeatureBuffer {
+  readonly rule: Float64Array;
+  /** Distinct hashed feature indices, in first-seen order (sums run in this order). */
+  readonly hashed: Uint32Array;
+  readonly origin: Int32Array;
+  /** How many entries of hashed / origin are filled. */
+  count: number;
 }
 
-export function extractFeatures(view: RequestView, findings: readonly Finding[]): FeatureVector {
-  const rule = new Float64Array(RULE_FEATURES.length);
-  for (const f of findings) {
+/** At most 2 features per token read (unigram + bigram), the end bigram and 7 markers. */
+const MAX_HASHED = 2 * (HEAD_TOKENS + TAIL_TOKENS) + 16;
+/** Open-addressing set of the indices seen in this call (generation-stamped: no clearing per call). Small enough to stay in cache. */
+const SEEN_BITS = 11;
+const SEEN_SIZE = 1 << SEEN_BITS;
+const SEEN_KEY = new Int32Array(SEEN_SIZE);
+const SEEN_GEN = new Uint32Array(SEEN_SIZE);
+let generation = 0;
+
+export function createFeatureBuffer(): FeatureBuffer {
+  return { rule: new Float64Array(RULE_FEATURES.length), hashed: new Uint32Array(MAX_HASHED), origin: new Int32Array(MAX_HASHED), count: 0 };
+}
+
+function add(buf: FeatureBuffer, gen: number, hash: number, origin: number): void {
+  const idx = hash & HASH_MASK;
+  let slot = Math.imul(idx, 0x9e3779b1) >>> (32 - SEEN_BITS);
+  for (;;) {
+    if (SEEN_GEN[slot] !== gen) break;
+    if (SEEN_KEY[slot] === idx) return;
+    slot = (slot + 1) & (SEEN_SIZE - 1);
+  }
+  SEEN_GEN[slot] = gen;
+  SEEN_KEY[slot] = idx;
+  const n = buf.count;
+  buf.hashed[n] = idx;
+  buf.origin[n] = origin;
+  buf.count = n + 1;
+}
+
+/** Position in view.tokens of the i-th token the lexical features read (the first HEAD_TOKENS, then the last TAIL_TOKENS). */
+export function tokenIndex(total: number, i: number): number {
+  return total <= HEAD_TOKENS + TAIL_TOKENS || i < HEAD_TOKENS ? i : total - (HEAD_TOKENS + TAIL_TOKENS) + i;
+}
+
+/** The one feature code path: fills `buf` (rule values, then hashed indices in first-seen order). */
+export function featurize(view: RequestView, findings: readonly Finding[], buf: FeatureBuffer): void {
+  const rule = buf.rule;
+  rule.fill(0);
+  for (let k = 0; k < findings.length; k++) {
+    const f = findings[k] as Finding;
     const i = RULE_INDEX.get(f.feature);
     if (i === undefined) continue;
     const v = f.value ?? 1;
     if (v > (rule[i] ?? 0)) rule[i] = v;
   }
-
-  // Distinct indices via a generation-stamped table reused across calls (no per-call hashing of a Map).
+  buf.count = 0;
   generation = generation === 0xffffffff ? 1 : generation + 1;
-  if (generation === 1) STAMP.fill(0);
+  if (generation === 1) SEEN_GEN.fill(0);
   const gen = generation;
-  const idxs: number[] = [];
-  const origins: number[] = [];
-  const add = (hash: number, origin: number): void => {
-    const idx = hash & HASH_MASK;
-    if (STAMP[idx] === gen) return;
-    STAMP[idx] = gen;
-    idxs.push(idx);
-    origins.push(origin);
-  };
   const all = view.tokens;
-  const tokens = all.length > HEAD_TOKENS + TAIL_TOKENS ? [...all.slice(0, HEAD_TOKENS), ...all.slice(all.length - TAIL_TOKENS)] : all;
+  const stops = view.tokenFlags;
+  const total = all.length;
+  const n = Math.min(total, HEAD_TOKENS + TAIL_TOKENS);
   if (!view.empty) {
     // Function-word-only n-grams ("the", "is the") carry a dataset's style more than meaning: skipped.
     let prev = BOS;
     let prevStop = true;
-    for (let i = 0; i < tokens.length; i++) {
-      const t = tokens[i] ?? '';
-      const stop = STOPWORDS.has(t);
-      const h = tokenHash(t);
-      if (!stop) add(h, i * 2);
-      if (!(stop && prevStop) || i === 0) add(mixHash(prev, h), i * 2 + 1);
+    let year = false;
+    for (let i = 0; i < n; i++) {
+      const j = tokenIndex(total, i);
+      const t = all[j] as string;
+      const flags = stops[j] ?? 0;
+      const stop = (flags & STOPWORD_FLAG) !== 0;
+      // The tokenizer's FNV-1a is tokenHash for tokens without digits.
+      const h = (flags & DIGIT_FLAG) !== 0 ? tokenHash(t) : (view.tokenHashes[j] ?? 0) >>> 0;
+      if (!stop) add(buf, gen, h, i * 2);
+      if (!(stop && prevStop) || i === 0) add(buf, gen, mixHash(prev, h), i * 2 + 1);
       prev = h;
       prevStop = stop;
+      // tokenHash gives YEAR_HASH exactly for year tokens (the test rules out a word hashing to the same value).
+      if (!year && h === YEAR_HASH && YEAR_TOKEN.test(t)) year = true;
     }
-    add(mixHash(prev, EOS), -1);
+    add(buf, gen, mixHash(prev, EOS), -1);
     const text = view.instruction;
-    add(MARKERS.len[lengthBucket(view.tokens.length)] ?? 0, -1);
-    const caps = innerCapitals(text.length > 600 ? text.slice(0, 600) : text);
-    add(MARKERS.caps[Math.min(caps, 3)] ?? 0, -1);
-    if (text.includes('?')) add(MARKERS.question, -1);
-    if (text.includes(':')) add(MARKERS.colon, -1);
-    if (text.trim().includes('\n')) add(MARKERS.multiline, -1);
-    if (QUOTE.test(text)) add(MARKERS.quote, -1);
-    for (const t of tokens) {
-      if (YEAR_TOKEN.test(t)) {
-        add(MARKERS.year, -1);
-        break;
-      }
-    }
+    add(buf, gen, MARKERS.len[lengthBucket(total)] ?? 0, -1);
+    // Counted by the cue scan of view.head, whose first 600 characters are the instruction's.
+    add(buf, gen, MARKERS.caps[innerCapitalsOf(view.cues)] ?? 0, -1);
+    if (text.includes('?')) add(buf, gen, MARKERS.question, -1);
+    if (text.includes(':')) add(buf, gen, MARKERS.colon, -1);
+    if (hasInnerNewline(text)) add(buf, gen, MARKERS.multiline, -1);
+    if (QUOTE.test(text)) add(buf, gen, MARKERS.quote, -1);
+    if (year) add(buf, gen, MARKERS.year, -1);
   }
-  return { rule, hashed: Uint32Array.from(idxs), origin: Int32Array.from(origins), tokens };
+}
+
+const SCRATCH = createFeatureBuffer();
+
+/** Features as an owned vector (training keeps one per row); serving uses featurize with a reused buffer. */
+export function extractFeatures(view: RequestView, findings: readonly Finding[]): FeatureVector {
+  featurize(view, findings, SCRATCH);
+  const total = view.tokens.length;
+  const n = Math.min(total, HEAD_TOKENS + TAIL_TOKENS);
+  const tokens: string[] = [];
+  for (let i = 0; i < n; i++) tokens.push(view.tokens[tokenIndex(total, i)] ?? '');
+  return { rule: SCRATCH.rule.slice(), hashed: SCRATCH.hashed.slice(0, SCRATCH.count), origin: SCRATCH.origin.slice(0, SCRATCH.count), tokens };
 }
 
 /** Human-readable name of a hashed feature, from its origin code. */

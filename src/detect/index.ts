@@ -9,9 +9,9 @@
 import type { Conversation } from '../conversation.js';
 import type { Assessment, Category, Signal } from './assessment.js';
 import type { DetectorConfig } from './config.js';
-import { extractFeatures, featureName, RULE_INDEX, type FeatureVector } from './features.js';
-import type { Finding, QuestionRef } from './finding.js';
-import { calibrate, modelFromFile, rawScore, type Model, type WeightsFile } from './model.js';
+import { createFeatureBuffer, featurize, RULE_INDEX, tokenIndex, type FeatureBuffer } from './features.js';
+import { RULE_FEATURES, type Finding, type QuestionRef } from './finding.js';
+import { calibrate, modelFromFile, type Model, type WeightsFile } from './model.js';
 import { composeQuestion, DEFAULT_QUESTION_TEMPLATES, type Templates } from './question.js';
 import { runSignals } from './signals/index.js';
 import { STOPWORDS } from './lexicon.js';
@@ -35,17 +35,46 @@ const WORDING_MIN = 0.5;
 const CATEGORY_ORDER: readonly Category[] = ['epistemic', 'aleatoric', 'linguistic'];
 const ABOUT_TOPIC = /\b(?:about|on|regarding|information on|info on|for)\s+([^.?!\n]{2,60})/i;
 
-function wordingEvidence(x: FeatureVector, model: Model, positive: boolean): string {
-  const top: Array<{ name: string; w: number }> = [];
-  for (let i = 0; i < x.hashed.length; i++) {
-    const w = model.hashed[x.hashed[i] ?? 0] ?? 0;
-    const o = x.origin[i] ?? -1;
+/** The strongest EVIDENCE_WORDS wording features of one sign, kept in a fixed buffer (per module: assess is synchronous). */
+const EVIDENCE_WORDS = 4;
+const TOP_W = new Float64Array(EVIDENCE_WORDS);
+const TOP_ORIGIN = new Int32Array(EVIDENCE_WORDS);
+
+function wordingEvidence(buf: FeatureBuffer, tokens: readonly string[], model: Model, positive: boolean): string {
+  // The first four of a stable sort by |weight| descending (ties keep first-seen order), without sorting them all.
+  let k = 0;
+  for (let i = 0; i < buf.count; i++) {
+    const w = model.hashed[buf.hashed[i] ?? 0] ?? 0;
+    const o = buf.origin[i] ?? -1;
     if (o < 0 || (positive ? w <= 0 : w >= 0)) continue;
-    top.push({ name: featureName(x.tokens, o), w: Math.abs(w) });
+    const a = Math.abs(w);
+    if (k === EVIDENCE_WORDS && a <= (TOP_W[EVIDENCE_WORDS - 1] ?? 0)) continue;
+    let j = k < EVIDENCE_WORDS ? k++ : EVIDENCE_WORDS - 1;
+    while (j > 0 && (TOP_W[j - 1] ?? 0) < a) {
+      TOP_W[j] = TOP_W[j - 1] ?? 0;
+      TOP_ORIGIN[j] = TOP_ORIGIN[j - 1] ?? 0;
+      j--;
+    }
+    TOP_W[j] = a;
+    TOP_ORIGIN[j] = o;
   }
-  top.sort((p, q) => q.w - p.w);
-  const names = [...new Set(top.slice(0, 4).map((t) => t.name))].filter((n) => n !== '');
-  return names.map((n) => `"${n}"`).join(', ');
+  let out = '';
+  const names: string[] = [];
+  for (let i = 0; i < k; i++) {
+    const name = featureNameAt(tokens, TOP_ORIGIN[i] ?? 0);
+    if (name === '' || names.includes(name)) continue;
+    names.push(name);
+    out = out === '' ? `"${name}"` : `${out}, "${name}"`;
+  }
+  return out;
+}
+
+/** featureName over the view's tokens (origin positions count the tokens the features read). */
+function featureNameAt(tokens: readonly string[], origin: number): string {
+  const pos = origin >> 1;
+  const token = tokens[tokenIndex(tokens.length, pos)] ?? '';
+  if ((origin & 1) === 0) return token;
+  return pos === 0 ? `^${token}` : `${tokens[tokenIndex(tokens.length, pos - 1)] ?? ''} ${token}`;
 }
 
 function topicOf(view: RequestView): string {
@@ -61,6 +90,10 @@ class LinearDetector implements Detector {
   readonly version: string;
   private readonly model: Model;
   private readonly templates: Templates;
+  /** Per-call scratch, reused (assess is synchronous, so calls never overlap). */
+  private readonly features: FeatureBuffer = createFeatureBuffer();
+  private readonly rulePart = new Float64Array(RULE_FEATURES.length);
+  private readonly perFeature = new Int32Array(RULE_FEATURES.length);
 
   constructor(model: Model, threshold: number, templates: Templates) {
     this.model = model;
@@ -72,25 +105,41 @@ class LinearDetector implements Detector {
   assess(conversation: Conversation): Assessment {
     const view = buildView(conversation);
     const findings = runSignals(view);
-    const x = extractFeatures(view, findings);
-    const { raw, rulePart, hashedPart } = rawScore(this.model, x);
-    const score = calibrate(this.model, raw);
-    const a = this.model.a;
+    const buf = this.features;
+    featurize(view, findings, buf);
+    const model = this.model;
+    // Same arithmetic, in the same order, as rawScore (model.ts), without its allocations.
+    const rule = buf.rule;
+    const rulePart = this.rulePart;
+    let raw = model.bias;
+    for (let i = 0; i < rule.length; i++) {
+      const v = (rule[i] ?? 0) * (model.rule[i] ?? 0);
+      rulePart[i] = v;
+      raw += v;
+    }
+    let hashedPart = 0;
+    for (let i = 0; i < buf.count; i++) hashedPart += model.hashed[buf.hashed[i] ?? 0] ?? 0;
+    const score = calibrate(model, raw + hashedPart);
+    const a = model.a;
 
     // Findings of one feature share its contribution.
-    const perFeature = new Map<string, number>();
-    for (const f of findings) perFeature.set(f.feature, (perFeature.get(f.feature) ?? 0) + 1);
+    const perFeature = this.perFeature;
+    perFeature.fill(0);
+    for (const f of findings) {
+      const k = RULE_INDEX.get(f.feature) ?? 0;
+      perFeature[k] = (perFeature[k] ?? 0) + 1;
+    }
     const signals: Signal[] = [];
     const refs: Array<{ ref: QuestionRef; weight: number }> = [];
     for (const f of findings) {
       const i = RULE_INDEX.get(f.feature) ?? 0;
-      const weight = round((a * (rulePart[i] ?? 0)) / (perFeature.get(f.feature) ?? 1));
+      const weight = round((a * (rulePart[i] ?? 0)) / (perFeature[i] || 1));
       signals.push(toSignal(f, weight));
       if (f.question !== undefined && weight > 0) refs.push({ ref: f.question, weight });
     }
     const wording = a * hashedPart;
     if (wording >= WORDING_MIN) {
-      const evidence = wordingEvidence(x, this.model, true);
+      const evidence = wordingEvidence(buf, view.tokens, model, true);
       signals.push({ id: 'vague_request', category: 'aleatoric', weight: round(wording), evidence: `wording typical of requests that need clarification${evidence === '' ? '' : `: ${evidence}`}` });
       // The generic question only when no rule produced a specific one.
       if (refs.length === 0) {
@@ -98,23 +147,28 @@ class LinearDetector implements Detector {
         refs.push({ ref: topic === '' ? { template: 'vague_request', vars: {} } : { template: 'vague_request.topic', vars: { topic } }, weight: wording });
       }
     } else if (wording <= -WORDING_MIN) {
-      const evidence = wordingEvidence(x, this.model, false);
+      const evidence = wordingEvidence(buf, view.tokens, model, false);
       signals.push({ id: 'clear_request', category: null, weight: round(wording), evidence: `wording typical of self-contained requests${evidence === '' ? '' : `: ${evidence}`}` });
     }
     signals.sort((p, q) => q.weight - p.weight);
 
-    const categories = new Set<Category>();
+    let categoryBits = 0;
     const missingSlots: string[] = [];
     for (const s of signals) {
-      if (s.weight > 0 && s.category !== null) categories.add(s.category);
+      if (s.weight > 0 && s.category !== null) categoryBits |= 1 << CATEGORY_ORDER.indexOf(s.category);
       if (s.id === 'missing_slot' && s.slot !== undefined && s.weight > 0 && !missingSlots.includes(s.slot)) missingSlots.push(s.slot);
     }
     const answered = findings.some((f) => f.feature === 'answered_clarification');
-    refs.sort((p, q) => q.weight - p.weight);
-    const suggestedQuestion = answered ? null : composeQuestion(refs.map((r) => r.ref), this.templates);
+    let suggestedQuestion: string | null = null;
+    if (!answered && refs.length > 0) {
+      refs.sort((p, q) => q.weight - p.weight);
+      suggestedQuestion = composeQuestion(refs.map((r) => r.ref), this.templates);
+    }
+    const categories: Category[] = [];
+    for (let i = 0; i < CATEGORY_ORDER.length; i++) if ((categoryBits & (1 << i)) !== 0) categories.push(CATEGORY_ORDER[i] as Category);
     return {
       score: round(score, 4),
-      categories: CATEGORY_ORDER.filter((c) => categories.has(c)),
+      categories,
       signals,
       missingSlots,
       suggestedQuestion,

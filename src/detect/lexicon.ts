@@ -194,3 +194,91 @@ doctor nurse teacher student manager boss client customer employee colleague fri
 neighbour lawyer driver officer worker developer designer engineer patient parent child kid cousin
 partner salesperson chef waiter professor
 `);
+
+/** Pronouns that need an antecedent (unresolved_reference). */
+export const PRONOUNS = set('it that this these those them they he she him her');
+export const MALE_PRONOUNS = set('he him his himself');
+export const FEMALE_PRONOUNS = set('she her hers herself');
+
+/**
+ * One lookup per token instead of one per word list: bit flags of every list a token is in,
+ * computed once per request (RequestView.tokenFlags).
+ */
+export const STOPWORD_FLAG = 1;
+export const FRAME_VERB_FLAG = 2;
+export const PRONOUN_FLAG = 4;
+export const MALE_PRONOUN_FLAG = 8;
+export const FEMALE_PRONOUN_FLAG = 16;
+export const MALE_PERSON_FLAG = 32;
+export const FEMALE_PERSON_FLAG = 64;
+export const NEUTRAL_PERSON_FLAG = 128;
+export const PLACE_FLAG = 256;
+export const PLACE_ADJECTIVE_FLAG = 512;
+export const LANGUAGE_FLAG = 1024;
+export const WORK_KIND_FLAG = 2048;
+export const POLYSEMOUS_FLAG = 4096;
+
+const FLAG_LISTS: ReadonlyArray<readonly [number, Iterable<string>]> = [
+  [STOPWORD_FLAG, STOPWORDS],
+  [FRAME_VERB_FLAG, FRAME_VERBS],
+  [PRONOUN_FLAG, PRONOUNS],
+  [MALE_PRONOUN_FLAG, MALE_PRONOUNS],
+  [FEMALE_PRONOUN_FLAG, FEMALE_PRONOUNS],
+  [MALE_PERSON_FLAG, MALE_PERSONS],
+  [FEMALE_PERSON_FLAG, FEMALE_PERSONS],
+  [NEUTRAL_PERSON_FLAG, NEUTRAL_PERSONS],
+  [PLACE_FLAG, PLACES],
+  [PLACE_ADJECTIVE_FLAG, PLACE_ADJECTIVES],
+  [LANGUAGE_FLAG, LANGUAGES],
+  [WORK_KIND_FLAG, WORK_KINDS],
+  [POLYSEMOUS_FLAG, POLYSEMOUS.keys()],
+];
+
+const WORD_FLAGS: ReadonlyMap<string, number> = (() => {
+  const m = new Map<string, number>();
+  for (const [flag, words] of FLAG_LISTS) for (const w of words) m.set(w, (m.get(w) ?? 0) | flag);
+  return m;
+})();
+
+/**
+ * Bit flags of the word lists `token` belongs to (0 for none), keyed by the token's FNV-1a hash (int32 bits, as text.ts tokenizeHashed
+ * computes while tokenising): an open-addressing table of the listed words, confirmed by string
+ * equality, so the token string is never hashed again.
+ */
+const FLAG_TABLE_BITS = 12;
+const FLAG_TABLE_SIZE = 1 << FLAG_TABLE_BITS;
+const FLAG_HASH = new Int32Array(FLAG_TABLE_SIZE);
+const FLAG_WORD: Array<string | undefined> = new Array<string | undefined>(FLAG_TABLE_SIZE).fill(undefined);
+const FLAG_VALUE = new Int32Array(FLAG_TABLE_SIZE);
+
+function fnvInt(word: string): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+function flagSlot(hash: number): number {
+  return Math.imul(hash, 0x9e3779b1) >>> (32 - FLAG_TABLE_BITS);
+}
+
+for (const [word, flags] of WORD_FLAGS) {
+  const h = fnvInt(word);
+  let s = flagSlot(h);
+  while (FLAG_WORD[s] !== undefined) s = (s + 1) & (FLAG_TABLE_SIZE - 1);
+  FLAG_HASH[s] = h;
+  FLAG_WORD[s] = word;
+  FLAG_VALUE[s] = flags;
+}
+
+export function wordFlagsHashed(token: string, hash: number): number {
+  let s = flagSlot(hash);
+  for (;;) {
+    const w = FLAG_WORD[s];
+    if (w === undefined) return 0;
+    if (FLAG_HASH[s] === hash && w === token) return FLAG_VALUE[s] ?? 0;
+    s = (s + 1) & (FLAG_TABLE_SIZE - 1);
+  }
+}
+
+/** Not a word list: set on tokens with an ASCII digit (their lexical hash is a number shape). */
+export const DIGIT_FLAG = 1 << 20;

@@ -30,23 +30,86 @@ export function tokenize(lower: string): string[] {
   const n = lower.length;
   let i = 0;
   while (i < n) {
-    if (classOf(lower, i) !== 2) {
+    if (classAt(lower, i) !== 2) {
       i++;
       continue;
     }
     const start = i;
     let end = i + 1;
+    let curly = false;
     i++;
     while (i < n) {
-      const k = classOf(lower, i);
+      const k = classAt(lower, i);
       if (k === 0) break;
+      if (k === 1 && lower.charCodeAt(i) === 0x2019) curly = true;
       i++;
       if (k === 2) end = i;
     }
     const w = lower.slice(start, end);
-    out.push(w.includes('’') ? w.replace(/’/g, "'") : w);
+    out.push(curly && w.includes('’') ? w.replace(/’/g, "'") : w);
   }
   return out;
+}
+
+/**
+ * tokenize, also writing for each token i its FNV-1a hash (int32 bits; ’ hashed as ') to
+ * hashes[i] and whether it has an ASCII digit to digits[i]. The arrays must hold one entry per
+ * token: at least lower.length / 2 + 1.
+ */
+export function tokenizeHashed(lower: string, hashes: Int32Array, digits: Uint8Array): string[] {
+  const out: string[] = [];
+  const n = lower.length;
+  let i = 0;
+  while (i < n) {
+    if (classAt(lower, i) !== 2) {
+      i++;
+      continue;
+    }
+    const start = i;
+    const c0 = lower.charCodeAt(i);
+    let hCur = Math.imul(FNV_OFFSET ^ c0, FNV_PRIME);
+    let hEnd = hCur;
+    let digit = c0 >= 48 && c0 <= 57;
+    let end = i + 1;
+    let curly = false;
+    i++;
+    while (i < n) {
+      let c = lower.charCodeAt(i);
+      // classAt inline: one read per character on the common (ASCII) path.
+      const k = c >= 97 && c <= 122 ? 2 : c < 128 ? ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) ? 2 : c === 39 || c === 45 ? 1 : 0) : classOf(lower, i);
+      if (k === 0) break;
+      if (c === 0x2019) {
+        curly = true;
+        c = 39;
+      }
+      hCur = Math.imul(hCur ^ c, FNV_PRIME);
+      i++;
+      if (k === 2) {
+        end = i;
+        hEnd = hCur;
+        if (c >= 48 && c <= 57) digit = true;
+      }
+    }
+    const w = lower.slice(start, end);
+    hashes[out.length] = hEnd;
+    digits[out.length] = digit ? 1 : 0;
+    out.push(curly && w.includes('’') ? w.replace(/’/g, "'") : w);
+  }
+  return out;
+}
+
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
+
+/** classOf with the ASCII cases inline (the common path). */
+function classAt(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c >= 97 && c <= 122) return 2;
+  if (c < 128) {
+    if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90)) return 2;
+    return c === 39 || c === 45 ? 1 : 0;
+  }
+  return classOf(text, i);
 }
 
 /** Tokens with their original (cased) spelling, same segmentation as tokenize. */

@@ -6,7 +6,9 @@
  * stays linear in the number of parts and flat in their size.
  */
 import type { Conversation, ToolDefinition, Turn } from '../conversation.js';
-import { tokenize } from './text.js';
+import { scanCues } from './cues.js';
+import { DIGIT_FLAG, wordFlagsHashed } from './lexicon.js';
+import { tokenizeHashed } from './text.js';
 
 /** Instructions longer than this are cut to head + tail (a pasted document sits in between). */
 export const DEEP_HEAD = 3072;
@@ -26,6 +28,12 @@ export interface RequestView {
   readonly headLower: string;
   /** Word tokens of `head`. */
   readonly tokens: readonly string[];
+  /** FNV-1a hash of each token (int32 bits; text.ts tokenizeHashed), for the lexical features. */
+  readonly tokenHashes: Int32Array;
+  /** Keyword cue bits of `head` (cues.ts): which keyword regexes could match at all. */
+  readonly cues: number;
+  /** Word-list flags of each token (lexicon.ts wordFlags): one lookup per token for every rule. */
+  readonly tokenFlags: Int32Array;
   /** Length of the full last user turn text. */
   readonly fullLength: number;
   /** True when the conversation has no user turn with text at all. */
@@ -49,6 +57,10 @@ const INLINE_FENCE = /```|~~~|<(?:document|text|code|essay|email|article)>/i;
 const INLINE_AFTER_COLON = /:[\s"“'«]/;
 const QUOTED_BODY = /["“«][^"”»\n]{40,}["”»]/;
 
+function addMaterial(material: string[], kind: string): void {
+  if (!material.includes(kind)) material.push(kind);
+}
+
 function textOf(turn: Turn): string {
   let out = '';
   for (const part of turn.parts) {
@@ -61,22 +73,39 @@ function textOf(turn: Turn): string {
 /** Does the request turn carry its own material (beyond the instruction sentence)? */
 export function hasInlineMaterial(text: string): boolean {
   if (text.length >= 400) return true;
-  if (INLINE_FENCE.test(text)) return true;
-  if (QUOTED_BODY.test(text)) return true;
+  // Each regex needs one of a few characters: look for those first (most requests have none).
+  if ((text.includes('`') || text.includes('~') || text.includes('<')) && INLINE_FENCE.test(text)) return true;
+  if ((text.includes('"') || text.includes('“') || text.includes('«')) && QUOTED_BODY.test(text)) return true;
   // "Translate to French: Hello" — whatever follows a colon is the material (URLs' "://" excluded).
   const colon = INLINE_AFTER_COLON.exec(text);
-  if (colon !== null && text.slice(colon.index + 1).trim().length >= 2) return true;
+  if (colon !== null && trimmedLength(text, colon.index + 1) >= 2) return true;
   // A first line (the instruction) followed by at least one more line of substance.
   const nl = text.indexOf('\n');
-  if (nl >= 0) {
-    const rest = text.slice(nl + 1).trim();
-    if (rest.length >= 30) return true;
-  }
-  return false;
+  return nl >= 0 && trimmedLength(text, nl + 1) >= 30;
+}
+
+/** The whitespace String.prototype.trim removes (WhiteSpace and LineTerminator). */
+function isTrimmed(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  if (c < 0xa0) return false;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** text.slice(from).trim().length, without the copies. */
+function trimmedLength(text: string, from: number): number {
+  let start = from;
+  let end = text.length;
+  while (start < end && isTrimmed(text.charCodeAt(start))) start++;
+  while (end > start && isTrimmed(text.charCodeAt(end - 1))) end--;
+  return end - start;
 }
 
 const HEAD = 1024;
 const HEAD_TAIL = 256;
+/** Scratch for tokenising the head (at most HEAD + HEAD_TAIL + 3 characters, so at most ~642 tokens). */
+const TOKEN_CAPACITY = 2048;
+const TOKEN_HASHES = new Int32Array(TOKEN_CAPACITY);
+const TOKEN_DIGITS = new Uint8Array(TOKEN_CAPACITY);
 
 function headOf(text: string): string {
   if (text.length <= HEAD + HEAD_TAIL) return text;
@@ -100,27 +129,28 @@ export function buildView(conversation: Conversation): RequestView {
   const lastTurn = last >= 0 ? turns[last] : undefined;
   const full = lastTurn === undefined ? '' : textOf(lastTurn);
   const instruction = bounded(full);
-  const lower = instruction.toLowerCase();
 
-  const material = new Set<string>();
+  // Kinds of material in first-seen order (a tiny list: includes() beats a Set here).
+  const material: string[] = [];
+
   let hasEarlierTurns = false;
   // Cheap pass over every part: types and lengths only.
   for (let i = 0; i < turns.length; i++) {
     const turn = turns[i];
     if (turn === undefined) continue;
     for (const part of turn.parts) {
-      if (part.type === 'image') material.add('image');
-      else if (part.type === 'file') material.add('file');
-      else if (part.type === 'audio') material.add('audio');
+      if (part.type === 'image') addMaterial(material, 'image');
+      else if (part.type === 'file') addMaterial(material, 'file');
+      else if (part.type === 'audio') addMaterial(material, 'audio');
       else if (i !== last && part.text.length > 0) {
         hasEarlierTurns = true;
-        if (turn.role === 'tool') material.add('tool result');
-        else if (part.text.length >= MATERIAL_CHARS) material.add('earlier text');
+        if (turn.role === 'tool') addMaterial(material, 'tool result');
+        else if (part.text.length >= MATERIAL_CHARS) addMaterial(material, 'earlier text');
       }
     }
     if (i !== last && turn.toolCalls !== undefined && turn.toolCalls.length > 0) hasEarlierTurns = true;
   }
-  if (hasInlineMaterial(full)) material.add('inline text');
+  if (hasInlineMaterial(full)) addMaterial(material, 'inline text');
 
   // Bounded context window: system head + the most recent earlier turns, newest last.
   const pieces: string[] = [];
@@ -153,20 +183,47 @@ export function buildView(conversation: Conversation): RequestView {
   }
 
   const head = headOf(instruction);
-  const headLower = head === instruction ? lower : head.toLowerCase();
-  return {
-    instruction,
-    lower,
-    head,
-    headLower,
-    tokens: tokenize(headLower),
-    fullLength: full.length,
-    empty: full.trim().length === 0,
-    material: [...material],
-    hasEarlierTurns,
-    contextLower: contextCased.toLowerCase(),
-    contextCased,
-    previousAssistant,
-    tools: conversation.tools,
-  };
+  const headLower = head.toLowerCase();
+  // A token takes at least two characters with its separator; the head is bounded, so the scratch always fits (the fallback is defensive).
+  const fits = headLower.length < 2 * TOKEN_CAPACITY - 2;
+  const hashScratch = fits ? TOKEN_HASHES : new Int32Array(headLower.length);
+  const digitScratch = fits ? TOKEN_DIGITS : new Uint8Array(headLower.length);
+  const tokens = tokenizeHashed(headLower, hashScratch, digitScratch);
+  const n = tokens.length;
+  const tokenHashes = hashScratch.slice(0, n);
+  const tokenFlags = new Int32Array(n);
+  for (let i = 0; i < n; i++) tokenFlags[i] = wordFlagsHashed(tokens[i] as string, tokenHashes[i] ?? 0) | (digitScratch[i] === 1 ? DIGIT_FLAG : 0);
+  return new View(instruction, head, headLower, tokens, tokenFlags, tokenHashes, scanCues(head), full.length, trimmedLength(full, 0) === 0, material, hasEarlierTurns, contextCased, previousAssistant, conversation.tools);
+}
+
+/** The lower-cased copies of the whole instruction and of the context are made only if a rule reads them. */
+class View implements RequestView {
+  private lowerCache: string | undefined;
+  private contextLowerCache: string | undefined;
+  constructor(
+    readonly instruction: string,
+    readonly head: string,
+    readonly headLower: string,
+    readonly tokens: readonly string[],
+    readonly tokenFlags: Int32Array,
+    readonly tokenHashes: Int32Array,
+    readonly cues: number,
+    readonly fullLength: number,
+    readonly empty: boolean,
+    readonly material: readonly string[],
+    readonly hasEarlierTurns: boolean,
+    readonly contextCased: string,
+    readonly previousAssistant: string | null,
+    readonly tools: readonly ToolDefinition[],
+  ) {}
+
+  get lower(): string {
+    this.lowerCache ??= this.instruction === this.head ? this.headLower : this.instruction.toLowerCase();
+    return this.lowerCache;
+  }
+
+  get contextLower(): string {
+    this.contextLowerCache ??= this.contextCased.toLowerCase();
+    return this.contextLowerCache;
+  }
 }

@@ -4,25 +4,34 @@
  * text that is not English (the rules are English; other languages are never flagged for it).
  */
 import type { Finding } from '../finding.js';
-import { STOPWORDS } from '../lexicon.js';
+import { CUE } from '../cues.js';
+import { STOPWORD_FLAG } from '../lexicon.js';
 import type { RequestView } from '../view.js';
 
-const CONSTRAINTS: ReadonlyArray<readonly [string, RegExp]> = [
-  ['a number', /\b\d+(?:[.,]\d+)?\b/],
-  ['a length', /\b(?:one|two|three|four|five|ten|a single|a few|\d+)[ -](?:sentences?|paragraphs?|words|lines|bullet points?|items|steps|examples|pages)\b/i],
-  ['a format', /\b(?:bullet(?:ed)? points?|bullets|(?:as|in) a table|markdown table|json|csv|yaml|markdown|numbered list|haiku|sonnet|limerick|outline|step[- ]by[- ]step)\b/i],
-  ['an audience', /\bfor (?:a |an |my |our )?(?:\d+[- ]year[- ]olds?|kids|children|beginners|experts|students|teenagers|executives|engineers|developers|non-technical|a general audience)\b/i],
-  ['a tone', /\b(?:formal|informal|casual|friendly|professional|humorous|funny|polite|persuasive|neutral)\b/i],
-  ['quoted text', /["“«][^"”»\n]{3,}["”»]/],
+/** Each constraint with the keyword cue (cues.ts) its regex needs. */
+const CONSTRAINTS: ReadonlyArray<readonly [string, RegExp, number]> = [
+  ['a number', /\b\d+(?:[.,]\d+)?\b/, CUE.digits],
+  ['a length', /\b(?:one|two|three|four|five|ten|a single|a few|\d+)[ -](?:sentences?|paragraphs?|words|lines|bullet points?|items|steps|examples|pages)\b/i, CUE.lengthUnit],
+  ['a format', /\b(?:bullet(?:ed)? points?|bullets|(?:as|in) a table|markdown table|json|csv|yaml|markdown|numbered list|haiku|sonnet|limerick|outline|step[- ]by[- ]step)\b/i, CUE.format],
+  ['an audience', /\bfor (?:a |an |my |our )?(?:\d+[- ]year[- ]olds?|kids|children|beginners|experts|students|teenagers|executives|engineers|developers|non-technical|a general audience)\b/i, CUE.audience],
+  ['a tone', /\b(?:formal|informal|casual|friendly|professional|humorous|funny|polite|persuasive|neutral)\b/i, CUE.tone],
+  ['quoted text', /["“«][^"”»\n]{3,}["”»]/, CUE.quote],
 ];
 const NON_LATIN_LETTER = /[^\P{L}\p{Script=Latin}]/u;
+
+/** Any non-ASCII character in the first `limit` characters (a non-Latin letter needs one). */
+function hasNonAscii(text: string, limit: number): boolean {
+  const n = Math.min(text.length, limit);
+  for (let i = 0; i < n; i++) if (text.charCodeAt(i) >= 128) return true;
+  return false;
+}
 
 export function clarity(view: RequestView, out: Finding[]): void {
   if (view.empty) return;
   // Constraints are stated with the instruction (view.head), not inside a pasted body.
   const head = view.head.length > 640 ? view.head.slice(0, 640) : view.head;
   const found: string[] = [];
-  for (const [name, pattern] of CONSTRAINTS) if (pattern.test(head)) found.push(name);
+  for (const [name, pattern, cue] of CONSTRAINTS) if ((view.cues & cue) !== 0 && pattern.test(head)) found.push(name);
   if (found.length > 0) {
     out.push({
       feature: 'clear_constraints',
@@ -34,27 +43,30 @@ export function clarity(view: RequestView, out: Finding[]): void {
   }
   // Many distinct content words: a specific request ("boiling point of water at sea level in Celsius").
   let content = 0;
+  const flags = view.tokenFlags;
   const limit = Math.min(view.tokens.length, 80);
   for (let i = 0; i < limit; i++) {
-    const t = view.tokens[i] ?? '';
-    if (t.length > 2 && !STOPWORDS.has(t)) content++;
+    if ((view.tokens[i] ?? '').length > 2 && ((flags[i] ?? 0) & STOPWORD_FLAG) === 0) content++;
   }
   if (content >= 4) {
     out.push({ feature: 'specific_content', id: 'clear_request', category: null, evidence: `specific: ${content} content words`, value: Math.min(content, 12) / 4 });
   }
   // Earlier turns or attached material (not text inside the request itself) give the request its context.
-  const attached = view.material.filter((m) => m !== 'inline text');
-  if (view.hasEarlierTurns || attached.length > 0) {
-    const what = [view.hasEarlierTurns ? 'earlier turns' : '', attached.length > 0 ? `attached material (${attached.join(', ')})` : ''].filter((x) => x !== '');
-    out.push({ feature: 'clear_context', id: 'clear_request', category: null, evidence: `${what.join(' and ')} give the request its context` });
+  // Attached kinds: every material kind but the request's own inline text.
+  let attached = '';
+  for (const m of view.material) if (m !== 'inline text') attached = attached === '' ? m : `${attached}, ${m}`;
+  if (view.hasEarlierTurns || attached !== '') {
+    const material = attached === '' ? '' : `attached material (${attached})`;
+    const what = view.hasEarlierTurns ? (material === '' ? 'earlier turns' : `earlier turns and ${material}`) : material;
+    out.push({ feature: 'clear_context', id: 'clear_request', category: null, evidence: `${what} give the request its context` });
   }
   // Not English: enough words and almost none of them English function words, or mostly non-Latin letters.
   const tokens = view.tokens;
   const n = Math.min(tokens.length, 60);
   let english = 0;
-  for (let i = 0; i < n; i++) if (STOPWORDS.has(tokens[i] ?? '')) english++;
+  for (let i = 0; i < n; i++) if (((flags[i] ?? 0) & STOPWORD_FLAG) !== 0) english++;
   const ratio = n === 0 ? 0 : english / n;
-  const nonLatin = NON_LATIN_LETTER.test(view.instruction.slice(0, 200));
+  const nonLatin = hasNonAscii(view.instruction, 200) && NON_LATIN_LETTER.test(view.instruction.slice(0, 200));
   if ((n >= 4 && ratio < 0.1) || (nonLatin && ratio < 0.3)) {
     out.push({ feature: 'non_english', id: 'clear_request', category: null, evidence: 'not English: the English rules do not apply, and the language alone is no reason to ask' });
   }

@@ -4,6 +4,7 @@
  * bulleted list"), or a register both formal and casual.
  */
 import type { Finding } from '../finding.js';
+import { CUE } from '../cues.js';
 import { snippet } from '../text.js';
 import type { RequestView } from '../view.js';
 
@@ -52,6 +53,15 @@ export function contradiction(view: RequestView, out: Finding[]): void {
   // Constraints are stated with the instruction (view.head), not inside a pasted body.
   const text = view.head;
   const l = view.headLower;
+  // Every conflict below needs words from two groups; without them no regex here can fire.
+  const c = view.cues;
+  const countCue = (c & CUE.longCountUnit) !== 0 && (c & CUE.digits2to5) !== 0;
+  const possible =
+    ((c & CUE.shortUnit) !== 0 && (countCue || (c & CUE.longWord) !== 0)) ||
+    (countCue && (c & CUE.shortWord) !== 0) ||
+    ((c & CUE.ban) !== 0 && (c & CUE.bannedFormat) !== 0) ||
+    ((c & CUE.formal) !== 0 && (c & CUE.casual) !== 0);
+  if (!possible) return;
   if (view.empty || !((CAP_CUE.test(l) && FLOOR_CUE.test(l)) || BAN_CUE.test(l) || REGISTER_CUE.test(l))) return;
   const short = SHORT_UNITS.exec(text);
   const longCount = LONG_COUNT.exec(text);

@@ -4,6 +4,7 @@
  * schedule -> date, time, place, party size; send / email -> recipient; convert -> target unit
  * or format; compare -> the items; "best X" / recommend -> criteria.
  */
+import { CUE } from '../cues.js';
 import type { Finding } from '../finding.js';
 import { snippet, tokenize } from '../text.js';
 import type { RequestView } from '../view.js';
@@ -46,25 +47,31 @@ function pushSlot(out: Finding[], slot: string, evidence: string, vars: Record<s
 /** One scan for every action verb below; most requests have none and stop here. */
 const ANY_ACTION = /\b(?:translat|book|reserv|schedul|set up|arrang|plan|send|e-?mail|mail|text|message|forward|dm|ping|convert|transform|export|compar|recommend|suggest|best|top|greatest|ideal)/;
 
+/** The request head followed by the recent context (slot values may come from either). */
+function casedOf(view: RequestView): string {
+  return view.contextCased.length > 0 ? `${view.head}\n${view.contextCased}` : view.head;
+}
+
+function allTokensOf(view: RequestView): readonly string[] {
+  return view.contextCased.length > 0 ? [...view.tokens, ...tokenize(view.contextLower)] : view.tokens;
+}
+
 export function missingSlot(view: RequestView, out: Finding[]): void {
-  if (view.empty || !ANY_ACTION.test(view.headLower)) return;
+  if (view.empty || (view.cues & CUE.action) === 0 || !ANY_ACTION.test(view.headLower)) return;
   const text = view.head;
   // Slot values may come from the request or from the recent conversation (an earlier answer, the system prompt).
-  const cased = view.contextCased.length > 0 ? `${text}\n${view.contextCased}` : text;
+  // Both are built only when a rule below needs them.
+  let cased: string | undefined;
   let contextTokens: readonly string[] | undefined;
-  const allTokens = (): readonly string[] => {
-    contextTokens ??= view.contextLower.length > 0 ? [...view.tokens, ...tokenize(view.contextLower)] : view.tokens;
-    return contextTokens;
-  };
 
   // Cheap keyword checks first: the framed regexes only run when their verb occurs at all.
   const lower = view.headLower;
   const tr = lower.includes('translat') ? TRANSLATE.exec(text) : null;
-  if (tr !== null && !hasTargetLanguage(allTokens())) {
+  if (tr !== null && !hasTargetLanguage((contextTokens ??= allTokensOf(view)))) {
     pushSlot(out, 'target_language', `"${snippet(text, tr.index, tr[0].length + 20)}" names no target language`, {});
   }
 
-  const book = HAS_BOOK.test(lower) ? BOOK.exec(text) : null;
+  const book = (view.cues & CUE.book) !== 0 && HAS_BOOK.test(lower) ? BOOK.exec(text) : null;
   if (book !== null) {
     const verb = (book[1] ?? '').toLowerCase();
     const object = (book[2] ?? '').toLowerCase();
@@ -74,9 +81,10 @@ export function missingSlot(view: RequestView, out: Finding[]): void {
     if (object !== '' || verb === 'book' || verb === 'reserve' || verb === 'schedule') {
       const what = object === '' ? verb : object;
       const missing: string[] = [];
+      cased ??= casedOf(view);
       if (!DATE.test(cased)) missing.push('date');
       if (!travel && !TIME.test(cased)) missing.push('time');
-      if ((dining || travel) && !hasPlace(cased, allTokens())) missing.push('place');
+      if ((dining || travel) && !hasPlace(cased, (contextTokens ??= allTokensOf(view)))) missing.push('place');
       if (dining && !PARTY_SIZE.test(cased)) missing.push('party_size');
       for (const slot of missing) {
         pushSlot(out, slot, `"${snippet(text, book.index, book[0].length)}" without a ${slot.replace('_', ' ')}`, { what });
@@ -84,15 +92,15 @@ export function missingSlot(view: RequestView, out: Finding[]): void {
     }
   }
 
-  const send = HAS_SEND.test(lower) ? SEND.exec(text) : null;
+  const send = (view.cues & CUE.send) !== 0 && HAS_SEND.test(lower) ? SEND.exec(text) : null;
   if (send !== null) {
     const rest = text.slice(send.index);
-    if (!RECIPIENT.test(rest) && !EMAIL_ADDRESS.test(cased)) {
+    if (!RECIPIENT.test(rest) && !EMAIL_ADDRESS.test((cased ??= casedOf(view)))) {
       pushSlot(out, 'recipient', `"${snippet(text, send.index, send[0].length + 30)}" names no recipient`, { what: (send[1] ?? 'it').toLowerCase() });
     }
   }
 
-  const conv = HAS_CONVERT.test(lower) ? CONVERT.exec(text) : null;
+  const conv = (view.cues & CUE.convert) !== 0 && HAS_CONVERT.test(lower) ? CONVERT.exec(text) : null;
   if (conv !== null && !CONVERT_TARGET.test(text.slice(conv.index + conv[0].length))) {
     pushSlot(out, 'target_format', `"${snippet(text, conv.index, conv[0].length + 30)}" names no target unit or format`, {});
   }
@@ -105,7 +113,7 @@ export function missingSlot(view: RequestView, out: Finding[]): void {
     }
   }
 
-  const best = HAS_BEST.test(lower) ? BEST.exec(text) : null;
+  const best = (view.cues & CUE.best) !== 0 && HAS_BEST.test(lower) ? BEST.exec(text) : null;
   if (best !== null) {
     const thing = (best[2] ?? best[4] ?? best[6] ?? 'option').toLowerCase();
     const rest = text.slice(best.index + best[0].length);

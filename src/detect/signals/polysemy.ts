@@ -29,7 +29,7 @@ export function polysemy(view: RequestView, out: Finding[]): void {
       if (entry.cues.has(u)) cued = true;
       if (u !== raw && !STOPWORDS.has(u) && !FRAME_VERBS.has(u) && !FRAME.has(u) && u.length > 2) content++;
     }
-    if (!cued && view.contextLower.length > 0) {
+    if (!cued && view.contextCased.length > 0) {
       context ??= new Set(tokenize(view.contextLower));
       for (const cue of entry.cues) if (context.has(cue)) cued = true;
     }

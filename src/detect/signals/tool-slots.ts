@@ -103,7 +103,7 @@ export function toolSlots(view: RequestView, out: Finding[]): void {
   let freeContent = 0;
   for (const t of view.tokens) if (!STOPWORDS.has(t) && t.length > 2 && !own.has(stem(t))) freeContent++;
   const cased = view.contextCased.length > 0 ? `${view.head}\n${view.contextCased}` : view.head;
-  const tokens = view.contextLower.length > 0 ? [...view.tokens, ...tokenize(view.contextLower)] : view.tokens;
+  const tokens = view.contextCased.length > 0 ? [...view.tokens, ...tokenize(view.contextLower)] : view.tokens;
   const ev: Evidence = { cased, tokens, freeContent };
 
   for (const name of required.slice(0, 16)) {

@@ -5,30 +5,45 @@
  * candidate antecedents of the same gender in one sentence ("William told Joshua that he...").
  */
 import type { Finding } from '../finding.js';
-import { FEMALE_PERSONS, FRAME_VERBS, MALE_PERSONS, NEUTRAL_PERSONS, STOPWORDS } from '../lexicon.js';
+import {
+  FEMALE_PERSON_FLAG,
+  FEMALE_PRONOUN_FLAG,
+  FRAME_VERB_FLAG,
+  MALE_PERSON_FLAG,
+  MALE_PRONOUN_FLAG,
+  NEUTRAL_PERSON_FLAG,
+  PRONOUN_FLAG,
+  STOPWORD_FLAG,
+} from '../lexicon.js';
 import { snippet } from '../text.js';
 import type { RequestView } from '../view.js';
 
 const DEICTIC =
   /\b(?:as (?:mentioned |shown |discussed |described |stated |noted |said )?(?:above|before|earlier|previously)|the (?:above|aforementioned|former|latter)\b|the (?:previous|prior|same|other|last|earlier) (?:one|ones|file|document|code|version|answer|message|email|point|example|step|option|text|link|image|list|table)|that one|this one|the other one|those ones|the ones? (?:i|we) (?:mentioned|sent|shared|discussed|talked about|uploaded)|the (?:file|document|attachment|attached|link|screenshot|code|error|script|spreadsheet|pdf|snippet|transcript|draft)\b)/i;
 
-const PRONOUNS = new Set(['it', 'that', 'this', 'these', 'those', 'them', 'they', 'he', 'she', 'him', 'her']);
-const MALE_PRONOUNS = new Set(['he', 'him', 'his', 'himself']);
-const FEMALE_PRONOUNS = new Set(['she', 'her', 'hers', 'herself']);
 // After "this"/"that", these make it a pronoun rather than a determiner.
 const PRONOUN_FOLLOWERS = new Set(['is', "'s", 'was', 'means', 'mean', 'does', 'do', 'right', 'correct', 'ok', 'okay', 'good', 'true', 'work', 'works', 'for', 'into', 'to', 'in', 'better', 'again', 'please', 'shorter', 'longer', 'and', 'or', 'about', 'one']);
 // Idioms where "it" points at nothing: "what time is it", "is it safe to...", "it rains".
 const EXPLETIVE_AFTER = new Set(['to', 'that', 'rain', 'rains', 'raining', 'snow', 'snowing', 'take', 'takes', 'cost', 'costs', 'possible', 'true', 'like']);
 const TIME_IT = /\bwhat (?:time|day|date|year|month) is it\b/i;
 
-function isContent(token: string): boolean {
-  return !STOPWORDS.has(token) && !FRAME_VERBS.has(token) && !PRONOUNS.has(token) && token.length > 1;
+/** Not a function word, frame verb or pronoun (lexicon PRONOUNS), and longer than one letter. */
+function isContent(token: string, flags: number): boolean {
+  return (flags & (STOPWORD_FLAG | FRAME_VERB_FLAG | PRONOUN_FLAG)) === 0 && token.length > 1;
+}
+
+/** "to" among tokens[from..from+4). */
+function toWithin(tokens: readonly string[], from: number): boolean {
+  const end = Math.min(tokens.length, from + 4);
+  for (let j = from; j < end; j++) if (tokens[j] === 'to') return true;
+  return false;
 }
 
 export function unresolvedReference(view: RequestView, out: Finding[]): void {
   if (view.empty) return;
   const answered = view.hasEarlierTurns || view.material.length > 0;
   const tokens = view.tokens;
+  const flags = view.tokenFlags;
 
   if (!answered) {
     const d = DEICTIC.exec(view.head);
@@ -47,11 +62,12 @@ export function unresolvedReference(view: RequestView, out: Finding[]): void {
       const limit = Math.min(tokens.length, 12);
       for (let i = 0; i < limit; i++) {
         const t = tokens[i] ?? '';
-        if (isContent(t)) break;
-        if (!PRONOUNS.has(t)) continue;
+        const f = flags[i] ?? 0;
+        if (isContent(t, f)) break;
+        if ((f & PRONOUN_FLAG) === 0) continue;
         const next = tokens[i + 1];
         if ((t === 'this' || t === 'that' || t === 'these' || t === 'those') && next !== undefined && !PRONOUN_FOLLOWERS.has(next)) continue;
-        if (t === 'it' && next !== undefined && (EXPLETIVE_AFTER.has(next) || tokens.slice(i + 1, i + 5).includes('to'))) continue;
+        if (t === 'it' && next !== undefined && (EXPLETIVE_AFTER.has(next) || toWithin(tokens, i + 1))) continue;
         if ((t === 'they' || t === 'them') && i > 3) continue;
         out.push({
           feature: 'reference_pronoun',
@@ -66,16 +82,18 @@ export function unresolvedReference(view: RequestView, out: Finding[]): void {
   }
 
   // Same-gender candidates before a third-person pronoun within the request.
-  const males: string[] = [];
-  const females: string[] = [];
-  const neutrals: string[] = [];
+  let males: string[] | undefined;
+  let females: string[] | undefined;
+  let neutrals: string[] | undefined;
   // Within the first sentences only: that is where a request's own antecedents are.
   const limit = Math.min(tokens.length, 80);
   for (let i = 0; i < limit; i++) {
+    const f = flags[i] ?? 0;
+    if ((f & (MALE_PRONOUN_FLAG | FEMALE_PRONOUN_FLAG | MALE_PERSON_FLAG | FEMALE_PERSON_FLAG | NEUTRAL_PERSON_FLAG)) === 0) continue;
     const t = tokens[i] ?? '';
-    if (MALE_PRONOUNS.has(t) || FEMALE_PRONOUNS.has(t)) {
-      const pool = MALE_PRONOUNS.has(t) ? males : females;
-      const candidates = [...new Set([...pool, ...neutrals])];
+    if ((f & (MALE_PRONOUN_FLAG | FEMALE_PRONOUN_FLAG)) !== 0) {
+      const pool = (f & MALE_PRONOUN_FLAG) !== 0 ? males : females;
+      const candidates = [...new Set([...(pool ?? []), ...(neutrals ?? [])])];
       if (candidates.length >= 2) {
         out.push({
           feature: 'reference_ambiguous_antecedent',
@@ -88,8 +106,8 @@ export function unresolvedReference(view: RequestView, out: Finding[]): void {
       }
       continue;
     }
-    if (MALE_PERSONS.has(t)) males.push(t);
-    else if (FEMALE_PERSONS.has(t)) females.push(t);
-    else if (NEUTRAL_PERSONS.has(t)) neutrals.push(t);
+    if ((f & MALE_PERSON_FLAG) !== 0) (males ??= []).push(t);
+    else if ((f & FEMALE_PERSON_FLAG) !== 0) (females ??= []).push(t);
+    else if ((f & NEUTRAL_PERSON_FLAG) !== 0) (neutrals ??= []).push(t);
   }
 }
