@@ -183,7 +183,7 @@ export async function handleProtocolRequest(deps: PipelineDeps, route: ProtocolR
     if (decision.shadow) extra['x-clarion-shadow'] = 'true';
   }
   let eventId: string | null = null;
-  if (decision !== null && assessment !== null && context !== null && deps.events.shouldRecord(decision, assessment, context.conversationId)) {
+  if (decision !== null && assessment !== null && context !== null && deps.events.shouldRecord(decision, assessment, requestId)) {
     eventId = deps.events.newId();
     extra['x-clarion-event-id'] = eventId;
   }
