@@ -8,7 +8,8 @@ import { adapterForFamily } from '../protocols/index.js';
 import type { ApiFamily } from '../protocols/types.js';
 import { forward } from './forward.js';
 import { upstreamRequestHeaders } from './headers.js';
-import { requestIdOf, writeRendered, type PipelineDeps } from './pipeline.js';
+import { writeRendered } from './outcome.js';
+import { requestIdOf, type PipelineDeps } from './pipeline.js';
 import { upstreamPath } from './routing.js';
 
 /** Anthropic's own paths, or an Anthropic client (it always sends `anthropic-version`). */

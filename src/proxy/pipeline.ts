@@ -1,6 +1,7 @@
 /**
  * The per-request pipeline for the three protocol routes, top to bottom:
- *   body -> adapter.toConversation -> detector.assess -> policy.decide -> action -> upstream -> event
+ *   body -> adapter.toConversation -> detector.assess -> policy.decide -> actions.planAction
+ *        -> forward (upstream, streamed back) -> outcome (event, metrics, log line)
  * Detection and policy fail open: if either throws, the request is forwarded unchanged (unless
  * the policy says failClosed) and the failure is counted. Nothing here waits on Redis except the
  * conversation-memory read, and only when the policy is about to ask a clarifying question.
@@ -20,8 +21,10 @@ import { decide } from '../policy/decide.js';
 import type { PolicyHolder } from '../policy/load.js';
 import type { ConversationMemory } from '../policy/memory.js';
 import type { ReviewQueue } from '../policy/reviews.js';
-import type { JsonObject, ProtocolAdapter, RenderedBody } from '../protocols/types.js';
+import type { JsonObject, ProtocolAdapter } from '../protocols/types.js';
+import { planAction, type ActionPlan } from './actions.js';
 import { forward, type ForwardResult } from './forward.js';
+import { finish, finishWithError, writeRendered } from './outcome.js';
 import { upstreamRequestHeaders } from './headers.js';
 import { buildRequestContext } from './request-context.js';
 import { upstreamPath, type Router } from './routing.js';
@@ -65,21 +68,6 @@ export function requestIdOf(headers: IncomingHttpHeaders): string {
   return typeof given === 'string' && given !== '' && given.length <= 200 ? given : randomUUID();
 }
 
-/** Writes a body Clarion rendered itself (errors, clarifying questions, deferrals). */
-export function writeRendered(res: ServerResponse, rendered: RenderedBody, headers: OutgoingHttpHeaders): void {
-  headers['content-type'] = rendered.contentType;
-  if (rendered.chunks.length === 1) {
-    const body = rendered.chunks[0] ?? '';
-    headers['content-length'] = Buffer.byteLength(body);
-    res.writeHead(rendered.status, headers);
-    res.end(body);
-    return;
-  }
-  res.writeHead(rendered.status, headers);
-  for (const chunk of rendered.chunks) res.write(chunk);
-  res.end();
-}
-
 function parseBody(raw: Buffer): JsonObject {
   let parsed: unknown;
   try {
@@ -93,7 +81,7 @@ function parseBody(raw: Buffer): JsonObject {
   return parsed as JsonObject;
 }
 
-interface Judgement {
+export interface Judgement {
   conversation: Conversation | null;
   assessment: Assessment | null;
   decision: Decision | null;
@@ -189,66 +177,49 @@ export async function handleProtocolRequest(deps: PipelineDeps, route: ProtocolR
   }
 
   // What actually happens: the decision, unless it is shadowed (decided, recorded, not applied).
-  const applied = decision !== null && !decision.shadow ? decision : null;
-  let outgoingBody: Buffer | string = incoming.body;
-  let outgoingModel = model;
-  let upstreamName: string | undefined;
-
-  if (applied !== null) {
-    try {
-      if ((applied.action === 'clarify' && applied.mode === 'respond') || applied.action === 'defer') {
-        const stream = adapter.isStream(body);
-        const rendered = adapter.renderReply({ text: applied.reply ?? '', model: model ?? 'unknown', stream }, body);
-        if (applied.action === 'defer' && conversation !== null && context !== null) {
-          const last = lastUserTurn(conversation);
-          deps.reviews.enqueue({
-            eventId,
-            time: new Date(arrived).toISOString(),
-            conversationId: context.conversationId,
-            tenant: context.tenant,
-            model: model ?? 'unknown',
-            protocol: route.adapter.id,
-            reason: applied.reason,
-            norm: applied.norm,
-            text: last === undefined ? '' : turnText(last),
-          });
-        }
-        if (applied.action === 'clarify' && context !== null) deps.memory.recordClarification(context.conversationId);
-        extra['x-clarion-overhead-ms'] = (performance.now() - t0).toFixed(3);
-        writeRendered(res, rendered, extra);
-        finish(deps, route, {
-          t0, arrived, requestId, model, upstream: null, status: rendered.status, judgement, eventId,
-          forwardResult: null, overheadMs: performance.now() - t0,
-        });
-        return;
-      }
-      if (applied.action === 'annotate' || applied.action === 'clarify') {
-        if (applied.instruction !== null && applied.instruction !== '') {
-          outgoingBody = JSON.stringify(adapter.injectInstruction(body, applied.instruction, applied.placement));
-        }
-        if (applied.action === 'clarify' && context !== null) deps.memory.recordClarification(context.conversationId);
-      } else if (applied.action === 'escalate' && applied.escalateTo !== null) {
-        if (applied.escalateTo.model !== null) {
-          outgoingModel = applied.escalateTo.model;
-          outgoingBody = JSON.stringify(adapter.withModel(body, applied.escalateTo.model));
-        }
-        if (applied.escalateTo.upstream !== null) upstreamName = applied.escalateTo.upstream;
-      }
-    } catch (error) {
-      // Applying the decision failed (a bug, or a body the adapter cannot rewrite): forward the
-      // request unchanged unless the norm says to fail closed.
-      deps.metrics.pipelineFailures.inc({ stage: 'action' });
-      deps.logger.error({ err: error, action: applied.action, norm: applied.norm }, 'applying the decision failed');
-      if (applied.failClosed) {
-        finishWithError(deps, route, res, extra, new ClarionError('CLARION_INTERNAL', 'the policy decision could not be applied'), t0, requestId, model, judgement, eventId);
-        return;
-      }
-      outgoingBody = incoming.body;
-      outgoingModel = model;
-      upstreamName = undefined;
-      extra['x-clarion-action'] = 'pass';
+  let applied = decision !== null && !decision.shadow ? decision : null;
+  let plan: ActionPlan;
+  try {
+    plan = planAction(applied, adapter, body, incoming.body, model);
+  } catch (error) {
+    // Applying the decision failed (a bug, or a body the adapter cannot rewrite): forward the
+    // request unchanged unless the norm says to fail closed.
+    deps.metrics.pipelineFailures.inc({ stage: 'action' });
+    deps.logger.error({ err: error, action: applied?.action, norm: applied?.norm }, 'applying the decision failed');
+    if (applied?.failClosed === true) {
+      finishWithError(deps, route, res, extra, new ClarionError('CLARION_INTERNAL', 'the policy decision could not be applied'), t0, requestId, model, judgement, eventId);
+      return;
+    }
+    plan = planAction(null, adapter, body, incoming.body, model);
+    applied = null;
+    extra['x-clarion-action'] = 'pass';
+  }
+  if (applied !== null && context !== null) {
+    if (applied.action === 'clarify') deps.memory.recordClarification(context.conversationId);
+    if (applied.action === 'defer' && conversation !== null) {
+      const last = lastUserTurn(conversation);
+      deps.reviews.enqueue({
+        eventId,
+        time: new Date(arrived).toISOString(),
+        conversationId: context.conversationId,
+        tenant: context.tenant,
+        model: model ?? 'unknown',
+        protocol: adapter.id,
+        reason: applied.reason,
+        norm: applied.norm,
+        text: last === undefined ? '' : turnText(last),
+      });
     }
   }
+  if (plan.kind === 'reply') {
+    extra['x-clarion-overhead-ms'] = (performance.now() - t0).toFixed(3);
+    writeRendered(res, plan.rendered, extra);
+    finish(deps, route, { t0, arrived, requestId, model, upstream: null, status: plan.rendered.status, judgement, eventId, forwardResult: null, overheadMs: performance.now() - t0 });
+    return;
+  }
+  const outgoingBody = plan.body;
+  const outgoingModel = plan.model;
+  const upstreamName = plan.upstream ?? undefined;
 
   const upstreamConfig = upstreamName !== undefined ? deps.router.byName(upstreamName) : deps.router.select(route.kind, adapter.family, outgoingModel);
   const upstream = upstreamConfig === undefined ? undefined : deps.upstreams.get(upstreamConfig.name);
@@ -286,87 +257,4 @@ export async function handleProtocolRequest(deps: PipelineDeps, route: ProtocolR
   }
   if (result.failure !== null && result.failure !== 'aborted') deps.metrics.upstreamErrors.inc({ upstream: upstream.config.name, kind: result.failure });
   finish(deps, route, { t0, arrived, requestId, model, upstream: upstream.config.name, status: result.status, judgement, eventId, forwardResult: result, overheadMs });
-}
-
-interface Outcome {
-  t0: number;
-  arrived: number;
-  requestId: string;
-  model: string | undefined;
-  upstream: string | null;
-  status: number;
-  judgement: Judgement | null;
-  eventId: string | null;
-  forwardResult: ForwardResult | null;
-  overheadMs: number;
-}
-
-/** After the response: event, metrics, the request's log line. */
-function finish(deps: PipelineDeps, route: ProtocolRoute, outcome: Outcome): void {
-  const totalMs = performance.now() - outcome.t0;
-  const judgement = outcome.judgement;
-  const action = judgement?.decision?.action ?? 'pass';
-  const forwarded = outcome.forwardResult;
-  if (outcome.eventId !== null && judgement !== null && judgement.assessment !== null && judgement.decision !== null && judgement.context !== null && judgement.conversation !== null) {
-    deps.events.record({
-      id: outcome.eventId,
-      time: outcome.arrived,
-      requestId: outcome.requestId,
-      context: judgement.context,
-      upstream: outcome.upstream,
-      conversation: judgement.conversation,
-      assessment: judgement.assessment,
-      decision: judgement.decision,
-      detectorMicros: judgement.detectorMicros,
-      upstreamStatus: forwarded?.upstreamStatus ?? null,
-      upstreamMs: forwarded === null ? null : Math.round(forwarded.upstreamMs * 1000) / 1000,
-      errorCode: forwarded?.errorCode ?? null,
-    });
-  }
-  const metrics = deps.metrics;
-  metrics.requests.inc({ route: route.kind, status: String(outcome.status), upstream: outcome.upstream ?? 'clarion', action });
-  metrics.requestSeconds.observe({ route: route.kind }, totalMs / 1000);
-  metrics.overheadSeconds.observe({ route: route.kind }, outcome.overheadMs / 1000);
-  if (deps.logRequests) {
-    deps.logger.info(
-      {
-        reqId: outcome.requestId,
-        route: route.path,
-        model: outcome.model,
-        upstream: outcome.upstream,
-        status: outcome.status,
-        action,
-        shadow: judgement?.decision?.shadow ?? false,
-        score: judgement?.assessment?.score,
-        eventId: outcome.eventId ?? undefined,
-        error: forwarded?.errorCode ?? undefined,
-        totalMs: round3(totalMs),
-        overheadMs: round3(outcome.overheadMs),
-        upstreamMs: forwarded === null ? undefined : round3(forwarded.upstreamMs),
-      },
-      'request',
-    );
-  }
-}
-
-function finishWithError(
-  deps: PipelineDeps,
-  route: ProtocolRoute,
-  res: ServerResponse,
-  extra: OutgoingHttpHeaders,
-  error: ClarionError,
-  t0: number,
-  requestId: string,
-  model: string | undefined,
-  judgement: Judgement | null = null,
-  eventId: string | null = null,
-): void {
-  const rendered = route.adapter.renderError(error);
-  extra['x-clarion-overhead-ms'] = (performance.now() - t0).toFixed(3);
-  writeRendered(res, rendered, extra);
-  finish(deps, route, { t0, arrived: Date.now(), requestId, model, upstream: null, status: rendered.status, judgement, eventId, forwardResult: null, overheadMs: performance.now() - t0 });
-}
-
-function round3(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }
