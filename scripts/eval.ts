@@ -2,10 +2,14 @@
  * `npm run eval`: measures the detector on every dataset it can see, on rows not trained on.
  * CLAMBER dev and ClariQ train: 5-fold stratified cross-validation with the shipped training
  * parameters (the same pipeline as `npm run train`), Platt-calibrated on out-of-fold scores and
- * judged at the shipped threshold. ClariQ dev: a model trained on CLAMBER + ClariQ train only.
+ * judged at the shipped threshold (the everyday even half joins every training fold, as in
+ * training). ClariQ dev: a model trained on CLAMBER + ClariQ train + the everyday even half.
+ * Everyday (held-out half): the odd-indexed items of test/detect/fixtures/everyday.ts, never
+ * trained on, scored by the shipped model: false-positive rate on clear, recall on underspecified.
  * Prints markdown tables (the ones in docs/detection.md). `--json` prints the numbers as JSON.
  */
-import { datasetsDir, loadClamber, loadClariq, type LabelledRow } from '../src/detect/training/datasets.js';
+import { datasetsDir, everydayRows, loadClamber, loadClariq, type LabelledRow } from '../src/detect/training/datasets.js';
+import { EVERYDAY_CLEAR, EVERYDAY_UNDERSPECIFIED } from '../test/detect/fixtures/everyday.js';
 import { fitLogistic, fitPlatt, raw, type TrainParams } from '../src/detect/training/logistic.js';
 import { auroc, binary, ece, reliability, weightedF1 } from '../src/detect/training/metrics.js';
 import { crossValidate, DEFAULT_PARAMS, FOLDS, scoresOf, toExample } from '../src/detect/training/pipeline.js';
@@ -33,8 +37,13 @@ function main(): void {
   };
   out(`Detector ${shipped.version}; threshold ${threshold}; ClariQ cuts ${cuts.join(' / ')}; datasets ${dir}`);
   out();
-  const cvRows = [...clamber, ...clariqTrain];
-  if (cvRows.length === 0) {
+  // Everyday app requests: the even half is trained on (as in `npm run train`, cross-validated
+  // with the datasets); the odd half is held out and only scored by the shipped model below.
+  const everydayTrain = everydayRows(EVERYDAY_CLEAR, EVERYDAY_UNDERSPECIFIED, 'train');
+  const everydayHeldOut = everydayRows(EVERYDAY_CLEAR, EVERYDAY_UNDERSPECIFIED, 'heldout');
+  const nData = clamber.length + clariqTrain.length;
+  const cvRows = [...clamber, ...clariqTrain, ...everydayTrain];
+  if (nData === 0) {
     out('No datasets found (set CLARION_DATASETS).');
     process.stdout.write(`${lines.join('\n')}\n`);
     return;
@@ -42,7 +51,7 @@ function main(): void {
   const labels = cvRows.map((r) => r.label);
   const examples = cvRows.map((r) => toExample(r, params));
   const oof = crossValidate(cvRows, examples, [], params);
-  const platt = fitPlatt(Array.from(oof), labels);
+  const platt = fitPlatt(Array.from(oof.subarray(0, nData)), labels.slice(0, nData));
   const scores = scoresOf(oof, platt);
 
   const pick = (pred: (r: LabelledRow) => boolean): { s: number[]; y: number[]; rows: LabelledRow[] } => {
@@ -128,11 +137,33 @@ function main(): void {
   out(`App-style fixtures (ours, shipped model): clear requests flagged ${clearFlagged.length}/${CLEAR_FIXTURES.length}${clearFlagged.length > 0 ? ` (${clearFlagged.map((t) => `"${t}"`).join(', ')})` : ''}; underspecified requests flagged ${vagueFlagged.length}/${UNDERSPECIFIED_FIXTURES.length}`);
   out();
 
+  // Everyday app traffic (hand-written, test/detect/fixtures/everyday.ts).
+  const rate = (rows: readonly LabelledRow[], label: 0 | 1, flagged: (r: LabelledRow) => boolean): string => {
+    const of = rows.filter((r) => r.label === label);
+    const k = of.filter(flagged).length;
+    return `${k}/${of.length} = ${f3(k / Math.max(of.length, 1))}`;
+  };
+  const shippedFlags = (r: LabelledRow): boolean => detector.assess(conversationFromText(r.text)).score >= threshold;
+  out('Everyday app requests (test/detect/fixtures/everyday.ts):');
+  out();
+  out('| everyday | clear n | false-positive rate on clear | underspecified n | recall on underspecified |');
+  out('|---|---|---|---|---|');
+  out(
+    `| **everyday (held-out half)**: odd-indexed items, never trained on, shipped model | ${everydayHeldOut.filter((r) => r.label === 0).length} | **${rate(everydayHeldOut, 0, shippedFlags)}** | ${everydayHeldOut.filter((r) => r.label === 1).length} | **${rate(everydayHeldOut, 1, shippedFlags)}** |`,
+  );
+  const oofFlags = new Map(everydayTrain.map((r, i) => [r.id, (scores[nData + i] ?? 0) >= threshold]));
+  out(`| everyday (trained half, ${FOLDS}-fold CV): even-indexed items | ${everydayTrain.filter((r) => r.label === 0).length} | ${rate(everydayTrain, 0, (r) => oofFlags.get(r.id) === true)} | ${everydayTrain.filter((r) => r.label === 1).length} | ${rate(everydayTrain, 1, (r) => oofFlags.get(r.id) === true)} |`);
+  const heldOutFp = everydayHeldOut.filter((r) => r.label === 0 && shippedFlags(r)).map((r) => `"${r.text}"`);
+  const heldOutFn = everydayHeldOut.filter((r) => r.label === 1 && !shippedFlags(r)).map((r) => `"${r.text}"`);
+  out();
+  out(`Held-out clear flagged: ${heldOutFp.length === 0 ? 'none' : heldOutFp.join(', ')}; held-out underspecified missed: ${heldOutFn.length === 0 ? 'none' : heldOutFn.join(', ')}`);
+  out();
+
   out('Reliability of the calibrated score (all out-of-fold rows; CLAMBER and ClariQ train):');
   out();
   out('| score bin | n | mean score | observed rate needing clarification | CLAMBER n / rate | ClariQ n / rate |');
   out('|---|---|---|---|---|---|');
-  const bins = reliability(scores, labels);
+  const bins = reliability(scores.slice(0, nData), labels.slice(0, nData));
   const binsC = reliability(c.s, c.y);
   const binsQ = reliability(q.s, q.y);
   bins.forEach((b, i) => {

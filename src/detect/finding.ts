@@ -30,6 +30,7 @@ export const RULE_FEATURES = [
   'non_english',
   'specific_content',
   'broad_topic',
+  'specific_question',
 ] as const;
 export type RuleFeature = (typeof RULE_FEATURES)[number];
 
@@ -55,6 +56,7 @@ export const PRIOR_WEIGHTS: Record<RuleFeature, number> = {
   non_english: -2.0,
   specific_content: -0.3,
   broad_topic: 0.5,
+  specific_question: -1.0,
 };
 
 export interface QuestionRef {

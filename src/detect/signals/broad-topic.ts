@@ -11,13 +11,18 @@ import type { RequestView } from '../view.js';
 export const OPEN_FRAME =
   /^\s*(?:please\s+)?(?:tell me (?:more |something |everything |all )?(?:about|on)|(?:can you |could you )?(?:give|find|show|get) me (?:some |more )?(?:information|info|details) (?:about|on|for)|(?:find |give me |get me |show me )?(?:some |more )?(?:information|info|details) (?:about|on|for)|i(?:'m| am) (?:looking for(?: information (?:about|on))?|interested in|curious about|researching)|i (?:want|would like|'d like) to (?:know|learn|read|find out) (?:more )?about|what (?:do you know|can you tell me) about|(?:search|look) (?:for|up)|find(?: me)?)\s+(.+?)\s*[.?!]*\s*$/i;
 
+// "the history of X", "the planet mercury and its orbit": the topic names its aspect.
+const LATIN_LETTER = /[A-Za-z]/;
+const NAMES_ASPECT = /\b(?:of|its|their)\s+\S/i;
+
 export function broadTopic(view: RequestView, out: Finding[]): void {
   // Only when no other rule already explains the request, and not for a bare command ("Summarize this").
   if (view.empty || out.length > 0 || view.material.length > 0 || view.hasEarlierTurns || view.instruction.length > 200) return;
   const m = OPEN_FRAME.exec(view.instruction);
   const bare = view.tokens.length <= 3 && !FRAME_VERBS.has(view.tokens[0] ?? '') && !STOPWORDS.has(view.tokens[0] ?? '');
   const topicText = m !== null ? (m[1] ?? '') : bare ? view.instruction.trim().replace(/[.?!]+$/, '') : '';
-  if (topicText === '') return;
+  // The English rules do not apply to text without Latin letters ("今天北京的天气怎么样？").
+  if (topicText === '' || NAMES_ASPECT.test(topicText) || !LATIN_LETTER.test(topicText)) return;
   let content = 0;
   for (const t of tokenize(topicText.toLowerCase())) if (!STOPWORDS.has(t)) content++;
   if (content === 0 || content > 3) return;

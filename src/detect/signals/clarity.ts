@@ -32,7 +32,10 @@ export function clarity(view: RequestView, out: Finding[]): void {
   const head = view.head.length > 640 ? view.head.slice(0, 640) : view.head;
   const found: string[] = [];
   for (const [name, pattern, cue] of CONSTRAINTS) if ((view.cues & cue) !== 0 && pattern.test(head)) found.push(name);
-  if (found.length > 0) {
+  // Constraints that contradict each other are the problem, not a clarification.
+  let contradicted = false;
+  for (const f of out) if (f.feature === 'contradiction') contradicted = true;
+  if (found.length > 0 && !contradicted) {
     out.push({
       feature: 'clear_constraints',
       id: 'clear_request',

@@ -8,6 +8,7 @@ import { contradiction } from './contradiction.js';
 import { missingInput } from './missing-input.js';
 import { missingSlot } from './missing-slot.js';
 import { polysemy } from './polysemy.js';
+import { specificity } from './specificity.js';
 import { toolSlots } from './tool-slots.js';
 import { unanchored } from './unanchored.js';
 import { unfamiliarEntity } from './unfamiliar-entity.js';
@@ -25,6 +26,7 @@ export function runSignals(view: RequestView): Finding[] {
   unfamiliarEntity(view, out);
   broadTopic(view, out);
   answeredClarification(view, out);
+  specificity(view, out);
   clarity(view, out);
   // Material being present makes a task self-contained only when nothing else it needs is missing.
   if (out.some((f) => f.feature === 'slot_action' || f.feature === 'slot_tool')) {

@@ -11,8 +11,8 @@ export interface LabelledRow {
   readonly text: string;
   /** 1 = needs clarification. */
   readonly label: 0 | 1;
-  readonly source: 'clamber' | 'clariq-train' | 'clariq-dev';
-  /** CLAMBER subclass (NK, ICL, what, ... none) or `need<k>` for ClariQ. */
+  readonly source: 'clamber' | 'clariq-train' | 'clariq-dev' | 'everyday';
+  /** CLAMBER subclass (NK, ICL, what, ... none), `need<k>` for ClariQ, `clear` / `underspecified` for everyday rows. */
   readonly group: string;
   /** ClariQ clarification need 1-4 (0 for CLAMBER). */
   readonly need: number;
@@ -75,4 +75,21 @@ export function loadClariq(dir: string, split: 'train' | 'dev'): LabelledRow[] {
     });
   }
   return [...topics.values()];
+}
+
+/**
+ * Hand-written everyday app requests (test/detect/fixtures/everyday.ts, passed in by the scripts so
+ * that src/ does not import test/) as labelled rows. `half`: 'train' = the even-indexed items (the
+ * only ones training may see), 'heldout' = the odd-indexed ones (evaluation and tests only).
+ */
+export function everydayRows(clear: readonly string[], underspecified: readonly string[], half: 'train' | 'heldout'): LabelledRow[] {
+  const keep = (i: number): boolean => (half === 'train' ? i % 2 === 0 : i % 2 === 1);
+  const rows: LabelledRow[] = [];
+  clear.forEach((text, i) => {
+    if (keep(i)) rows.push({ id: `everyday:clear:${i}`, text, label: 0, source: 'everyday', group: 'clear', need: 0, baseline: -1 });
+  });
+  underspecified.forEach((text, i) => {
+    if (keep(i)) rows.push({ id: `everyday:underspecified:${i}`, text, label: 1, source: 'everyday', group: 'underspecified', need: 0, baseline: -1 });
+  });
+  return rows;
 }

@@ -23,6 +23,8 @@ export interface TrainParams {
   readonly lambdaRule: number;
   /** Importance of a ClariQ topic relative to a CLAMBER row. */
   readonly clariqWeight: number;
+  /** Importance of an everyday app request (the even half of test/detect/fixtures/everyday.ts) relative to a CLAMBER row; 0 or absent = not trained on. */
+  readonly everydayWeight?: number;
   readonly epochs: number;
   readonly learningRate: number;
   /** Train on ClariQ's graded need as a soft target ((need - 1) / 3) instead of the binarised label. */

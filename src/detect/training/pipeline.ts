@@ -19,7 +19,7 @@ import { binary, weightedF1 } from './metrics.js';
 
 export const SEED = 20240611;
 export const FOLDS = 5;
-export const DEFAULT_PARAMS: TrainParams = { lambdaHash: 1e-3, lambdaRule: 1e-4, clariqWeight: 1, epochs: 300, learningRate: 0.05, clariqGraded: false };
+export const DEFAULT_PARAMS: TrainParams = { lambdaHash: 1e-3, lambdaRule: 1e-4, clariqWeight: 1, everydayWeight: 30, epochs: 300, learningRate: 0.05, clariqGraded: false };
 /** Ridge strength of the ClariQ level model (fixed a priori: near-unregularised least squares, 7 parameters). */
 export const CLARIQ_RIDGE = 0.01;
 /** The shipped threshold is the best-F1 point whose out-of-fold precision is at least this. */
@@ -40,8 +40,9 @@ export function prng(seed: number): () => number {
 export function toExample(row: LabelledRow, params: TrainParams): Example {
   const view = buildView(conversationFromText(row.text));
   const x = extractFeatures(view, runSignals(view));
-  const y = row.source !== 'clamber' && params.clariqGraded === true ? (row.need - 1) / 3 : row.label;
-  return { x, y, w: row.source === 'clamber' ? 1 : params.clariqWeight };
+  const y = (row.source === 'clariq-train' || row.source === 'clariq-dev') && params.clariqGraded === true ? (row.need - 1) / 3 : row.label;
+  const w = row.source === 'clamber' ? 1 : row.source === 'everyday' ? (params.everydayWeight ?? 0) : params.clariqWeight;
+  return { x, y, w };
 }
 
 /** Stratified fold ids (by source, group and label), seeded. */
