@@ -44,7 +44,7 @@ function wordingEvidence(buf: FeatureBuffer, tokens: readonly string[], model: M
   // The first four of a stable sort by |weight| descending (ties keep first-seen order), without sorting them all.
   let k = 0;
   for (let i = 0; i < buf.count; i++) {
-    const w = model.hashed[buf.hashed[i] ?? 0] ?? 0;
+    const w = model.hashed.get(buf.hashed[i] ?? 0);
     const o = buf.origin[i] ?? -1;
     if (o < 0 || (positive ? w <= 0 : w >= 0)) continue;
     const a = Math.abs(w);
@@ -118,7 +118,7 @@ class LinearDetector implements Detector {
       raw += v;
     }
     let hashedPart = 0;
-    for (let i = 0; i < buf.count; i++) hashedPart += model.hashed[buf.hashed[i] ?? 0] ?? 0;
+    for (let i = 0; i < buf.count; i++) hashedPart += model.hashed.get(buf.hashed[i] ?? 0);
     const score = calibrate(model, raw + hashedPart);
     const a = model.a;
 

@@ -31,11 +31,61 @@ export const WeightsFileSchema = z.object({
 });
 export type WeightsFile = z.infer<typeof WeightsFileSchema>;
 
+/**
+ * The hashed n-gram weights: a few thousand non-zero entries in a 2^HASH_BITS index space. A
+ * dense Float32Array of that space is 1 MiB, and every request reads ~100 random entries of it:
+ * cache misses that cost more than the arithmetic once other processes share the cores. So the
+ * weights are stored compactly — a presence bitset, per-word ranks and the packed values
+ * (~100 KiB) — and looked up by rank. Values stay float32, so scores are bit-identical.
+ */
+export class HashedWeights {
+  private readonly present: Uint32Array;
+  private readonly rankBefore: Uint32Array;
+  private readonly values: Float32Array;
+
+  constructor(indices: readonly number[], weights: readonly number[]) {
+    const size = 1 << HASH_BITS;
+    const dense = new Map<number, number>();
+    const n = Math.min(indices.length, weights.length);
+    for (let i = 0; i < n; i++) {
+      const index = indices[i] ?? 0;
+      if (index >= 0 && index < size) dense.set(index, weights[i] ?? 0);
+    }
+    const sorted = [...dense.keys()].sort((a, b) => a - b);
+    this.present = new Uint32Array(size >>> 5);
+    this.values = new Float32Array(sorted.length);
+    sorted.forEach((index, rank) => {
+      this.present[index >>> 5]! |= 1 << (index & 31);
+      this.values[rank] = dense.get(index) ?? 0;
+    });
+    this.rankBefore = new Uint32Array(this.present.length);
+    let running = 0;
+    for (let w = 0; w < this.present.length; w++) {
+      this.rankBefore[w] = running;
+      running += popcount(this.present[w] ?? 0);
+    }
+  }
+
+  get(index: number): number {
+    const word = index >>> 5;
+    const bits = this.present[word] ?? 0;
+    const bit = 1 << (index & 31);
+    if ((bits & bit) === 0) return 0;
+    return this.values[(this.rankBefore[word] ?? 0) + popcount(bits & (bit - 1))] ?? 0;
+  }
+}
+
+function popcount(v: number): number {
+  v = v - ((v >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
 export interface Model {
   readonly version: string;
   readonly bias: number;
   readonly rule: Float64Array;
-  readonly hashed: Float32Array;
+  readonly hashed: HashedWeights;
   readonly a: number;
   readonly b: number;
   readonly threshold: number;
@@ -48,9 +98,7 @@ export function modelFromFile(file: WeightsFile): Model {
   RULE_FEATURES.forEach((name: RuleFeature, i) => {
     rule[i] = file.rule[name] ?? 0;
   });
-  const hashed = new Float32Array(1 << HASH_BITS);
-  const n = Math.min(file.hashedIndex.length, file.hashedWeight.length);
-  for (let i = 0; i < n; i++) hashed[file.hashedIndex[i] ?? 0] = file.hashedWeight[i] ?? 0;
+  const hashed = new HashedWeights(file.hashedIndex, file.hashedWeight);
   return {
     version: file.version,
     bias: file.bias,
@@ -87,7 +135,7 @@ export function rawScore(model: Model, x: FeatureVector): RawScore {
     raw += v;
   }
   let hashedPart = 0;
-  for (let i = 0; i < x.hashed.length; i++) hashedPart += model.hashed[x.hashed[i] ?? 0] ?? 0;
+  for (let i = 0; i < x.hashed.length; i++) hashedPart += model.hashed.get(x.hashed[i] ?? 0);
   return { raw: raw + hashedPart, rulePart, hashedPart };
 }
 

@@ -160,13 +160,17 @@ class EventLogWriter implements EventLog {
     this.backoffUntil = Date.now() + this.events.writer.retryMs;
     this.reportRedis('down');
     this.logger.warn({ events: count }, 'event log: Redis write failed or timed out; spooling');
-    if (this.retryTimer === null) {
-      this.retryTimer = setTimeout(() => {
-        this.retryTimer = null;
-        this.schedule();
-      }, this.events.writer.retryMs);
-      this.retryTimer.unref();
-    }
+    this.armRetry();
+  }
+
+  /** Wakes the pump when the backoff is over. Timers may fire a little before Date.now() reaches backoffUntil, so the delay is recomputed each time. */
+  private armRetry(): void {
+    if (this.retryTimer !== null || this.closed) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.schedule();
+    }, Math.max(1, this.backoffUntil - Date.now() + 1));
+    this.retryTimer.unref();
   }
 
   // ---- request path -------------------------------------------------------------------------
@@ -202,8 +206,14 @@ class EventLogWriter implements EventLog {
       .catch((error: unknown) => this.logger.error({ err: error }, 'event log: writer failed'))
       .finally(() => {
         this.pumping = null;
-        if (this.queue.length > 0 || (this.replayWanted() && this.redisWritable())) this.schedule();
-        else for (const wake of this.idleWaiters.splice(0)) wake();
+        if (this.queue.length > 0 || (this.replayWanted() && this.redisWritable())) {
+          this.schedule();
+          return;
+        }
+        // A spool still waits but the backoff is not over (or the retry fired a hair early):
+        // without a timer nothing would wake the pump until the next record() or reconnect.
+        if (this.replayWanted() && this.client !== null && this.client.status === 'ready') this.armRetry();
+        for (const wake of this.idleWaiters.splice(0)) wake();
       });
   };
 

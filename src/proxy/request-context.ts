@@ -68,12 +68,22 @@ export function buildRequestContext(input: ContextInput): RequestContext {
     route: input.route,
     model: conversation.model,
     tenant: tenantOf(headers, input.tenantHeader),
-    headers: contextHeaders(headers),
+    headers: {},
     metadata: stringMetadata(input.body),
     conversationId: '',
     clarificationsSoFar: 0,
     optOut: isTruthyHeader(headers[CLARION_REQUEST_HEADERS.optOut]),
   };
+  // Only norms that match on headers read them: copy them (minus credentials) on first read.
+  let safeHeaders: Record<string, string> | undefined;
+  Object.defineProperty(context, 'headers', {
+    enumerable: true,
+    configurable: true,
+    get: () => (safeHeaders ??= contextHeaders(headers)),
+    set: (value: Record<string, string>) => {
+      safeHeaders = value;
+    },
+  });
   if (typeof explicitId === 'string' && explicitId !== '') {
     context.conversationId = explicitId;
   } else {
