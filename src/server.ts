@@ -17,6 +17,7 @@ import { redactText } from './events/redact.js';
 import { registerFeedbackRoutes } from './events/routes.js';
 import { createLogger, type Logger } from './ops/logger.js';
 import { createCoreMetrics } from './ops/metrics.js';
+import { createRequestLog } from './ops/request-log.js';
 import { createPolicyHolder, type PolicyHolder } from './policy/load.js';
 import { createConversationMemory } from './policy/memory.js';
 import { createReviewQueue } from './policy/reviews.js';
@@ -142,7 +143,7 @@ export async function buildServer(loaded: LoadedConfig, options: ServerOptions =
     events: eventLog,
     metrics,
     logger,
-    logRequests: config.logging.requests,
+    requestLog: createRequestLog(logger, config.logging.requests),
     tenantHeader: config.server.tenantHeader,
     controlHeaders: new Set([config.server.tenantHeader]),
   };

@@ -63,26 +63,21 @@ export function finish(deps: PipelineDeps, route: ProtocolRoute, outcome: Outcom
   metrics.requests.inc({ route: route.kind, status: String(outcome.status), upstream: outcome.upstream ?? 'clarion', action });
   metrics.requestSeconds.observe({ route: route.kind }, totalMs / 1000);
   metrics.overheadSeconds.observe({ route: route.kind }, outcome.overheadMs / 1000);
-  if (deps.logRequests) {
-    deps.logger.info(
-      {
-        reqId: outcome.requestId,
-        route: route.path,
-        model: outcome.model,
-        upstream: outcome.upstream,
-        status: outcome.status,
-        action,
-        shadow: judgement?.decision?.shadow ?? false,
-        score: judgement?.assessment?.score,
-        eventId: outcome.eventId ?? undefined,
-        error: forwarded?.errorCode ?? undefined,
-        totalMs: round3(totalMs),
-        overheadMs: round3(outcome.overheadMs),
-        upstreamMs: forwarded === null ? undefined : round3(forwarded.upstreamMs),
-      },
-      'request',
-    );
-  }
+  deps.requestLog({
+    reqId: outcome.requestId,
+    route: route.path,
+    model: outcome.model,
+    upstream: outcome.upstream,
+    status: outcome.status,
+    action,
+    shadow: judgement?.decision?.shadow ?? false,
+    score: judgement?.assessment?.score,
+    eventId: outcome.eventId,
+    error: forwarded?.errorCode ?? null,
+    totalMs,
+    overheadMs: outcome.overheadMs,
+    upstreamMs: forwarded === null ? undefined : forwarded.upstreamMs,
+  });
 }
 
 export function finishWithError(
@@ -103,6 +98,3 @@ export function finishWithError(
   finish(deps, route, { t0, arrived: Date.now(), requestId, model, upstream: null, status: rendered.status, judgement, eventId, forwardResult: null, overheadMs: performance.now() - t0 });
 }
 
-function round3(value: number): number {
-  return Math.round(value * 1000) / 1000;
-}

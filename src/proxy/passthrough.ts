@@ -77,10 +77,20 @@ export async function handlePassthrough(deps: PipelineDeps, incoming: IncomingPa
   deps.metrics.requests.inc({ route: 'other', status: String(status), upstream: upstream?.config.name ?? 'clarion', action: 'pass' });
   deps.metrics.requestSeconds.observe({ route: 'other' }, totalMs / 1000);
   deps.metrics.overheadSeconds.observe({ route: 'other' }, overheadMs / 1000);
-  if (deps.logRequests) {
-    deps.logger.info(
-      { reqId: requestId, route: path, method: incoming.method, upstream: upstream?.config.name ?? null, status, action: 'pass', totalMs: Math.round(totalMs * 1000) / 1000, overheadMs: Math.round(overheadMs * 1000) / 1000, upstreamMs: upstreamMs === undefined ? undefined : Math.round(upstreamMs * 1000) / 1000 },
-      'request',
-    );
-  }
+  deps.requestLog({
+    reqId: requestId,
+    route: path,
+    method: incoming.method,
+    model: undefined,
+    upstream: upstream?.config.name ?? null,
+    status,
+    action: 'pass',
+    shadow: false,
+    score: undefined,
+    eventId: null,
+    error: null,
+    totalMs,
+    overheadMs,
+    upstreamMs,
+  });
 }

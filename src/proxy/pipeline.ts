@@ -16,6 +16,7 @@ import { ClarionError, isClarionError } from '../errors.js';
 import type { EventSink } from '../events/input.js';
 import type { Logger } from '../ops/logger.js';
 import type { CoreMetrics } from '../ops/metrics.js';
+import type { RequestLog } from '../ops/request-log.js';
 import type { Decision, RequestContext } from '../policy/decision.js';
 import { decide } from '../policy/decide.js';
 import type { PolicyHolder } from '../policy/load.js';
@@ -40,7 +41,8 @@ export interface PipelineDeps {
   events: EventSink;
   metrics: CoreMetrics;
   logger: Logger;
-  logRequests: boolean;
+  /** Writes the request's one log line (a no-op when request logging is off). */
+  requestLog: RequestLog;
   tenantHeader: string;
   /** Header names Clarion reads and never forwards (tenant header). */
   controlHeaders: ReadonlySet<string>;

@@ -1,0 +1,63 @@
+/**
+ * The one log line per proxied request. It is written on every request, so it skips pino's
+ * generic object serialiser: the fields are known, and only the strings a client controls
+ * (request id, model) or that vary (route, upstream, error) go through JSON.stringify. The line is
+ * pino-compatible (same `level`, `time`, base fields and `msg`) and goes to the logger's own
+ * destination, so it is batched and ordered with every other log line. It never carries a header,
+ * so there is nothing to redact.
+ */
+import { pino, type Logger } from 'pino';
+
+export interface RequestLogLine {
+  reqId: string;
+  route: string;
+  method?: string;
+  model: string | undefined;
+  upstream: string | null;
+  status: number;
+  action: string;
+  shadow: boolean;
+  score: number | undefined;
+  eventId: string | null;
+  error: string | null;
+  totalMs: number;
+  overheadMs: number;
+  upstreamMs: number | undefined;
+}
+
+export type RequestLog = (line: RequestLogLine) => void;
+
+interface Destination {
+  write(chunk: string): unknown;
+}
+
+function isDestination(value: unknown): value is Destination {
+  return typeof value === 'object' && value !== null && typeof (value as { write?: unknown }).write === 'function';
+}
+
+const round3 = (value: number): number => Math.round(value * 1000) / 1000;
+
+/** A writer for request lines, or a no-op when request logging is off or `info` is disabled. */
+export function createRequestLog(logger: Logger, enabled: boolean): RequestLog {
+  const destination: unknown = Reflect.get(logger, pino.symbols.streamSym);
+  if (!enabled || !logger.isLevelEnabled('info')) return () => {};
+  if (!isDestination(destination)) {
+    // Not a pino logger with a plain destination (e.g. a transport): use the generic path.
+    return (line) => logger.info(line, 'request');
+  }
+  const level = logger.levels.values.info ?? 30;
+  // The base bindings (`"service":"clarion"`, ...) exactly as pino renders them.
+  const bindings = (logger as unknown as Record<symbol, string | undefined>)[pino.symbols.chindingsSym] ?? '';
+  return (line) => {
+    let out = `{"level":${level},"time":"${new Date().toISOString()}"${bindings},"reqId":${JSON.stringify(line.reqId)},"route":${JSON.stringify(line.route)}`;
+    if (line.method !== undefined) out += `,"method":${JSON.stringify(line.method)}`;
+    if (line.model !== undefined) out += `,"model":${JSON.stringify(line.model)}`;
+    out += `,"upstream":${line.upstream === null ? 'null' : JSON.stringify(line.upstream)},"status":${line.status},"action":"${line.action}","shadow":${line.shadow}`;
+    if (line.score !== undefined) out += `,"score":${line.score}`;
+    if (line.eventId !== null) out += `,"eventId":"${line.eventId}"`;
+    if (line.error !== null) out += `,"error":${JSON.stringify(line.error)}`;
+    out += `,"totalMs":${round3(line.totalMs)},"overheadMs":${round3(line.overheadMs)}`;
+    if (line.upstreamMs !== undefined) out += `,"upstreamMs":${round3(line.upstreamMs)}`;
+    destination.write(`${out},"msg":"request"}\n`);
+  };
+}
