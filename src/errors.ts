@@ -104,3 +104,20 @@ export class ClarionError extends Error {
 export function isClarionError(value: unknown): value is ClarionError {
   return value instanceof ClarionError;
 }
+
+/**
+ * A file (config, policy) that failed validation: every problem, one line each, naming the field
+ * path and the reason. Start-up and the `check` commands print `problems` as they are.
+ */
+export class FileProblemsError extends Error {
+  readonly code: 'CLARION_INVALID_CONFIG' | 'CLARION_INVALID_POLICY';
+  readonly problems: string[];
+  readonly file: string;
+
+  constructor(code: 'CLARION_INVALID_CONFIG' | 'CLARION_INVALID_POLICY', what: string, file: string, problems: string[]) {
+    super(`invalid ${what} ${file}:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    this.code = code;
+    this.file = file;
+    this.problems = problems;
+  }
+}

@@ -2,7 +2,8 @@
  * `clarion serve`: loads the config (CLARION_CONFIG or the shipped one), starts the proxy and
  * wires the signals: SIGTERM/SIGINT shut down gracefully (exit 0), SIGHUP reloads the policy.
  */
-import { ConfigError, defaultConfigPath, loadConfig } from '../config/load.js';
+import { defaultConfigPath, loadConfig } from '../config/load.js';
+import { FileProblemsError } from '../errors.js';
 import { buildServer } from '../server.js';
 
 const USAGE = `usage: clarion serve [--config FILE]
@@ -28,10 +29,9 @@ export async function run(args: string[]): Promise<number> {
   try {
     server = await buildServer(loadConfig(file));
   } catch (error) {
-    if (error instanceof ConfigError || (error as { code?: string }).code === 'CLARION_INVALID_POLICY') {
-      const problems = (error as { problems?: string[] }).problems ?? [];
-      process.stderr.write(`clarion: ${error instanceof ConfigError ? `invalid config ${error.file}` : (error as Error).message.split('\n')[0]}\n`);
-      for (const problem of problems) process.stderr.write(`  ${problem}\n`);
+    if (error instanceof FileProblemsError) {
+      process.stderr.write(`clarion: ${error.message.split('\n')[0]}\n`);
+      for (const problem of error.problems) process.stderr.write(`  ${problem}\n`);
       return 1;
     }
     throw error;

@@ -8,18 +8,13 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
+import { FileProblemsError } from '../errors.js';
 import { ConfigSchema, type Config } from './schema.js';
 
-export class ConfigError extends Error {
-  readonly code = 'CLARION_INVALID_CONFIG';
-  readonly problems: string[];
-  readonly file: string;
-
+export class ConfigError extends FileProblemsError {
   constructor(file: string, problems: string[]) {
-    super(`invalid config ${file}:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    super('CLARION_INVALID_CONFIG', 'config', file, problems);
     this.name = 'ConfigError';
-    this.file = file;
-    this.problems = problems;
   }
 }
 

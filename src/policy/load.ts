@@ -16,19 +16,14 @@ import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { formatIssues } from '../config/load.js';
+import { FileProblemsError } from '../errors.js';
 import { compilePolicy } from './compile.js';
 import { PolicySchema, type Policy } from './schema.js';
 
-export class PolicyError extends Error {
-  readonly code = 'CLARION_INVALID_POLICY';
-  readonly problems: string[];
-  readonly file: string;
-
+export class PolicyError extends FileProblemsError {
   constructor(file: string, problems: string[]) {
-    super(`invalid policy ${file}:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    super('CLARION_INVALID_POLICY', 'policy', file, problems);
     this.name = 'PolicyError';
-    this.file = file;
-    this.problems = problems;
   }
 }
 
