@@ -77,4 +77,37 @@ describe('clarion serve', () => {
     assert.equal(await exited, 0);
     await assert.rejects(fetch(`${address}/healthz`), 'no longer accepting');
   });
+
+  test('SIGHUP re-reads the policy (file watching off); a broken file keeps the old one', async () => {
+    const policyFile = join(dir, 'hup-policy.yaml');
+    writeFileSync(policyFile, 'version: hup-1\nnorms: []\n');
+    const file = join(dir, 'hup.yaml');
+    writeServeConfig(file, {
+      upstreams: [`{ name: openai, api: openai, baseUrl: "${upstream.openaiBaseUrl}" }`],
+      policy: '{ file: hup-policy.yaml, watch: false }',
+      dataDir: join(dir, 'data-hup'),
+    });
+    const { child, url, exited } = await spawnServe(file);
+    const version = async (): Promise<string | null> => (await fetch(`${url}/readyz`).then((r) => r.json() as Promise<{ policy: { version: string } }>)).policy.version;
+    try {
+      assert.equal(await version(), 'hup-1');
+      writeFileSync(policyFile, 'version: hup-2\nnorms: []\n');
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(await version(), 'hup-1', 'not watched: nothing changes without a signal');
+      child.kill('SIGHUP');
+      const deadline = Date.now() + 5_000;
+      while ((await version()) !== 'hup-2' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(await version(), 'hup-2');
+      writeFileSync(policyFile, 'version: hup-3\nnorms: [ { name: x, then: { action: nope } } ]\n');
+      child.kill('SIGHUP');
+      await new Promise((r) => setTimeout(r, 500));
+      const ready = (await fetch(`${url}/readyz`).then((r) => r.json())) as { policy: { ok: boolean; version: string; lastError: string | null } };
+      assert.equal(ready.policy.version, 'hup-2');
+      assert.equal(ready.policy.ok, false);
+      assert.match(ready.policy.lastError ?? '', /norms\[0\]\.then\.action/);
+    } finally {
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0);
+    }
+  });
 });
