@@ -12,6 +12,8 @@
  * scan sees none, so their presence opens every cue.
  */
 
+import { DIGIT_FLAG, wordFlagsAt } from './lexicon.js';
+
 /** Cue bits (one number). */
 export const CUE = {
   // contradiction
@@ -34,15 +36,21 @@ export const CUE = {
   send: 1 << 14,
   convert: 1 << 15,
   best: 1 << 16,
+  // missing_slot whole-word gates (TRANSLATE / COMPARE / HAS_CONVERT need these words whole)
+  translateWord: 1 << 17,
+  convertWord: 1 << 18,
+  compareWord: 1 << 19,
   // shapes
   digits: 1 << 20,
   digits2to5: 1 << 21,
   quote: 1 << 22,
   doubleCapital: 1 << 23,
   strayLetter: 1 << 24,
+  // missing_input: the first word of one of its actions (bits 25-26 hold the capitals count)
+  inputAction: 1 << 27,
 } as const;
 /** Every cue bit (the scan opens all cues on characters whose case mapping crosses into ASCII). */
-const ALL_CUES = (1 << 25) - 1;
+const ALL_CUES = ((1 << 25) - 1) | CUE.inputAction;
 /** Bits 25-26 of the scan result: capitalised words after the first in the first CAPITALS_WINDOW characters, saturated at 3. */
 const CAPITALS_SHIFT = 25;
 const CAPITALS_WINDOW = 600;
@@ -65,6 +73,14 @@ const FULL_WORDS: ReadonlyArray<readonly [number, string]> = [
   [CUE.format, 'bullet bulleted point points bullets table json csv yaml markdown list haiku sonnet limerick outline step'],
   [CUE.audience, 'year kids children beginners experts students teenagers executives engineers developers technical audience'],
   [CUE.tone, 'formal informal casual friendly professional humorous funny polite persuasive neutral'],
+  [CUE.translateWord, 'translate'],
+  // The first [a-z0-9] run of every missing-input action ("sum up" -> sum, "tl;dr" -> tl / tldr, "proof-read" -> proof, "re-write" -> re).
+  [
+    CUE.inputAction,
+    'summarise summarize sum tl tldr translate proofread proof rewrite re rephrase paraphrase reword fix correct edit improve polish shorten condense review analyse analyze critique debug refactor explain grade check format simplify reply respond answer continue finish convert classify categorise categorize extract transcribe describe',
+  ],
+  [CUE.convertWord, 'convert transform export'],
+  [CUE.compareWord, 'compare'],
   [CUE.action | CUE.book, 'set'],
   [CUE.action | CUE.send, 'e'],
 ];
@@ -88,7 +104,7 @@ const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
 
 /** Open-addressing table: key (30-bit hash + 1, 0 = empty) -> cue bits. */
-const TABLE_BITS = 10;
+const TABLE_BITS = 9;
 const TABLE_SIZE = 1 << TABLE_BITS;
 const KEYS = new Int32Array(TABLE_SIZE);
 const VALUES = new Int32Array(TABLE_SIZE);
@@ -140,6 +156,11 @@ for (let c = 65; c <= 90; c++) CLASS[c] = 2;
 for (let c = 48; c <= 57; c++) CLASS[c] = 3;
 CLASS[39] = 4;
 CLASS[45] = 4;
+/** ASCII letters and digits -> their lower-case code; 0 for every other character. */
+const LOWER = new Uint8Array(128);
+for (let c = 48; c <= 57; c++) LOWER[c] = c;
+for (let c = 97; c <= 122; c++) LOWER[c] = c;
+for (let c = 65; c <= 90; c++) LOWER[c] = c | 32;
 const QUOTE_CUE = CUE.quote;
 const DOUBLE_CAPITAL_CUE = CUE.doubleCapital;
 const STRAY_LETTER_CUE = CUE.strayLetter;
@@ -215,5 +236,136 @@ export function scanCues(text: string): number {
     else if (c === 0x130 || c === 0x17f || c === 0x212a) exotic = true;
   }
   if (exotic) bits |= ALL_CUES;
+  return bits | (Math.min(capitals, 3) << CAPITALS_SHIFT);
+}
+
+function isUpper(c: number): boolean {
+  return c >= 65 && c <= 90;
+}
+
+function isLower(c: number): boolean {
+  return c >= 97 && c <= 122;
+}
+
+/** Token count of the last successful scanHead. */
+export let headTokenCount = 0;
+
+/**
+ * Characters the fused head scan handles beyond ASCII: no letter or digit, no case mapping, so
+ * the head's lower-cased copy has the same length and the same tokens (’ U+2019 is a joiner).
+ */
+function plainNonAscii(c: number): boolean {
+  return (c >= 0x2000 && c <= 0x206f) || c === 0xa0 || c === 0xab || c === 0xbb;
+}
+
+/**
+ * scanCues(text) and text.ts tokenizeHashed(text.toLowerCase()) in one pass, for a text of ASCII
+ * and plainNonAscii characters; -1 (nothing written that counts) for any other text, which takes
+ * the two-pass path. Writes per token: start / end offsets in `text`, FNV-1a hash (int32 bits,
+ * ’ hashed as ') and word-list flags | DIGIT_FLAG (lexicon.ts) — the values the two passes give —
+ * and sets headTokenCount. The arrays hold text.length / 2 + 1 entries at least.
+ */
+export function scanHead(text: string, starts: Int32Array, ends: Int32Array, hashes: Int32Array, flags: Int32Array): number {
+  // Run by run rather than character by character: the inner loop over a run of letters and
+  // digits has few, predictable branches (the per-character version mispredicts at every word).
+  let bits = 0;
+  const capEnd = Math.min(text.length, CAPITALS_WINDOW);
+  let capitals = 0;
+  let words = 0;
+  let prevWord = false;
+  // Tokenizer state (text.ts tokenizeHashed over the lower-cased text).
+  let count = 0;
+  let inToken = false;
+  let start = 0;
+  let end = 0;
+  let hCur = 0;
+  let hEnd = 0;
+  let digit = false;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    let k: number;
+    if (c < 128) k = CLASS[c] ?? 0;
+    else if (plainNonAscii(c)) k = 5;
+    else return -1;
+    if (k >= 1 && k <= 3) {
+      // A run of [A-Za-z0-9]: one cue run, part of one token.
+      if (i < capEnd && !prevWord) {
+        if (k === 2 && words > 0) {
+          const next = i + 1 < capEnd ? text.charCodeAt(i + 1) : 0;
+          const isI = c === 73 && !((next >= 97 && next <= 122) || (next >= 65 && next <= 90));
+          if (!isI) capitals++;
+        }
+        words++;
+      }
+      if (!inToken) {
+        inToken = true;
+        start = i;
+        hCur = FNV_OFFSET;
+        digit = false;
+      }
+      const first = k === 2 ? c | 32 : c;
+      let h = FNV_OFFSET;
+      let allDigits = true;
+      // The prefix probes: at 4 characters, or at 2 / 3 where "dm" / "top" could start.
+      const probeAt = i + (first === D ? 2 : first === T ? 3 : MAX_PREFIX);
+      let j = i;
+      for (; j < n; j++) {
+        const d = text.charCodeAt(j);
+        const lc = d < 128 ? (LOWER[d] ?? 0) : 0;
+        if (lc === 0) break;
+        h = Math.imul(h ^ lc, FNV_PRIME);
+        hCur = Math.imul(hCur ^ lc, FNV_PRIME);
+        if (lc <= 57) digit = true;
+        else allDigits = false;
+        if (j + 1 === probeAt || j + 1 - i === MAX_PREFIX) bits |= lookup(keyOf(h, j + 1 - i));
+      }
+      const len = j - i;
+      // DOUBLE_CAPITAL: the run starts with [A-Z]{2}[a-z]{3}.
+      if (k === 2 && len >= 5 && isUpper(text.charCodeAt(i + 1)) && isLower(text.charCodeAt(i + 2)) && isLower(text.charCodeAt(i + 3)) && isLower(text.charCodeAt(i + 4))) {
+        bits |= DOUBLE_CAPITAL_CUE;
+      }
+      bits |= lookup(keyOf(h, 0));
+      if (len === 1 && first >= 98 && first <= 122 && first !== 105) bits |= STRAY_LETTER_CUE;
+      if (allDigits) {
+        bits |= DIGITS_CUE;
+        if (len >= 2 && len <= 5) bits |= DIGITS_2_TO_5_CUE;
+      }
+      end = j;
+      hEnd = hCur;
+      if (i < capEnd) prevWord = true;
+      i = j;
+      continue;
+    }
+    // Not a letter or digit: a joiner inside a token, or a separator.
+    if (i < capEnd) {
+      const word = k !== 0;
+      if (word && !prevWord) words++;
+      prevWord = word;
+    }
+    if (inToken) {
+      if (k === 4 || c === 0x2019) {
+        hCur = Math.imul(hCur ^ (c === 0x2019 ? 39 : c), FNV_PRIME);
+      } else {
+        hashes[count] = hEnd;
+        flags[count] = wordFlagsAt(text, start, end, hEnd) | (digit ? DIGIT_FLAG : 0);
+        starts[count] = start;
+        ends[count] = end;
+        count++;
+        inToken = false;
+      }
+    }
+    if (c === 34 || c === 0x201c || c === 0xab) bits |= QUOTE_CUE;
+    i++;
+  }
+  if (inToken) {
+    hashes[count] = hEnd;
+    flags[count] = wordFlagsAt(text, start, end, hEnd) | (digit ? DIGIT_FLAG : 0);
+    starts[count] = start;
+    ends[count] = end;
+    count++;
+  }
+  headTokenCount = count;
   return bits | (Math.min(capitals, 3) << CAPITALS_SHIFT);
 }

@@ -40,11 +40,11 @@ const EVIDENCE_WORDS = 4;
 const TOP_W = new Float64Array(EVIDENCE_WORDS);
 const TOP_ORIGIN = new Int32Array(EVIDENCE_WORDS);
 
-function wordingEvidence(buf: FeatureBuffer, tokens: readonly string[], model: Model, positive: boolean): string {
+function wordingEvidence(buf: FeatureBuffer, weights: Float64Array, view: RequestView, positive: boolean): string {
   // The first four of a stable sort by |weight| descending (ties keep first-seen order), without sorting them all.
   let k = 0;
   for (let i = 0; i < buf.count; i++) {
-    const w = model.hashed.get(buf.hashed[i] ?? 0);
+    const w = weights[i] ?? 0;
     const o = buf.origin[i] ?? -1;
     if (o < 0 || (positive ? w <= 0 : w >= 0)) continue;
     const a = Math.abs(w);
@@ -61,7 +61,7 @@ function wordingEvidence(buf: FeatureBuffer, tokens: readonly string[], model: M
   let out = '';
   const names: string[] = [];
   for (let i = 0; i < k; i++) {
-    const name = featureNameAt(tokens, TOP_ORIGIN[i] ?? 0);
+    const name = featureNameAt(view, TOP_ORIGIN[i] ?? 0);
     if (name === '' || names.includes(name)) continue;
     names.push(name);
     out = out === '' ? `"${name}"` : `${out}, "${name}"`;
@@ -70,11 +70,12 @@ function wordingEvidence(buf: FeatureBuffer, tokens: readonly string[], model: M
 }
 
 /** featureName over the view's tokens (origin positions count the tokens the features read). */
-function featureNameAt(tokens: readonly string[], origin: number): string {
+function featureNameAt(view: RequestView, origin: number): string {
   const pos = origin >> 1;
-  const token = tokens[tokenIndex(tokens.length, pos)] ?? '';
+  const total = view.tokenCount;
+  const token = view.tokenAt(tokenIndex(total, pos));
   if ((origin & 1) === 0) return token;
-  return pos === 0 ? `^${token}` : `${tokens[tokenIndex(tokens.length, pos - 1)] ?? ''} ${token}`;
+  return pos === 0 ? `^${token}` : `${view.tokenAt(tokenIndex(total, pos - 1))} ${token}`;
 }
 
 function topicOf(view: RequestView): string {
@@ -94,6 +95,8 @@ class LinearDetector implements Detector {
   private readonly features: FeatureBuffer = createFeatureBuffer();
   private readonly rulePart = new Float64Array(RULE_FEATURES.length);
   private readonly perFeature = new Int32Array(RULE_FEATURES.length);
+  /** The weight of each hashed feature of this call (looked up once: the evidence reads them again). */
+  private readonly hashedWeights = new Float64Array(this.features.hashed.length);
 
   constructor(model: Model, threshold: number, templates: Templates) {
     this.model = model;
@@ -118,7 +121,12 @@ class LinearDetector implements Detector {
       raw += v;
     }
     let hashedPart = 0;
-    for (let i = 0; i < buf.count; i++) hashedPart += model.hashed.get(buf.hashed[i] ?? 0);
+    const weights = this.hashedWeights;
+    for (let i = 0; i < buf.count; i++) {
+      const w = model.hashed.get(buf.hashed[i] ?? 0);
+      weights[i] = w;
+      hashedPart += w;
+    }
     const score = calibrate(model, raw + hashedPart);
     const a = model.a;
 
@@ -139,7 +147,7 @@ class LinearDetector implements Detector {
     }
     const wording = a * hashedPart;
     if (wording >= WORDING_MIN) {
-      const evidence = wordingEvidence(buf, view.tokens, model, true);
+      const evidence = wordingEvidence(buf, weights, view, true);
       signals.push({ id: 'vague_request', category: 'aleatoric', weight: round(wording), evidence: `wording typical of requests that need clarification${evidence === '' ? '' : `: ${evidence}`}` });
       // The generic question only when no rule produced a specific one.
       if (refs.length === 0) {
@@ -147,7 +155,7 @@ class LinearDetector implements Detector {
         refs.push({ ref: topic === '' ? { template: 'vague_request', vars: {} } : { template: 'vague_request.topic', vars: { topic } }, weight: wording });
       }
     } else if (wording <= -WORDING_MIN) {
-      const evidence = wordingEvidence(buf, view.tokens, model, false);
+      const evidence = wordingEvidence(buf, weights, view, false);
       signals.push({ id: 'clear_request', category: null, weight: round(wording), evidence: `wording typical of self-contained requests${evidence === '' ? '' : `: ${evidence}`}` });
     }
     signals.sort((p, q) => q.weight - p.weight);
@@ -158,7 +166,8 @@ class LinearDetector implements Detector {
       if (s.weight > 0 && s.category !== null) categoryBits |= 1 << CATEGORY_ORDER.indexOf(s.category);
       if (s.id === 'missing_slot' && s.slot !== undefined && s.weight > 0 && !missingSlots.includes(s.slot)) missingSlots.push(s.slot);
     }
-    const answered = findings.some((f) => f.feature === 'answered_clarification');
+    let answered = false;
+    for (let i = 0; i < findings.length; i++) if ((findings[i] as Finding).feature === 'answered_clarification') answered = true;
     let suggestedQuestion: string | null = null;
     if (!answered && refs.length > 0) {
       refs.sort((p, q) => q.weight - p.weight);

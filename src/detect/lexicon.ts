@@ -242,15 +242,24 @@ const WORD_FLAGS: ReadonlyMap<string, number> = (() => {
 })();
 
 /**
- * Bit flags of the word lists `token` belongs to (0 for none), keyed by the token's FNV-1a hash (int32 bits, as text.ts tokenizeHashed
- * computes while tokenising): an open-addressing table of the listed words, confirmed by string
- * equality, so the token string is never hashed again.
+ * Bit flags of the word lists `token` belongs to (0 for none), keyed by the token's FNV-1a hash
+ * (int32 bits, as text.ts tokenizeHashed computes while tokenising), so the token is never hashed
+ * again. One open-addressing table of the listed words, confirmed by comparing characters. Every
+ * request looks up each of its tokens here, at random slots: so a slot is 8 bytes in one array —
+ * [hash, flags (bits 0-12) | word length << 13 (4 bits) | offset of the word in WORD_CHARS << 17
+ * (13 bits) | OCCUPIED] — and the words' characters are packed in one small array, so a lookup
+ * touches one or two cache lines of a 16 KiB table (cold caches: see docs/detection.md, Speed).
  */
-const FLAG_TABLE_BITS = 12;
+const FLAG_TABLE_BITS = 11;
 const FLAG_TABLE_SIZE = 1 << FLAG_TABLE_BITS;
-const FLAG_HASH = new Int32Array(FLAG_TABLE_SIZE);
-const FLAG_WORD: Array<string | undefined> = new Array<string | undefined>(FLAG_TABLE_SIZE).fill(undefined);
-const FLAG_VALUE = new Int32Array(FLAG_TABLE_SIZE);
+const FLAG_SLOTS = new Int32Array(2 * FLAG_TABLE_SIZE);
+const OCCUPIED = 1 << 30;
+const FLAG_BITS = (1 << 13) - 1;
+const WORD_CHARS: Uint16Array = (() => {
+  let total = 0;
+  for (const word of WORD_FLAGS.keys()) total += word.length;
+  return new Uint16Array(total);
+})();
 
 function fnvInt(word: string): number {
   let h = 0x811c9dc5 | 0;
@@ -262,24 +271,58 @@ function flagSlot(hash: number): number {
   return Math.imul(hash, 0x9e3779b1) >>> (32 - FLAG_TABLE_BITS);
 }
 
-for (const [word, flags] of WORD_FLAGS) {
-  const h = fnvInt(word);
-  let s = flagSlot(h);
-  while (FLAG_WORD[s] !== undefined) s = (s + 1) & (FLAG_TABLE_SIZE - 1);
-  FLAG_HASH[s] = h;
-  FLAG_WORD[s] = word;
-  FLAG_VALUE[s] = flags;
+{
+  let offset = 0;
+  for (const [word, flags] of WORD_FLAGS) {
+    const h = fnvInt(word);
+    let s = flagSlot(h);
+    while (((FLAG_SLOTS[2 * s + 1] ?? 0) & OCCUPIED) !== 0) s = (s + 1) & (FLAG_TABLE_SIZE - 1);
+    if (flags > FLAG_BITS || word.length > 15 || offset + word.length > 1 << 13) throw new Error(`word-flag table cannot pack "${word}"`);
+    FLAG_SLOTS[2 * s] = h;
+    FLAG_SLOTS[2 * s + 1] = flags | (word.length << 13) | (offset << 17) | OCCUPIED;
+    for (let i = 0; i < word.length; i++) WORD_CHARS[offset + i] = word.charCodeAt(i);
+    offset += word.length;
+  }
 }
 
 export function wordFlagsHashed(token: string, hash: number): number {
   let s = flagSlot(hash);
   for (;;) {
-    const w = FLAG_WORD[s];
-    if (w === undefined) return 0;
-    if (FLAG_HASH[s] === hash && w === token) return FLAG_VALUE[s] ?? 0;
+    const value = FLAG_SLOTS[2 * s + 1] ?? 0;
+    if (value === 0) return 0;
+    if (FLAG_SLOTS[2 * s] === hash && ((value >>> 13) & 15) === token.length && sameChars((value >>> 17) & FLAG_BITS, token)) return value & FLAG_BITS;
     s = (s + 1) & (FLAG_TABLE_SIZE - 1);
   }
 }
 
+function sameChars(offset: number, token: string): boolean {
+  for (let k = 0; k < token.length; k++) if (WORD_CHARS[offset + k] !== token.charCodeAt(k)) return false;
+  return true;
+}
+
 /** Not a word list: set on tokens with an ASCII digit (their lexical hash is a number shape). */
 export const DIGIT_FLAG = 1 << 20;
+
+/**
+ * wordFlagsHashed of the token text[start, end) lower-cased (ASCII letters only; ’ read as '),
+ * without making the token string: the listed word is compared character by character.
+ */
+export function wordFlagsAt(text: string, start: number, end: number, hash: number): number {
+  let s = flagSlot(hash);
+  for (;;) {
+    const value = FLAG_SLOTS[2 * s + 1] ?? 0;
+    if (value === 0) return 0;
+    if (FLAG_SLOTS[2 * s] === hash && ((value >>> 13) & 15) === end - start && sameLowered((value >>> 17) & FLAG_BITS, text, start, end)) return value & FLAG_BITS;
+    s = (s + 1) & (FLAG_TABLE_SIZE - 1);
+  }
+}
+
+function sameLowered(offset: number, text: string, start: number, end: number): boolean {
+  for (let k = start; k < end; k++) {
+    let c = text.charCodeAt(k);
+    if (c >= 65 && c <= 90) c |= 32;
+    else if (c === 0x2019) c = 39;
+    if (c !== WORD_CHARS[offset + k - start]) return false;
+  }
+  return true;
+}

@@ -39,8 +39,12 @@ export type WeightsFile = z.infer<typeof WeightsFileSchema>;
  * (~100 KiB) — and looked up by rank. Values stay float32, so scores are bit-identical.
  */
 export class HashedWeights {
-  private readonly present: Uint32Array;
-  private readonly rankBefore: Uint32Array;
+  /**
+   * Per 32-index word: [presence bits, rank of its first present index], interleaved so one
+   * lookup touches one cache line of the index (then one of the values) — what counts when the
+   * caches were flushed by other processes between requests.
+   */
+  private readonly index: Int32Array;
   private readonly values: Float32Array;
 
   constructor(indices: readonly number[], weights: readonly number[]) {
@@ -52,26 +56,27 @@ export class HashedWeights {
       if (index >= 0 && index < size) dense.set(index, weights[i] ?? 0);
     }
     const sorted = [...dense.keys()].sort((a, b) => a - b);
-    this.present = new Uint32Array(size >>> 5);
+    const words = size >>> 5;
+    this.index = new Int32Array(2 * words);
     this.values = new Float32Array(sorted.length);
-    sorted.forEach((index, rank) => {
-      this.present[index >>> 5]! |= 1 << (index & 31);
+    for (let rank = 0; rank < sorted.length; rank++) {
+      const index = sorted[rank] ?? 0;
+      this.index[2 * (index >>> 5)]! |= 1 << (index & 31);
       this.values[rank] = dense.get(index) ?? 0;
-    });
-    this.rankBefore = new Uint32Array(this.present.length);
+    }
     let running = 0;
-    for (let w = 0; w < this.present.length; w++) {
-      this.rankBefore[w] = running;
-      running += popcount(this.present[w] ?? 0);
+    for (let w = 0; w < words; w++) {
+      this.index[2 * w + 1] = running;
+      running += popcount(this.index[2 * w] ?? 0);
     }
   }
 
   get(index: number): number {
-    const word = index >>> 5;
-    const bits = this.present[word] ?? 0;
+    const at = (index >>> 5) << 1;
+    const bits = this.index[at] ?? 0;
     const bit = 1 << (index & 31);
     if ((bits & bit) === 0) return 0;
-    return this.values[(this.rankBefore[word] ?? 0) + popcount(bits & (bit - 1))] ?? 0;
+    return this.values[(this.index[at + 1] ?? 0) + popcount(bits & (bit - 1))] ?? 0;
   }
 }
 

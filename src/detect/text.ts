@@ -56,7 +56,7 @@ export function tokenize(lower: string): string[] {
  * hashes[i] and whether it has an ASCII digit to digits[i]. The arrays must hold one entry per
  * token: at least lower.length / 2 + 1.
  */
-export function tokenizeHashed(lower: string, hashes: Int32Array, digits: Uint8Array): string[] {
+export function tokenizeHashed(lower: string, hashes: Int32Array, digits: Uint8Array | Int32Array): string[] {
   const out: string[] = [];
   const n = lower.length;
   let i = 0;

@@ -6,7 +6,7 @@
  * stays linear in the number of parts and flat in their size.
  */
 import type { Conversation, ToolDefinition, Turn } from '../conversation.js';
-import { scanCues } from './cues.js';
+import { headTokenCount, scanCues, scanHead } from './cues.js';
 import { DIGIT_FLAG, wordFlagsHashed } from './lexicon.js';
 import { tokenizeHashed } from './text.js';
 
@@ -26,13 +26,19 @@ export interface RequestView {
   /** Where an instruction's own wording sits: its first KB and last 256 characters (patterns for actions and constraints run here). */
   readonly head: string;
   readonly headLower: string;
-  /** Word tokens of `head`. */
+  /** Word tokens of `head` (made on first read: most requests need few of them; see tokenAt). */
   readonly tokens: readonly string[];
-  /** FNV-1a hash of each token (int32 bits; text.ts tokenizeHashed), for the lexical features. */
+  /** tokens.length. */
+  readonly tokenCount: number;
+  /** tokens[i] (or '' past the end), without making the others. */
+  tokenAt(i: number): string;
+  /** tokens[i].length (or 0 past the end), without making the string. */
+  tokenLength(i: number): number;
+  /** FNV-1a hash of each token (int32 bits; text.ts tokenizeHashed), for the lexical features. Valid for indices < tokens.length, until the next buildView. */
   readonly tokenHashes: Int32Array;
   /** Keyword cue bits of `head` (cues.ts): which keyword regexes could match at all. */
   readonly cues: number;
-  /** Word-list flags of each token (lexicon.ts wordFlags): one lookup per token for every rule. */
+  /** Word-list flags of each token (lexicon.ts wordFlags): one lookup per token for every rule. Valid for indices < tokens.length, until the next buildView. */
   readonly tokenFlags: Int32Array;
   /** Length of the full last user turn text. */
   readonly fullLength: number;
@@ -54,7 +60,15 @@ export interface RequestView {
 // Material inside the instruction turn itself: a code block, a colon or line break followed by
 // a body of text, or a long quotation.
 const INLINE_FENCE = /```|~~~|<(?:document|text|code|essay|email|article)>/i;
-const INLINE_AFTER_COLON = /:[\s"“'«]/;
+
+/** INLINE_AFTER_COLON (/:[\s"“'«]/) as a scan: the index of the first such colon, or -1. \s is the trim set. */
+function afterColon(text: string): number {
+  for (let i = text.indexOf(':'); i >= 0 && i + 1 < text.length; i = text.indexOf(':', i + 1)) {
+    const c = text.charCodeAt(i + 1);
+    if (c === 34 || c === 39 || c === 0x201c || c === 0xab || isTrimmed(c)) return i;
+  }
+  return -1;
+}
 const QUOTED_BODY = /["“«][^"”»\n]{40,}["”»]/;
 
 function addMaterial(material: string[], kind: string): void {
@@ -77,15 +91,15 @@ export function hasInlineMaterial(text: string): boolean {
   if ((text.includes('`') || text.includes('~') || text.includes('<')) && INLINE_FENCE.test(text)) return true;
   if ((text.includes('"') || text.includes('“') || text.includes('«')) && QUOTED_BODY.test(text)) return true;
   // "Translate to French: Hello" — whatever follows a colon is the material (URLs' "://" excluded).
-  const colon = INLINE_AFTER_COLON.exec(text);
-  if (colon !== null && trimmedLength(text, colon.index + 1) >= 2) return true;
+  const colon = afterColon(text);
+  if (colon >= 0 && trimmedLength(text, colon + 1) >= 2) return true;
   // A first line (the instruction) followed by at least one more line of substance.
   const nl = text.indexOf('\n');
   return nl >= 0 && trimmedLength(text, nl + 1) >= 30;
 }
 
 /** The whitespace String.prototype.trim removes (WhiteSpace and LineTerminator). */
-function isTrimmed(c: number): boolean {
+export function isTrimmed(c: number): boolean {
   if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
   if (c < 0xa0) return false;
   return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
@@ -102,10 +116,18 @@ function trimmedLength(text: string, from: number): number {
 
 const HEAD = 1024;
 const HEAD_TAIL = 256;
-/** Scratch for tokenising the head (at most HEAD + HEAD_TAIL + 3 characters, so at most ~642 tokens). */
+/**
+ * Per-token hashes and flags of the head (at most HEAD + HEAD_TAIL + 3 characters, so at most
+ * ~642 tokens), in module-level arrays: no typed-array allocation per request (small typed arrays
+ * get off-heap backing stores — a malloc each). So a view's tokenHashes / tokenFlags hold its
+ * values only until the next buildView (every caller assesses one view at a time); entries past
+ * tokens.length are stale.
+ */
 const TOKEN_CAPACITY = 2048;
 const TOKEN_HASHES = new Int32Array(TOKEN_CAPACITY);
-const TOKEN_DIGITS = new Uint8Array(TOKEN_CAPACITY);
+const TOKEN_FLAGS = new Int32Array(TOKEN_CAPACITY);
+const TOKEN_STARTS = new Int32Array(TOKEN_CAPACITY);
+const TOKEN_ENDS = new Int32Array(TOKEN_CAPACITY);
 
 function headOf(text: string): string {
   if (text.length <= HEAD + HEAD_TAIL) return text;
@@ -183,31 +205,33 @@ export function buildView(conversation: Conversation): RequestView {
   }
 
   const head = headOf(instruction);
-  const headLower = head.toLowerCase();
+  const empty = trimmedLength(full, 0) === 0;
   // A token takes at least two characters with its separator; the head is bounded, so the scratch always fits (the fallback is defensive).
-  const fits = headLower.length < 2 * TOKEN_CAPACITY - 2;
-  const hashScratch = fits ? TOKEN_HASHES : new Int32Array(headLower.length);
-  const digitScratch = fits ? TOKEN_DIGITS : new Uint8Array(headLower.length);
-  const tokens = tokenizeHashed(headLower, hashScratch, digitScratch);
+  const fits = head.length < 2 * TOKEN_CAPACITY - 2;
+  const hashes = fits ? TOKEN_HASHES : new Int32Array(head.length + 2);
+  const flags = fits ? TOKEN_FLAGS : new Int32Array(head.length + 2);
+  // One pass for the cues and the tokens when the head is ASCII (plus plain punctuation); the tokens are then made only if a rule reads them.
+  if (fits) {
+    const cues = scanHead(head, TOKEN_STARTS, TOKEN_ENDS, hashes, flags);
+    if (cues >= 0) return new View(instruction, full.length, empty, material, hasEarlierTurns, contextCased, previousAssistant, conversation.tools, head, undefined, undefined, headTokenCount, flags, hashes, cues);
+  }
+  const headLower = head.toLowerCase();
+  const tokens = tokenizeHashed(headLower, hashes, flags);
   const n = tokens.length;
-  const tokenHashes = hashScratch.slice(0, n);
-  const tokenFlags = new Int32Array(n);
-  for (let i = 0; i < n; i++) tokenFlags[i] = wordFlagsHashed(tokens[i] as string, tokenHashes[i] ?? 0) | (digitScratch[i] === 1 ? DIGIT_FLAG : 0);
-  return new View(instruction, head, headLower, tokens, tokenFlags, tokenHashes, scanCues(head), full.length, trimmedLength(full, 0) === 0, material, hasEarlierTurns, contextCased, previousAssistant, conversation.tools);
+  // tokenizeHashed left 1 in flags[i] for tokens with a digit.
+  for (let i = 0; i < n; i++) flags[i] = wordFlagsHashed(tokens[i] as string, hashes[i] ?? 0) | (flags[i] === 1 ? DIGIT_FLAG : 0);
+  return new View(instruction, full.length, empty, material, hasEarlierTurns, contextCased, previousAssistant, conversation.tools, head, headLower, tokens, n, flags, hashes, scanCues(head));
 }
 
-/** The lower-cased copies of the whole instruction and of the context are made only if a rule reads them. */
+/**
+ * Lower-cased copies (head, whole instruction, context) and the token strings are made only if
+ * a rule reads them; on the one-pass path the tokens are read from TOKEN_STARTS / TOKEN_ENDS.
+ */
 class View implements RequestView {
   private lowerCache: string | undefined;
   private contextLowerCache: string | undefined;
   constructor(
     readonly instruction: string,
-    readonly head: string,
-    readonly headLower: string,
-    readonly tokens: readonly string[],
-    readonly tokenFlags: Int32Array,
-    readonly tokenHashes: Int32Array,
-    readonly cues: number,
     readonly fullLength: number,
     readonly empty: boolean,
     readonly material: readonly string[],
@@ -215,7 +239,40 @@ class View implements RequestView {
     readonly contextCased: string,
     readonly previousAssistant: string | null,
     readonly tools: readonly ToolDefinition[],
+    readonly head: string,
+    private headLowerCache: string | undefined,
+    private tokensCache: string[] | undefined,
+    readonly tokenCount: number,
+    readonly tokenFlags: Int32Array,
+    readonly tokenHashes: Int32Array,
+    readonly cues: number,
   ) {}
+
+  get headLower(): string {
+    this.headLowerCache ??= this.head.toLowerCase();
+    return this.headLowerCache;
+  }
+
+  get tokens(): readonly string[] {
+    if (this.tokensCache === undefined) {
+      const out: string[] = [];
+      for (let i = 0; i < this.tokenCount; i++) out.push(this.tokenAt(i));
+      this.tokensCache = out;
+    }
+    return this.tokensCache;
+  }
+
+  tokenAt(i: number): string {
+    if (this.tokensCache !== undefined) return this.tokensCache[i] ?? '';
+    if (i < 0 || i >= this.tokenCount) return '';
+    const w = this.head.slice(TOKEN_STARTS[i] ?? 0, TOKEN_ENDS[i] ?? 0).toLowerCase();
+    return w.includes('’') ? w.replace(/’/g, "'") : w;
+  }
+
+  tokenLength(i: number): number {
+    if (this.tokensCache !== undefined) return (this.tokensCache[i] ?? '').length;
+    return i < 0 || i >= this.tokenCount ? 0 : (TOKEN_ENDS[i] ?? 0) - (TOKEN_STARTS[i] ?? 0);
+  }
 
   get lower(): string {
     this.lowerCache ??= this.instruction === this.head ? this.headLower : this.instruction.toLowerCase();

@@ -4,7 +4,9 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CUE, innerCapitalsOf, scanCues } from '../../src/detect/cues.js';
+import { CUE, headTokenCount, innerCapitalsOf, scanCues, scanHead } from '../../src/detect/cues.js';
+import { DIGIT_FLAG, wordFlagsHashed } from '../../src/detect/lexicon.js';
+import { tokenizeHashed } from '../../src/detect/text.js';
 
 function has(text: string, cue: number): boolean {
   return (scanCues(text) & cue) !== 0;
@@ -66,5 +68,63 @@ describe('keyword cues', () => {
     assert.equal(innerCapitalsOf(scanCues('Can I go')), 0);
     assert.equal(innerCapitalsOf(scanCues('a B C D E F')), 3);
     assert.equal(innerCapitalsOf(scanCues(`${'x '.repeat(300)}Paris`)), 0);
+  });
+
+  test('missing-input action words, by their first word run', () => {
+    for (const text of ['Sum up this', 'give me the tl;dr', 'TLDR this', 'proof-read my essay', 'Re-write it', 'Please reply to this email', 'Summarise the text', 'translate into German']) {
+      assert.ok(has(text, CUE.inputAction), text);
+    }
+    assert.equal(has('What is the capital of France?', CUE.inputAction), false);
+    assert.equal(has('I summarized it yesterday', CUE.inputAction), false);
+  });
+});
+
+/** Random texts over an alphabet that exercises every class the head scan distinguishes. */
+function randomTexts(count: number, seed: number): string[] {
+  const pieces = ['a', 'B', 'z', 'Q', 'I', 'i', 'x', '0', '7', ' ', ' ', ' ', '\n', "'", '-', '’', '“', '”', '"', '«', '»', '\u00a0', '…', '—', '.', ',', ':', '?', '_', 'é', 'Ж', '漢', '🙂', 'the ', 'Translate ', 'it ', "don't ", 'set up ', 'E-mail ', 'HCopotina ', '2024 ', 'top-', 'dm ', 'tl;dr '];
+  let state = seed;
+  const next = (): number => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state >>> 8;
+  };
+  const out: string[] = [];
+  for (let k = 0; k < count; k++) {
+    let t = '';
+    const n = next() % 60;
+    for (let i = 0; i < n; i++) t += pieces[next() % pieces.length] ?? '';
+    out.push(t);
+  }
+  return out;
+}
+
+describe('one-pass head scan', () => {
+  test('gives scanCues and tokenizeHashed (+ word flags) of the lower-cased text, or -1 for text it does not handle', () => {
+    const starts = new Int32Array(512);
+    const ends = new Int32Array(512);
+    const hashes = new Int32Array(512);
+    const flags = new Int32Array(512);
+    const refHashes = new Int32Array(512);
+    const refDigits = new Uint8Array(512);
+    let handled = 0;
+    for (const text of randomTexts(10000, 7)) {
+      const bits = scanHead(text, starts, ends, hashes, flags);
+      if (bits < 0) {
+        // Only text with a character outside ASCII and plain punctuation takes the two-pass path.
+        assert.ok(/[^\u0000-\u007f\u00a0\u00ab\u00bb\u2000-\u206f]/.test(text), JSON.stringify(text));
+        continue;
+      }
+      handled++;
+      assert.equal(bits, scanCues(text), JSON.stringify(text));
+      const lower = text.toLowerCase();
+      const tokens = tokenizeHashed(lower, refHashes, refDigits);
+      assert.equal(headTokenCount, tokens.length, JSON.stringify(text));
+      for (let i = 0; i < tokens.length; i++) {
+        const token = tokens[i] ?? '';
+        assert.equal(text.slice(starts[i], ends[i]).toLowerCase().replace(/’/g, "'"), token);
+        assert.equal(hashes[i], refHashes[i]);
+        assert.equal(flags[i], wordFlagsHashed(token, refHashes[i] ?? 0) | (refDigits[i] === 1 ? DIGIT_FLAG : 0));
+      }
+    }
+    assert.ok(handled > 1500, `${handled} texts took the one-pass path`);
   });
 });

@@ -31,7 +31,10 @@ export function clarity(view: RequestView, out: Finding[]): void {
   // Constraints are stated with the instruction (view.head), not inside a pasted body.
   const head = view.head.length > 640 ? view.head.slice(0, 640) : view.head;
   const found: string[] = [];
-  for (const [name, pattern, cue] of CONSTRAINTS) if ((view.cues & cue) !== 0 && pattern.test(head)) found.push(name);
+  for (let i = 0; i < CONSTRAINTS.length; i++) {
+    const constraint = CONSTRAINTS[i] as (typeof CONSTRAINTS)[number];
+    if ((view.cues & constraint[2]) !== 0 && constraint[1].test(head)) found.push(constraint[0]);
+  }
   // Constraints that contradict each other are the problem, not a clarification.
   let contradicted = false;
   for (const f of out) if (f.feature === 'contradiction') contradicted = true;
@@ -47,9 +50,9 @@ export function clarity(view: RequestView, out: Finding[]): void {
   // Many distinct content words: a specific request ("boiling point of water at sea level in Celsius").
   let content = 0;
   const flags = view.tokenFlags;
-  const limit = Math.min(view.tokens.length, 80);
+  const limit = Math.min(view.tokenCount, 80);
   for (let i = 0; i < limit; i++) {
-    if ((view.tokens[i] ?? '').length > 2 && ((flags[i] ?? 0) & STOPWORD_FLAG) === 0) content++;
+    if (view.tokenLength(i) > 2 && ((flags[i] ?? 0) & STOPWORD_FLAG) === 0) content++;
   }
   if (content >= 4) {
     out.push({ feature: 'specific_content', id: 'clear_request', category: null, evidence: `specific: ${content} content words`, value: Math.min(content, 12) / 4 });
@@ -64,8 +67,7 @@ export function clarity(view: RequestView, out: Finding[]): void {
     out.push({ feature: 'clear_context', id: 'clear_request', category: null, evidence: `${what} give the request its context` });
   }
   // Not English: enough words and almost none of them English function words, or mostly non-Latin letters.
-  const tokens = view.tokens;
-  const n = Math.min(tokens.length, 60);
+  const n = Math.min(view.tokenCount, 60);
   let english = 0;
   for (let i = 0; i < n; i++) if (((flags[i] ?? 0) & STOPWORD_FLAG) !== 0) english++;
   const ratio = n === 0 ? 0 : english / n;

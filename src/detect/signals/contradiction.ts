@@ -52,7 +52,6 @@ function push(out: Finding[], text: string, a: RegExpExecArray, b: RegExpExecArr
 export function contradiction(view: RequestView, out: Finding[]): void {
   // Constraints are stated with the instruction (view.head), not inside a pasted body.
   const text = view.head;
-  const l = view.headLower;
   // Every conflict below needs words from two groups; without them no regex here can fire.
   const c = view.cues;
   const countCue = (c & CUE.longCountUnit) !== 0 && (c & CUE.digits2to5) !== 0;
@@ -62,6 +61,7 @@ export function contradiction(view: RequestView, out: Finding[]): void {
     ((c & CUE.ban) !== 0 && (c & CUE.bannedFormat) !== 0) ||
     ((c & CUE.formal) !== 0 && (c & CUE.casual) !== 0);
   if (!possible) return;
+  const l = view.headLower;
   if (view.empty || !((CAP_CUE.test(l) && FLOOR_CUE.test(l)) || BAN_CUE.test(l) || REGISTER_CUE.test(l))) return;
   const short = SHORT_UNITS.exec(text);
   const longCount = LONG_COUNT.exec(text);

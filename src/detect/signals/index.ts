@@ -14,6 +14,12 @@ import { unanchored } from './unanchored.js';
 import { unfamiliarEntity } from './unfamiliar-entity.js';
 import { unresolvedReference } from './unresolved-reference.js';
 
+function withoutMaterial(findings: Finding[]): Finding[] {
+  const kept: Finding[] = [];
+  for (const f of findings) if (f.feature !== 'material_for_action') kept.push(f);
+  return kept;
+}
+
 export function runSignals(view: RequestView): Finding[] {
   const out: Finding[] = [];
   missingInput(view, out);
@@ -29,8 +35,9 @@ export function runSignals(view: RequestView): Finding[] {
   specificity(view, out);
   clarity(view, out);
   // Material being present makes a task self-contained only when nothing else it needs is missing.
-  if (out.some((f) => f.feature === 'slot_action' || f.feature === 'slot_tool')) {
-    return out.filter((f) => f.feature !== 'material_for_action');
+  for (let i = 0; i < out.length; i++) {
+    const feature = (out[i] as Finding).feature;
+    if (feature === 'slot_action' || feature === 'slot_tool') return withoutMaterial(out);
   }
   return out;
 }

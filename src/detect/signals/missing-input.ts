@@ -4,6 +4,8 @@
  * no tool result, no earlier text, nothing after the instruction). When material is present the
  * same match is evidence of a clear, self-contained task (material_for_action).
  */
+import type { ToolDefinition } from '../../conversation.js';
+import { CUE } from '../cues.js';
 import type { Finding } from '../finding.js';
 import type { RequestView } from '../view.js';
 import { STOPWORDS } from '../lexicon.js';
@@ -25,10 +27,24 @@ const TRANSLATE_BARE = /\btranslate\s+(?:(?:it|this|that)\s+)?(?:in)?to\s+[a-z]+
 // Tools that can fetch material themselves (read_file, fetch_url, search_docs...).
 const FETCHING_TOOL = /(?:read|get|fetch|open|load|search|browse|retrieve|download|lookup|query)/i;
 
-const NOUN_ONLY = new RegExp(`^(?:${MATERIAL_NOUNS})$`, 'i');
+/**
+ * NOUN_ONLY = /^(?:MATERIAL_NOUNS)$/i over the word after a deictic, as a set lookup. That word is
+ * [a-z-]+ under /i without the u flag, so ASCII letters and hyphens only: the lower-cased word is
+ * one of the alternatives' ASCII spellings (optional parts expanded; "stack ?trace" and "résumé"
+ * can only match as "stacktrace" / never).
+ */
+const NOUN_WORDS: ReadonlySet<string> = new Set(
+  MATERIAL_NOUNS.replace('e-?mail', 'email|e-mail')
+    .replace('stack ?trace', 'stacktrace')
+    .replace('logs?', 'log|logs')
+    .replace('slides?', 'slide|slides')
+    .replace('words?', 'word|words')
+    .split('|'),
+);
 
 export function missingInput(view: RequestView, out: Finding[]): void {
-  if (view.empty) return;
+  // Both regexes need an action word (TRANSLATE_BARE: "translate"); the cue scan says whether one occurs.
+  if (view.empty || (view.cues & CUE.inputAction) === 0) return;
   const text = view.head;
   let match = MISSING_INPUT.exec(text);
   let action = '';
@@ -39,7 +55,7 @@ export function missingInput(view: RequestView, out: Finding[]): void {
     action = (match[1] ?? '').toLowerCase();
     const deictic = match[2];
     const after = match[3];
-    noun = (match[4] ?? (after !== undefined && NOUN_ONLY.test(after) ? after : '')).toLowerCase();
+    noun = (match[4] ?? (after !== undefined && NOUN_WORDS.has(after.toLowerCase()) ? after : '')).toLowerCase();
     span = match[0];
     index = match.index;
     // "explain this" alone is a missing-input request; "explain this concept of X" is not, unless a material noun follows.
@@ -56,7 +72,8 @@ export function missingInput(view: RequestView, out: Finding[]): void {
     index = bare.index;
   }
   const materialNoun = noun === '' ? 'text' : noun;
-  const canFetch = view.tools.some((t) => FETCHING_TOOL.test(t.name));
+  let canFetch = false;
+  for (let i = 0; i < view.tools.length && !canFetch; i++) canFetch = FETCHING_TOOL.test((view.tools[i] as ToolDefinition).name);
   if (view.material.length > 0 || canFetch) {
     out.push({
       feature: 'material_for_action',

@@ -47,6 +47,8 @@ function pushSlot(out: Finding[], slot: string, evidence: string, vars: Record<s
 /** One scan for every action verb below; most requests have none and stop here. */
 const ANY_ACTION = /\b(?:translat|book|reserv|schedul|set up|arrang|plan|send|e-?mail|mail|text|message|forward|dm|ping|convert|transform|export|compar|recommend|suggest|best|top|greatest|ideal)/;
 
+const SLOT_CUES = CUE.translateWord | CUE.book | CUE.send | CUE.convertWord | CUE.compareWord | CUE.best;
+
 /** The request head followed by the recent context (slot values may come from either). */
 function casedOf(view: RequestView): string {
   return view.contextCased.length > 0 ? `${view.head}\n${view.contextCased}` : view.head;
@@ -57,7 +59,8 @@ function allTokensOf(view: RequestView): readonly string[] {
 }
 
 export function missingSlot(view: RequestView, out: Finding[]): void {
-  if (view.empty || (view.cues & CUE.action) === 0 || !ANY_ACTION.test(view.headLower)) return;
+  // Each check below needs its cue (a word it matches whole, or its prefix); without any of them nothing can fire.
+  if (view.empty || (view.cues & CUE.action) === 0 || (view.cues & SLOT_CUES) === 0 || !ANY_ACTION.test(view.headLower)) return;
   const text = view.head;
   // Slot values may come from the request or from the recent conversation (an earlier answer, the system prompt).
   // Both are built only when a rule below needs them.
@@ -66,7 +69,7 @@ export function missingSlot(view: RequestView, out: Finding[]): void {
 
   // Cheap keyword checks first: the framed regexes only run when their verb occurs at all.
   const lower = view.headLower;
-  const tr = lower.includes('translat') ? TRANSLATE.exec(text) : null;
+  const tr = (view.cues & CUE.translateWord) !== 0 && lower.includes('translat') ? TRANSLATE.exec(text) : null;
   if (tr !== null && !hasTargetLanguage((contextTokens ??= allTokensOf(view)))) {
     pushSlot(out, 'target_language', `"${snippet(text, tr.index, tr[0].length + 20)}" names no target language`, {});
   }
@@ -100,12 +103,12 @@ export function missingSlot(view: RequestView, out: Finding[]): void {
     }
   }
 
-  const conv = (view.cues & CUE.convert) !== 0 && HAS_CONVERT.test(lower) ? CONVERT.exec(text) : null;
+  const conv = (view.cues & CUE.convertWord) !== 0 && HAS_CONVERT.test(lower) ? CONVERT.exec(text) : null;
   if (conv !== null && !CONVERT_TARGET.test(text.slice(conv.index + conv[0].length))) {
     pushSlot(out, 'target_format', `"${snippet(text, conv.index, conv[0].length + 30)}" names no target unit or format`, {});
   }
 
-  const cmp = lower.includes('compare') ? COMPARE.exec(text) : null;
+  const cmp = (view.cues & CUE.compareWord) !== 0 && lower.includes('compare') ? COMPARE.exec(text) : null;
   if (cmp !== null) {
     const rest = text.slice(cmp.index);
     if (!COMPARE_ITEMS.test(rest) && !COMPARE_LIST.test(rest) && view.material.length === 0 && !view.hasEarlierTurns) {

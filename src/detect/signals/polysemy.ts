@@ -82,7 +82,7 @@ function wordIndex(headLower: string, term: string): number {
 const MULTI_WORD_TITLE = /^\s+(?:(?:and|of|the|&)\s+)?["“]?[A-Z]/;
 
 export function polysemy(view: RequestView, out: Finding[]): void {
-  if (view.empty || view.tokens.length > 40) return;
+  if (view.empty || view.tokenCount > 40) return;
   const tokens = view.tokens;
   let context: ReadonlySet<string> | undefined;
   for (let i = 0; i < tokens.length; i++) {

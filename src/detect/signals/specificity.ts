@@ -27,13 +27,13 @@ const OBJECT_PRONOUN = /^(?:it|this|that|these|those|them|him|her|there|one|ones
 /** Content words (not function words, 3+ letters) in the request's tokens. */
 function contentWords(view: RequestView): number {
   let n = 0;
-  const limit = Math.min(view.tokens.length, 40);
-  for (let i = 0; i < limit; i++) if ((view.tokens[i] ?? '').length > 2 && ((view.tokenFlags[i] ?? 0) & STOPWORD_FLAG) === 0) n++;
+  const limit = Math.min(view.tokenCount, 40);
+  for (let i = 0; i < limit; i++) if (view.tokenLength(i) > 2 && ((view.tokenFlags[i] ?? 0) & STOPWORD_FLAG) === 0) n++;
   return n;
 }
 
 function hasPronoun(view: RequestView): boolean {
-  const limit = Math.min(view.tokens.length, 40);
+  const limit = Math.min(view.tokenCount, 40);
   // "I" / "you" are not in the pronoun list; "it", "this", "that", "them", "he", "she"... are.
   for (let i = 0; i < limit; i++) if (((view.tokenFlags[i] ?? 0) & PRONOUN_FLAG) !== 0) return true;
   return false;
@@ -42,7 +42,7 @@ function hasPronoun(view: RequestView): boolean {
 export function specificity(view: RequestView, out: Finding[]): void {
   if (view.empty || view.hasEarlierTurns || view.instruction.length > 200) return;
   for (const f of out) if (f.category !== null) return;
-  const first = view.tokens[0] ?? '';
+  const first = view.tokenAt(0);
   if (first !== 'what' && first !== "what's" && first !== 'whats' && first !== 'which' && first !== 'who' && first !== 'how' && first !== 'explain' && first !== 'describe' && first !== 'list' && first !== 'name' && first !== 'give') return;
   const text = view.instruction;
   let evidence = '';

@@ -5,7 +5,7 @@
  */
 import type { Finding } from '../finding.js';
 import { snippet, tokenize } from '../text.js';
-import type { RequestView } from '../view.js';
+import { isTrimmed, type RequestView } from '../view.js';
 import { DATE, hasPlace, YEAR } from './patterns.js';
 
 const PLACE_DEPENDENT =
@@ -20,8 +20,22 @@ const TIME_ANCHOR = /\b(?:ever|all[ -]time|in history|first|last|latest|most rec
 const CONCEPTUAL = /\b(?:differences? between|distinction between|versus|vs\.?|definition of|define|what (?:does|do) (?:the )?(?:term |word )?[\w -]{1,40} mean)\b/i;
 const QUESTION = /\?\s*$|^\s*(?:who|what|what's|whats|when|where|which|how|is|are|does|do|can|tell me|give me)\b/i;
 
+/**
+ * A necessary condition for QUESTION: a "?" somewhere, or a first non-space character (\s is the
+ * trim set) that starts one of its question words (ASCII only under /i without u). Most requests
+ * fail it, so the regex does not run.
+ */
+function mayBeQuestion(text: string): boolean {
+  if (text.includes('?')) return true;
+  let i = 0;
+  while (i < text.length && isTrimmed(text.charCodeAt(i))) i++;
+  const c = text.charCodeAt(i) | 32;
+  // who what when where which how is are does do can tell give
+  return c === 119 || c === 104 || c === 105 || c === 97 || c === 100 || c === 99 || c === 116 || c === 103;
+}
+
 export function unanchored(view: RequestView, out: Finding[]): void {
-  if (view.empty || !QUESTION.test(view.head)) return;
+  if (view.empty || !mayBeQuestion(view.head) || !QUESTION.test(view.head)) return;
   const text = view.head;
   const place = PLACE_DEPENDENT.exec(text);
   if (place !== null && !CONCEPTUAL.test(text)) {

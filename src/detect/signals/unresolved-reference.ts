@@ -42,7 +42,6 @@ function toWithin(tokens: readonly string[], from: number): boolean {
 export function unresolvedReference(view: RequestView, out: Finding[]): void {
   if (view.empty) return;
   const answered = view.hasEarlierTurns || view.material.length > 0;
-  const tokens = view.tokens;
   const flags = view.tokenFlags;
 
   if (!answered) {
@@ -59,6 +58,7 @@ export function unresolvedReference(view: RequestView, out: Finding[]): void {
     }
     if (!TIME_IT.test(view.head) && !out.some((f) => f.feature === 'missing_input')) {
       // A pronoun early in the request with no content word (potential antecedent) before it.
+      const tokens = view.tokens;
       const limit = Math.min(tokens.length, 12);
       for (let i = 0; i < limit; i++) {
         const t = tokens[i] ?? '';
@@ -86,11 +86,11 @@ export function unresolvedReference(view: RequestView, out: Finding[]): void {
   let females: string[] | undefined;
   let neutrals: string[] | undefined;
   // Within the first sentences only: that is where a request's own antecedents are.
-  const limit = Math.min(tokens.length, 80);
+  const limit = Math.min(view.tokenCount, 80);
   for (let i = 0; i < limit; i++) {
     const f = flags[i] ?? 0;
     if ((f & (MALE_PRONOUN_FLAG | FEMALE_PRONOUN_FLAG | MALE_PERSON_FLAG | FEMALE_PERSON_FLAG | NEUTRAL_PERSON_FLAG)) === 0) continue;
-    const t = tokens[i] ?? '';
+    const t = view.tokenAt(i);
     if ((f & (MALE_PRONOUN_FLAG | FEMALE_PRONOUN_FLAG)) !== 0) {
       const pool = (f & MALE_PRONOUN_FLAG) !== 0 ? males : females;
       const candidates = [...new Set([...(pool ?? []), ...(neutrals ?? [])])];
