@@ -11,7 +11,8 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { ConfigError, defaultConfigPath, formatIssues, loadConfig } from '../config/load.js';
 import { ConversationSchema, conversationFromText, type Conversation, type ProtocolId, ProtocolIdSchema } from '../conversation.js';
-import type { Assessment } from '../detect/assessment.js';
+import { createDetector, type Detector } from '../detect/index.js';
+import { adapterFor } from '../protocols/index.js';
 import { deriveConversationId } from '../policy/conversation-id.js';
 import { decide } from '../policy/decide.js';
 import { ActionSchema, ClarifyModeSchema, type Decision, type RequestContext } from '../policy/decision.js';
@@ -101,80 +102,23 @@ function loadCases(file: string): PolicyCase[] {
   return parsed.data.cases;
 }
 
-// ---- detector and adapters, loaded on demand ------------------------------------------------
+// ---- detector and request mapping ---------------------------------------------------------------
 
-interface DetectorLike {
-  assess(conversation: Conversation): Assessment;
-  version?: string;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object';
-}
-
-async function importOptional(specifier: string): Promise<Record<string, unknown> | Error> {
+/** The detector as `clarion serve` builds it: the config's `detector` section (the defaults when the default config is unusable). */
+function loadDetector(configFile: string | undefined): Detector {
   try {
-    const loaded: unknown = await import(specifier);
-    return isRecord(loaded) ? loaded : new Error('module has no exports');
+    return createDetector(loadConfig(configFile ?? defaultConfigPath()).config.detector);
   } catch (error) {
-    return error instanceof Error ? error : new Error(String(error));
-  }
-}
-
-async function loadDetector(configFile: string | undefined): Promise<DetectorLike> {
-  // A variable specifier: the detector is an optional part of this command's build.
-  const specifier = '../detect/index.js';
-  const module = await importOptional(specifier);
-  if (module instanceof Error || typeof module.createDetector !== 'function') {
-    const why = module instanceof Error ? module.message.split('\n')[0] : 'it does not export createDetector';
-    throw new Error(`the detector (src/detect/index.ts) is not available: ${why}`);
-  }
-  let detectorConfig: unknown;
-  try {
-    detectorConfig = loadConfig(configFile ?? defaultConfigPath()).config.detector;
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    if (configFile !== undefined) throw error;
+    if (!(error instanceof ConfigError) || configFile !== undefined) throw error;
     process.stderr.write(`clarion policy test: config ${error.file} is invalid; using the detector's defaults\n`);
+    return createDetector();
   }
-  const create = module.createDetector as (config?: unknown) => unknown;
-  const detector = detectorConfig === undefined ? create() : create(detectorConfig);
-  if (!isRecord(detector) || typeof detector.assess !== 'function') throw new Error('createDetector() did not return a detector with assess()');
-  return detector as unknown as DetectorLike;
 }
 
 type ToConversation = (protocol: ProtocolId, body: Record<string, unknown>) => Conversation;
 
-/** The protocol adapters when present; else a minimal mapper of OpenAI chat `messages`. */
-async function loadRequestMapper(): Promise<ToConversation> {
-  const specifier = '../protocols/index.js';
-  const module = await importOptional(specifier);
-  if (!(module instanceof Error) && typeof module.adapterFor === 'function') {
-    const adapterFor = module.adapterFor as (protocol: ProtocolId) => { toConversation(body: Record<string, unknown>): Conversation };
-    return (protocol, body) => adapterFor(protocol).toConversation(body);
-  }
-  return minimalChatMapper;
-}
-
-function minimalChatMapper(protocol: ProtocolId, body: Record<string, unknown>): Conversation {
-  const conversation: Conversation = { protocol, model: typeof body.model === 'string' ? body.model : 'unknown', system: '', turns: [], tools: [], stream: body.stream === true };
-  const messages = Array.isArray(body.messages) ? body.messages : [];
-  const system: string[] = [];
-  for (const message of messages) {
-    if (!isRecord(message)) continue;
-    const content = message.content;
-    const texts: string[] = [];
-    if (typeof content === 'string') texts.push(content);
-    else if (Array.isArray(content)) for (const part of content) if (isRecord(part) && typeof part.text === 'string') texts.push(part.text);
-    const role = message.role;
-    if (role === 'system' || role === 'developer') system.push(texts.join('\n'));
-    else if (role === 'user' || role === 'assistant' || role === 'tool') conversation.turns.push({ role, parts: texts.map((text) => ({ type: 'text' as const, text })) });
-  }
-  conversation.system = system.join('\n\n');
-  return conversation;
-}
-
-// ---- running cases ------------------------------------------------------------------------------
+/** Request bodies are read by the same protocol adapters the proxy uses. */
+const requestMapper: ToConversation = (protocol, body) => adapterFor(protocol).toConversation(body);
 
 const ROUTES: Record<ProtocolId, string> = {
   'openai-chat': '/v1/chat/completions',
@@ -241,15 +185,15 @@ async function runTests(policyFile: string, casesFile: string, configFile: strin
     }
     throw error;
   }
-  let detector: DetectorLike;
+  let detector: Detector;
   try {
-    detector = await loadDetector(configFile);
+    detector = loadDetector(configFile);
   } catch (error) {
     process.stderr.write(`clarion policy test: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
-  const mapper = await loadRequestMapper();
-  process.stdout.write(`policy ${policyFile} (version ${policy.version}, ${policy.norms.length} norms); detector ${detector.version ?? 'unknown'}; ${cases.length} cases\n\n`);
+  const mapper = requestMapper;
+  process.stdout.write(`policy ${policyFile} (version ${policy.version}, ${policy.norms.length} norms); detector ${detector.version}; ${cases.length} cases\n\n`);
   let passed = 0;
   let failed = 0;
   for (const testCase of cases) {

@@ -47,7 +47,8 @@ export function createRequestLog(logger: Logger, enabled: boolean): RequestLog {
   }
   const level = logger.levels.values.info ?? 30;
   // The base bindings (`"service":"clarion"`, ...) exactly as pino renders them.
-  const bindings = (logger as unknown as Record<symbol, string | undefined>)[pino.symbols.chindingsSym] ?? '';
+  const chindings: unknown = Reflect.get(logger, pino.symbols.chindingsSym);
+  const bindings = typeof chindings === 'string' ? chindings : '';
   return (line) => {
     let out = `{"level":${level},"time":"${new Date().toISOString()}"${bindings},"reqId":${JSON.stringify(line.reqId)},"route":${JSON.stringify(line.route)}`;
     if (line.method !== undefined) out += `,"method":${JSON.stringify(line.method)}`;
