@@ -15,11 +15,6 @@ import { DATE, EMAIL_ADDRESS, hasLanguage, hasPlace, NUMBER, TIME, URL } from '.
 const GENERIC_NAME_WORDS = new Set(['get', 'set', 'list', 'create', 'update', 'delete', 'fetch', 'do', 'run', 'make', 'the', 'a', 'an', 'to', 'for', 'of', 'by', 'tool', 'api', 'info', 'data', 'new', 'current']);
 const SPLIT_NAME = /[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])/;
 
-interface ToolIndex {
-  readonly tool: ToolDefinition;
-  readonly words: readonly string[];
-}
-
 function stem(word: string): string {
   return word.length > 5 ? word.slice(0, 5) : word;
 }

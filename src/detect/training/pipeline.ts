@@ -14,7 +14,7 @@ import { calibrate, clariqLevel } from '../model.js';
 import { runSignals } from '../signals/index.js';
 import { buildView } from '../view.js';
 import type { LabelledRow } from './datasets.js';
-import { fitLogistic, fitPlatt, raw, type Example, type LinearWeights, type TrainParams } from './logistic.js';
+import { fitLogistic, raw, type Example, type LinearWeights, type TrainParams } from './logistic.js';
 import { binary, weightedF1 } from './metrics.js';
 
 export const SEED = 20240611;
