@@ -5,7 +5,7 @@
  */
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import { Writable } from 'node:stream';
+import type { Dispatcher } from 'undici';
 import { ClarionError, type ErrorCode } from '../errors.js';
 import type { ProtocolAdapter } from '../protocols/types.js';
 import { clientResponseHeaders } from './headers.js';
@@ -41,23 +41,8 @@ export interface ForwardResult {
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 
-/** Writes upstream chunks to the client response, holding the upstream while the client is slow. */
-class ClientSink extends Writable {
-  private readonly res: ServerResponse;
-
-  constructor(res: ServerResponse) {
-    super({ highWaterMark: 64 * 1024 });
-    this.res = res;
-  }
-
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    if (this.res.write(chunk)) callback();
-    else this.res.once('drain', () => callback());
-  }
-
-  override _final(callback: (error?: Error | null) => void): void {
-    callback();
-  }
+class ClientGoneError extends Error {
+  override readonly name = 'ClientGoneError';
 }
 
 function isEventStream(headers: OutgoingHttpHeaders): boolean {
@@ -65,90 +50,136 @@ function isEventStream(headers: OutgoingHttpHeaders): boolean {
   return typeof type === 'string' && type.includes('text/event-stream');
 }
 
-export async function forward(request: ForwardRequest): Promise<ForwardResult> {
-  const { res, upstream } = request;
-  const started = performance.now();
-  // undici accepts any EventEmitter that emits 'abort' as a signal; the response itself serves,
-  // which saves an AbortController per request.
-  let aborted = false;
-  const onClientClose = (): void => {
-    if (!res.writableFinished) {
-      aborted = true;
-      res.emit('abort');
-    }
-  };
-  res.once('close', onClientClose);
+export function forward(request: ForwardRequest): Promise<ForwardResult> {
+  return new Promise((settle) => new ResponseRelay(request, settle).start());
+}
 
-  let upstreamStatus: number | null = null;
-  let responseHeaders: OutgoingHttpHeaders | null = null;
-  try {
-    await upstream.pool.stream(
-      {
-        path: request.path,
-        method: request.method as 'POST',
-        headers: request.headers,
-        body: request.body,
-        signal: res,
-      },
-      ({ statusCode, headers }) => {
-        upstreamStatus = statusCode;
-        const out = clientResponseHeaders(headers);
-        const ours = request.extraHeaders;
-        for (const name in ours) {
-          // The upstream's own request id wins (providers' support needs it); ours is kept alongside.
-          if (name === 'x-request-id' && out['x-request-id'] !== undefined) {
-            out['x-clarion-request-id'] = ours[name];
-            continue;
-          }
-          const value = ours[name];
-          if (value !== undefined) out[name] = value;
-        }
-        out['x-clarion-overhead-ms'] = request.onUpstreamHeaders(statusCode);
-        responseHeaders = out;
-        res.writeHead(statusCode, out);
-        return new ClientSink(res);
-      },
+/**
+ * An undici dispatch handler that relays the upstream response straight onto the client's
+ * response: no intermediate stream objects per request. A client write that does not drain
+ * pauses the upstream read until it does; a client that goes away aborts the upstream request.
+ */
+class ResponseRelay implements Dispatcher.DispatchHandler {
+  private readonly started = performance.now();
+  private controller: Dispatcher.DispatchController | null = null;
+  private upstreamStatus: number | null = null;
+  private responseHeaders: OutgoingHttpHeaders | null = null;
+  private clientGone = false;
+  private settled = false;
+
+  constructor(
+    private readonly request: ForwardRequest,
+    private readonly settle: (result: ForwardResult) => void,
+  ) {}
+
+  start(): void {
+    const { request } = this;
+    request.res.once('close', this.onClientClose);
+    request.upstream.pool.dispatch(
+      { path: request.path, method: request.method as Dispatcher.HttpMethod, headers: request.headers, body: request.body },
+      this,
     );
+  }
+
+  private readonly onClientClose = (): void => {
+    if (this.request.res.writableFinished || this.settled) return;
+    this.clientGone = true;
+    this.controller?.abort(new ClientGoneError('client closed the connection'));
+  };
+
+  private readonly onDrain = (): void => {
+    this.controller?.resume();
+  };
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.clientGone) controller.abort(new ClientGoneError('client closed the connection'));
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+    if (statusCode < 200) return; // informational; the final response follows
+    const { request } = this;
+    this.upstreamStatus = statusCode;
+    const out = clientResponseHeaders(headers);
+    const ours = request.extraHeaders;
+    for (const name in ours) {
+      // The upstream's own request id wins (providers' support needs it); ours is kept alongside.
+      if (name === 'x-request-id' && out['x-request-id'] !== undefined) {
+        out['x-clarion-request-id'] = ours[name];
+        continue;
+      }
+      const value = ours[name];
+      if (value !== undefined) out[name] = value;
+    }
+    out['x-clarion-overhead-ms'] = request.onUpstreamHeaders(statusCode);
+    this.responseHeaders = out;
+    request.res.writeHead(statusCode, out);
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    const { res } = this.request;
+    if (!res.write(chunk)) {
+      controller.pause();
+      res.once('drain', this.onDrain);
+    }
+  }
+
+  onResponseEnd(): void {
+    const { res } = this.request;
     res.end();
-    return {
-      status: upstreamStatus ?? 502,
-      upstreamStatus,
-      upstreamMs: performance.now() - started,
+    this.finish({
+      status: this.upstreamStatus ?? 502,
+      upstreamStatus: this.upstreamStatus,
+      upstreamMs: performance.now() - this.started,
       errorCode: null,
       failure: null,
-      streamed: responseHeaders !== null && isEventStream(responseHeaders),
-    };
-  } catch (error) {
-    const upstreamMs = performance.now() - started;
-    if (aborted || res.destroyed) {
-      return { status: 499, upstreamStatus, upstreamMs, errorCode: null, failure: 'aborted', streamed: false };
+      streamed: this.responseHeaders !== null && isEventStream(this.responseHeaders),
+    });
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | null, error: Error): void {
+    const { request } = this;
+    const { res, upstream } = request;
+    const upstreamMs = performance.now() - this.started;
+    const upstreamStatus = this.upstreamStatus;
+    if (this.clientGone || res.destroyed) {
+      this.finish({ status: 499, upstreamStatus, upstreamMs, errorCode: null, failure: 'aborted', streamed: false });
+      return;
     }
     const code = (error as { code?: string }).code ?? '';
     const timeout = TIMEOUT_CODES.has(code);
     const clarionError = timeout
       ? new ClarionError('CLARION_UPSTREAM_TIMEOUT', describeTimeout(code), { cause: error })
-      : new ClarionError('CLARION_UPSTREAM_UNREACHABLE', `${upstream.config.name}: ${code !== '' ? code : (error as Error).message}`, { cause: error });
+      : new ClarionError('CLARION_UPSTREAM_UNREACHABLE', `${upstream.config.name}: ${code !== '' ? code : error.message}`, { cause: error });
     const failure = timeout ? 'timeout' : code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'connect' : 'reset';
 
-    if (!res.headersSent) {
+    if (!res.headersSent && this.responseHeaders === null) {
       // Failed before any byte reached the client: answer with Clarion's error in the route's shape.
       const rendered = request.errors.renderError(clarionError);
       const headers: OutgoingHttpHeaders = { ...request.extraHeaders, 'content-type': rendered.contentType };
       headers['x-clarion-overhead-ms'] = request.onUpstreamHeaders(rendered.status);
       res.writeHead(rendered.status, headers);
       res.end(rendered.chunks.join(''));
-      return { status: rendered.status, upstreamStatus, upstreamMs, errorCode: clarionError.code, failure, streamed: false };
+      this.finish({ status: rendered.status, upstreamStatus, upstreamMs, errorCode: clarionError.code, failure, streamed: false });
+      return;
     }
     // Failed mid-body. For SSE, end with an error event the SDKs raise; otherwise cut the
     // connection so the client cannot mistake a truncated body for a complete one.
-    if (responseHeaders !== null && isEventStream(responseHeaders)) {
+    if (this.responseHeaders !== null && isEventStream(this.responseHeaders)) {
       res.end(`\n\n${request.errors.renderStreamError(clarionError)}`);
     } else {
       res.destroy(clarionError);
     }
-    return { status: upstreamStatus ?? 502, upstreamStatus, upstreamMs, errorCode: clarionError.code, failure, streamed: true };
-  } finally {
-    res.removeListener('close', onClientClose);
+    this.finish({ status: upstreamStatus ?? 502, upstreamStatus, upstreamMs, errorCode: clarionError.code, failure, streamed: true });
+  }
+
+  private finish(result: ForwardResult): void {
+    if (this.settled) return;
+    this.settled = true;
+    const { res } = this.request;
+    res.removeListener('close', this.onClientClose);
+    res.removeListener('drain', this.onDrain);
+    this.settle(result);
   }
 }
 
