@@ -70,16 +70,26 @@ export class FileEventStore implements EventStore {
       if (lines === undefined) byDay.set(day, [line]);
       else lines.push(line);
     });
-    await mkdir(this.eventsDir, { recursive: true });
     for (const [day, lines] of byDay) {
       const text = `${lines.join('\n')}\n`;
       const path = this.segmentPath(day);
       const repair = !this.tailChecked.has(path) && (await endsMidLine(path));
       this.tailChecked.add(path);
-      await appendFile(path, repair ? `\n${text}` : text);
+      await this.appendCreatingDir(path, repair ? `\n${text}` : text);
     }
     for (const event of events) this.remember(event.id);
     await this.pruneOnNewDay();
+  }
+
+  /** Appends by path (robust to the file being rotated or removed); creates the directory only when it is missing. */
+  private async appendCreatingDir(path: string, text: string): Promise<void> {
+    try {
+      await appendFile(path, text);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      await mkdir(this.eventsDir, { recursive: true });
+      await appendFile(path, text);
+    }
   }
 
   /** Synchronous append for the rare record() after close(). */
