@@ -13,28 +13,16 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, spawnNode, waitForOutput, writeServeConfig } from '../test/helpers/spawn.js';
+import { freePort } from '../test/helpers/redis-server.js';
 import { closePools, median, percentile, runLoad, type LoadResult } from './load.js';
 
 const quick = process.env.BENCH_QUICK === '1';
 const rounds = Number(process.env.BENCH_ROUNDS ?? (quick ? 2 : 5));
 const rssRequests = Number(process.env.BENCH_RSS_REQUESTS ?? (quick ? 10_000 : 100_000));
 const scale = quick ? 0.2 : 1;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-    server.once('error', reject);
-  });
-}
 
 /** Starts `node <args>` in the repository root and resolves once its stdout matches `ready`. */
 async function start(name: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {

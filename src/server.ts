@@ -99,8 +99,6 @@ function collectBody(payload: IncomingMessage, limit: number): Promise<Buffer> {
 }
 
 function familyOfRequest(request: FastifyRequest): ApiFamily {
-  const path = request.routeOptions.url ?? request.url;
-  if (path === '/v1/messages') return 'anthropic';
   return familyOf(request.url, request.headers);
 }
 

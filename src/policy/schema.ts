@@ -9,11 +9,9 @@
 import { z } from 'zod';
 import { CategorySchema, SignalIdSchema } from '../detect/assessment.js';
 import { ProtocolIdSchema } from '../conversation.js';
-import { ActionSchema, ClarifyModeSchema } from './decision.js';
+import { ActionSchema, ClarifyModeSchema, CREDENTIAL_HEADERS } from './decision.js';
 import { templateProblems } from './templates.js';
 
-/** Request headers that carry credentials are removed before matching, so a norm can never see them. */
-const SECRET_HEADER_NAMES = new Set(['authorization', 'x-api-key', 'api-key', 'cookie', 'proxy-authorization', 'x-goog-api-key']);
 
 /** A single value is shorthand for a list of one (so errors name the field, not "invalid union"). */
 function oneOrMany<T extends z.ZodType>(item: T) {
@@ -53,7 +51,7 @@ const ScoreRangeSchema = z
 
 const HeaderMatchSchema = z.record(z.string().min(1), GlobsSchema).superRefine((headers, ctx) => {
   for (const name of Object.keys(headers)) {
-    if (SECRET_HEADER_NAMES.has(name.toLowerCase())) {
+    if (CREDENTIAL_HEADERS.has(name.toLowerCase())) {
       ctx.addIssue({ code: 'custom', path: [name], message: 'credential headers are removed before matching; match on tenant instead' });
     }
   }

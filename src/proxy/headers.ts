@@ -5,6 +5,7 @@
  */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { UpstreamConfig } from '../config/schema.js';
+import { CREDENTIAL_HEADERS } from '../policy/decision.js';
 
 const HOP_BY_HOP = new Set([
   'connection',
@@ -18,8 +19,6 @@ const HOP_BY_HOP = new Set([
   'upgrade',
 ]);
 
-/** Headers that carry a credential: never logged, never stored, never in a RequestContext. */
-export const SECRET_HEADERS = new Set(['authorization', 'x-api-key', 'api-key', 'cookie', 'set-cookie', 'proxy-authorization', 'x-goog-api-key']);
 
 /** Request headers that are Clarion's to read and never go upstream. */
 export const CLARION_REQUEST_HEADERS = {
@@ -90,7 +89,7 @@ export function clientResponseHeaders(upstreamHeaders: Record<string, string | s
 export function contextHeaders(clientHeaders: IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name in clientHeaders) {
-    if (SECRET_HEADERS.has(name) || HOP_BY_HOP.has(name)) continue;
+    if (CREDENTIAL_HEADERS.has(name) || HOP_BY_HOP.has(name)) continue;
     const value = clientHeaders[name];
     if (typeof value === 'string') out[name] = value;
     else if (Array.isArray(value)) out[name] = value.join(', ');

@@ -9,7 +9,7 @@ import type { ApiFamily } from '../protocols/types.js';
 import { forward } from './forward.js';
 import { upstreamRequestHeaders } from './headers.js';
 import { writeRendered } from './outcome.js';
-import { requestIdOf, type PipelineDeps } from './pipeline.js';
+import { NOT_ASSESSED, requestIdOf, type PipelineDeps } from './pipeline.js';
 import { upstreamPath } from './routing.js';
 
 /** Anthropic's own paths, or an Anthropic client (it always sends `anthropic-version`). */
@@ -40,7 +40,7 @@ export async function handlePassthrough(deps: PipelineDeps, incoming: IncomingPa
     'x-request-id': requestId,
     'x-clarion-policy-version': deps.policy.current().version,
     'x-clarion-action': 'pass',
-    'x-clarion-score': 'n/a',
+    'x-clarion-score': NOT_ASSESSED,
   };
   const upstreamConfig = deps.router.select('other', family, undefined);
   const upstream = upstreamConfig === undefined ? undefined : deps.upstreams.get(upstreamConfig.name);

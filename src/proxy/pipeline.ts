@@ -63,7 +63,8 @@ export interface IncomingProtocolRequest {
   res: ServerResponse;
 }
 
-const NOT_ASSESSED = 'n/a';
+/** `x-clarion-score` of a request that was not assessed (pass-through route, unknown body shape, detector failure). */
+export const NOT_ASSESSED = 'n/a';
 
 export function requestIdOf(headers: IncomingHttpHeaders): string {
   const given = headers['x-request-id'];

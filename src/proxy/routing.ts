@@ -1,8 +1,10 @@
 /**
  * Which upstream serves a request: the configured rules in order (route kind and model glob),
- * then the first upstream of the route's API family. Globs are compiled once, at config load.
+ * then the first upstream of the route's API family. Model globs use the policy's glob syntax
+ * (case-insensitive) and are compiled once, at config load.
  */
 import type { Config, RouteKind, RouteRule, UpstreamConfig } from '../config/schema.js';
+import { globToRegExp } from '../policy/compile.js';
 import type { ApiFamily } from '../protocols/types.js';
 
 export interface CompiledRule {
@@ -17,24 +19,13 @@ export interface Router {
   byName(name: string): UpstreamConfig | undefined;
 }
 
-/** `claude-*` -> /^claude-.*$/ ; `?` is one character; everything else literal. Linear, no backtracking blow-up. */
-export function compileGlob(glob: string): RegExp {
-  let source = '';
-  for (const ch of glob) {
-    if (ch === '*') source += '.*';
-    else if (ch === '?') source += '.';
-    else source += ch.replace(/[\\^$.|+()[\]{}]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`, 's');
-}
-
 function compileRule(rule: RouteRule, upstreams: Map<string, UpstreamConfig>): CompiledRule {
   const upstream = upstreams.get(rule.upstream);
   // The config schema already rejected unknown upstream names.
   if (upstream === undefined) throw new Error(`unknown upstream ${rule.upstream}`);
   return {
     routes: rule.routes === undefined ? null : new Set(rule.routes),
-    model: rule.model === undefined ? null : compileGlob(rule.model),
+    model: rule.model === undefined ? null : globToRegExp(rule.model),
     upstream,
   };
 }
