@@ -16,12 +16,12 @@ app.all('/v1/*', async (request, reply) => {
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(request.headers)) if (!HOP.has(name) && value !== undefined) headers[name] = value;
   const body = request.body as Buffer | undefined;
-  const upstreamRes = await pool.request({ path: request.url, method: request.method as 'POST', headers, body: body ?? null });
+  const upstreamRes = await pool.request({ path: request.url, method: request.method, headers, body: body ?? null });
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(upstreamRes.headers)) if (!HOP.has(name) && value !== undefined) out[name] = value;
   return reply.code(upstreamRes.statusCode).headers(out).send(upstreamRes.body);
 });
 
 const port = Number(process.env.PORT ?? 0);
-app.listen({ port, host: '127.0.0.1' }).then((address) => process.stdout.write(`LISTENING ${address}\n`));
+void app.listen({ port, host: '127.0.0.1' }).then((address) => process.stdout.write(`LISTENING ${address}\n`));
 process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));

@@ -55,7 +55,9 @@ function cases(): Case[] {
     { name: 'short request (60 B)', conversation: conversation([{ role: 'user', parts: [text('Translate this sentence: "Where is the train station?"')] }]) },
     {
       name: 'single turn, 2 KB',
-      conversation: conversation([{ role: 'user', parts: [text(`Please review the following paragraph and make it more concise, keeping the key facts:\n${repeatTo(PROSE, 1_900)}`)] }]),
+      conversation: conversation([
+        { role: 'user', parts: [text(`Please review the following paragraph and make it more concise, keeping the key facts:\n${repeatTo(PROSE, 1_900)}`)] },
+      ]),
     },
     {
       name: 'chat with tools, 3 turns',
@@ -68,8 +70,14 @@ function cases(): Case[] {
         { system: 'You are a travel assistant.', tools: [weather] },
       ),
     },
-    { name: 'pasted document, 50 KB', conversation: conversation([{ role: 'user', parts: [text(`Summarize this report in five bullet points:\n${repeatTo(PROSE, 50_000)}`)] }]) },
-    { name: 'conversation, 200 KB (50 turns)', conversation: conversation(longTurns, { system: repeatTo('You are a careful analyst. ', 2_000), tools: [weather] }) },
+    {
+      name: 'pasted document, 50 KB',
+      conversation: conversation([{ role: 'user', parts: [text(`Summarize this report in five bullet points:\n${repeatTo(PROSE, 50_000)}`)] }]),
+    },
+    {
+      name: 'conversation, 200 KB (50 turns)',
+      conversation: conversation(longTurns, { system: repeatTo('You are a careful analyst. ', 2_000), tools: [weather] }),
+    },
   ];
 }
 
@@ -113,8 +121,11 @@ function printTable(rows: Array<{ name: string; medianMicros: number; p99Micros:
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
-  benchDetector().then(() => undefined, (error: unknown) => {
-    process.stderr.write(`${String(error)}\n`);
-    process.exitCode = 1;
-  });
+  benchDetector().then(
+    () => undefined,
+    (error: unknown) => {
+      process.stderr.write(`${String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -84,7 +84,9 @@ async function main(): Promise<void> {
     const upstreamOrigin = `http://127.0.0.1:${upstreamPort}`;
 
     const barePort = await freePort();
-    children.push(await start('bare pass-through', ['--import', 'tsx', 'bench/bare-proxy.ts'], { PORT: String(barePort), UPSTREAM_ORIGIN: upstreamOrigin }, /LISTENING/));
+    children.push(
+      await start('bare pass-through', ['--import', 'tsx', 'bench/bare-proxy.ts'], { PORT: String(barePort), UPSTREAM_ORIGIN: upstreamOrigin }, /LISTENING/),
+    );
 
     const clarionPort = await freePort();
     const configFile = join(dir, 'clarion.yaml');
@@ -113,7 +115,13 @@ async function main(): Promise<void> {
     for (let round = 0; round < rounds; round++) {
       for (const scenario of SCENARIOS) {
         for (const target of targets) {
-          const result = await runLoad({ origin: target.origin, path: target.path, body: chatBody(scenario.stream), concurrency: scenario.concurrency, count: scenario.count });
+          const result = await runLoad({
+            origin: target.origin,
+            path: target.path,
+            body: chatBody(scenario.stream),
+            concurrency: scenario.concurrency,
+            count: scenario.count,
+          });
           if (result.errors > 0) throw new Error(`${target.name} ${scenario.label}: ${result.errors} failed requests`);
           const key = `${scenario.label}|${target.name}`;
           results.set(key, [...(results.get(key) ?? []), result]);
@@ -123,7 +131,11 @@ async function main(): Promise<void> {
     }
 
     const lat = (label: string, target: string): number => median((results.get(`${label}|${target}`) ?? []).flatMap((r) => r.latencyMs));
-    const p99 = (label: string, target: string): number => percentile((results.get(`${label}|${target}`) ?? []).flatMap((r) => r.latencyMs), 99);
+    const p99 = (label: string, target: string): number =>
+      percentile(
+        (results.get(`${label}|${target}`) ?? []).flatMap((r) => r.latencyMs),
+        99,
+      );
     const ttft = (label: string, target: string): number => median((results.get(`${label}|${target}`) ?? []).flatMap((r) => r.firstChunkMs));
     const rps = (label: string, target: string): number => median((results.get(`${label}|${target}`) ?? []).map((r) => r.throughput));
 
@@ -135,14 +147,24 @@ async function main(): Promise<void> {
     for (const scenario of SCENARIOS) {
       const { label } = scenario;
       if (scenario.concurrency === 1) {
-        lines.push(`| ${label} | median latency ms | ${fmt(lat(label, 'direct'))} | ${fmt(lat(label, 'bare'))} | ${fmt(lat(label, 'clarion'))} | ${fmt(lat(label, 'clarion') / lat(label, 'bare'), 2)} | ${fmt(lat(label, 'clarion') - lat(label, 'bare'))} ms |`);
-        lines.push(`| ${label} | p99 latency ms | ${fmt(p99(label, 'direct'))} | ${fmt(p99(label, 'bare'))} | ${fmt(p99(label, 'clarion'))} | ${fmt(p99(label, 'clarion') / p99(label, 'bare'), 2)} | ${fmt(p99(label, 'clarion') - p99(label, 'bare'))} ms |`);
+        lines.push(
+          `| ${label} | median latency ms | ${fmt(lat(label, 'direct'))} | ${fmt(lat(label, 'bare'))} | ${fmt(lat(label, 'clarion'))} | ${fmt(lat(label, 'clarion') / lat(label, 'bare'), 2)} | ${fmt(lat(label, 'clarion') - lat(label, 'bare'))} ms |`,
+        );
+        lines.push(
+          `| ${label} | p99 latency ms | ${fmt(p99(label, 'direct'))} | ${fmt(p99(label, 'bare'))} | ${fmt(p99(label, 'clarion'))} | ${fmt(p99(label, 'clarion') / p99(label, 'bare'), 2)} | ${fmt(p99(label, 'clarion') - p99(label, 'bare'))} ms |`,
+        );
         if (scenario.stream) {
-          lines.push(`| ${label} | median first chunk ms | ${fmt(ttft(label, 'direct'))} | ${fmt(ttft(label, 'bare'))} | ${fmt(ttft(label, 'clarion'))} | ${fmt(ttft(label, 'clarion') / ttft(label, 'bare'), 2)} | ${fmt(ttft(label, 'clarion') - ttft(label, 'bare'))} ms |`);
+          lines.push(
+            `| ${label} | median first chunk ms | ${fmt(ttft(label, 'direct'))} | ${fmt(ttft(label, 'bare'))} | ${fmt(ttft(label, 'clarion'))} | ${fmt(ttft(label, 'clarion') / ttft(label, 'bare'), 2)} | ${fmt(ttft(label, 'clarion') - ttft(label, 'bare'))} ms |`,
+          );
         }
       } else {
-        lines.push(`| ${label} | throughput req/s | ${fmt(rps(label, 'direct'), 0)} | ${fmt(rps(label, 'bare'), 0)} | ${fmt(rps(label, 'clarion'), 0)} | ${fmt(rps(label, 'clarion') / rps(label, 'bare'), 2)} | |`);
-        lines.push(`| ${label} | median latency ms | ${fmt(lat(label, 'direct'))} | ${fmt(lat(label, 'bare'))} | ${fmt(lat(label, 'clarion'))} | ${fmt(lat(label, 'clarion') / lat(label, 'bare'), 2)} | ${fmt(lat(label, 'clarion') - lat(label, 'bare'))} ms |`);
+        lines.push(
+          `| ${label} | throughput req/s | ${fmt(rps(label, 'direct'), 0)} | ${fmt(rps(label, 'bare'), 0)} | ${fmt(rps(label, 'clarion'), 0)} | ${fmt(rps(label, 'clarion') / rps(label, 'bare'), 2)} | |`,
+        );
+        lines.push(
+          `| ${label} | median latency ms | ${fmt(lat(label, 'direct'))} | ${fmt(lat(label, 'bare'))} | ${fmt(lat(label, 'clarion'))} | ${fmt(lat(label, 'clarion') / lat(label, 'bare'), 2)} | ${fmt(lat(label, 'clarion') - lat(label, 'bare'))} ms |`,
+        );
       }
     }
     lines.push('');
@@ -151,7 +173,9 @@ async function main(): Promise<void> {
     const added = lat('json c=1', 'clarion') - lat('json c=1', 'bare');
     const firstToken = ttft('sse c=1', 'clarion') - ttft('sse c=1', 'bare');
     lines.push('Targets:');
-    lines.push(`- throughput at c=64 >= 0.85 x bare: json ${fmt(jsonC64, 2)}, sse ${fmt(sseC64, 2)} -> ${jsonC64 >= 0.85 && sseC64 >= 0.85 ? 'met' : 'MISSED'}`);
+    lines.push(
+      `- throughput at c=64 >= 0.85 x bare: json ${fmt(jsonC64, 2)}, sse ${fmt(sseC64, 2)} -> ${jsonC64 >= 0.85 && sseC64 >= 0.85 ? 'met' : 'MISSED'}`,
+    );
     lines.push(`- added median latency at c=1 <= 0.25 ms: ${fmt(added)} ms -> ${added <= 0.25 ? 'met' : 'MISSED'}`);
     lines.push(`- streamed first chunk <= bare + 0.3 ms: ${fmt(firstToken)} ms -> ${firstToken <= 0.3 ? 'met' : 'MISSED'}`);
     process.stdout.write(`${lines.join('\n')}\n`);
@@ -178,8 +202,12 @@ async function main(): Promise<void> {
     const measured: number[] = [];
     await drive(rssRequests, measured);
     const after = rssMb(pid);
-    process.stdout.write(`\nRSS of clarion (half the requests streamed): ${fmt(rssStart, 1)} MB after the timed rounds; ${fmt(before, 1)} MB after ${Math.round(rssRequests / 2)} settling requests\n`);
-    process.stdout.write(`RSS over the next ${rssRequests} requests: ${fmt(before, 1)} MB -> ${fmt(after, 1)} MB (samples every 10k: ${measured.map((v) => v.toFixed(0)).join(', ')}), growth ${fmt(after - before, 1)} MB (target < 30 MB) -> ${after - before < 30 ? 'met' : 'MISSED'}\n`);
+    process.stdout.write(
+      `\nRSS of clarion (half the requests streamed): ${fmt(rssStart, 1)} MB after the timed rounds; ${fmt(before, 1)} MB after ${Math.round(rssRequests / 2)} settling requests\n`,
+    );
+    process.stdout.write(
+      `RSS over the next ${rssRequests} requests: ${fmt(before, 1)} MB -> ${fmt(after, 1)} MB (samples every 10k: ${measured.map((v) => v.toFixed(0)).join(', ')}), growth ${fmt(after - before, 1)} MB (target < 30 MB) -> ${after - before < 30 ? 'met' : 'MISSED'}\n`,
+    );
   } finally {
     await closePools();
     for (const child of children) child.kill('SIGTERM');

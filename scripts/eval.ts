@@ -70,7 +70,10 @@ function main(): void {
   out('| dataset (rows not trained on) | n | AUROC | precision | recall | F1 | FPR on clear rows |');
   out('|---|---|---|---|---|---|---|');
   const row = (name: string, s: number[], y: number[]): void => {
-    const m = binary(s.map((v) => (v >= threshold ? 1 : 0)), y);
+    const m = binary(
+      s.map((v) => (v >= threshold ? 1 : 0)),
+      y,
+    );
     out(`| ${name} | ${y.length} | ${f3(auroc(s, y))} | ${f3(m.precision)} | ${f3(m.recall)} | ${f3(m.f1)} | ${f3(m.fp / Math.max(m.fp + m.tn, 1))} |`);
   };
   const c = pick((r) => r.source === 'clamber');
@@ -84,15 +87,24 @@ function main(): void {
   const level = modelFromFile(shipped).clariqLevel;
   if (clariqDev.length > 0) {
     const w = fitLogistic(examples, params);
-    devScores = scoresOf(clariqDev.map((r) => raw(w, toExample(r, params).x)), platt);
-    row('ClariQ dev, trained on CLAMBER + ClariQ train (need >= 3)', devScores, clariqDev.map((r) => r.label));
+    devScores = scoresOf(
+      clariqDev.map((r) => raw(w, toExample(r, params).x)),
+      platt,
+    );
+    row(
+      'ClariQ dev, trained on CLAMBER + ClariQ train (need >= 3)',
+      devScores,
+      clariqDev.map((r) => r.label),
+    );
     devLevels = devScores.map((s) => clariqLevel(cuts, s));
     if (level !== undefined) devModelLevels = clariqDev.map((r, i) => clariqLevelOfText(level, r.text, devScores[i] ?? 0.5));
   }
   if (c.y.length > 0) {
     const baseline = c.rows.map((r) => r.baseline);
     const mb = binary(baseline, c.y);
-    out(`| CLAMBER dev, shipped LLM predictions (baseline) | ${c.y.length} | n/a | ${f3(mb.precision)} | ${f3(mb.recall)} | ${f3(mb.f1)} | ${f3(mb.fp / Math.max(mb.fp + mb.tn, 1))} |`);
+    out(
+      `| CLAMBER dev, shipped LLM predictions (baseline) | ${c.y.length} | n/a | ${f3(mb.precision)} | ${f3(mb.recall)} | ${f3(mb.f1)} | ${f3(mb.fp / Math.max(mb.fp + mb.tn, 1))} |`,
+    );
   }
   out();
 
@@ -108,25 +120,45 @@ function main(): void {
       const rec = pos.filter((i) => (c.s[i] ?? 0) >= threshold).length / Math.max(pos.length, 1);
       const fpr = neg.filter((i) => (c.s[i] ?? 0) >= threshold).length / Math.max(neg.length, 1);
       const base = pos.filter((i) => c.rows[i]?.baseline === 1).length / Math.max(pos.length, 1);
-      out(`| ${sub} | ${pos.length} | ${pos.length === 0 ? '–' : f3(rec)} | ${neg.length} | ${neg.length === 0 ? '–' : f3(fpr)} | ${pos.length === 0 ? '–' : f3(base)} |`);
+      out(
+        `| ${sub} | ${pos.length} | ${pos.length === 0 ? '–' : f3(rec)} | ${neg.length} | ${neg.length === 0 ? '–' : f3(fpr)} | ${pos.length === 0 ? '–' : f3(base)} |`,
+      );
     }
     out();
   }
 
   if (clariqDev.length > 0) {
     const gold = clariqDev.map((r) => r.need);
-    const majority = weightedF1(gold.map(() => 2), gold);
+    const majority = weightedF1(
+      gold.map(() => 2),
+      gold,
+    );
     const spread = (levels: readonly number[]): string => [1, 2, 3, 4].map((k) => levels.filter((l) => l === k).length).join('/');
     out(`ClariQ dev (${spread(gold)} topics at need 1/2/3/4), official 4-class weighted F1; majority class 2: ${f3(majority)}`);
     out();
-    out('| level mapping (fitted on ClariQ train out-of-fold scores) | ClariQ dev weighted F1 | dev predictions 1/2/3/4 | ClariQ train weighted F1 (where it was fitted) |');
+    out(
+      '| level mapping (fitted on ClariQ train out-of-fold scores) | ClariQ dev weighted F1 | dev predictions 1/2/3/4 | ClariQ train weighted F1 (where it was fitted) |',
+    );
     out('|---|---|---|---|');
     const needs = q.rows.map((r) => r.need);
     if (devModelLevels.length > 0 && level !== undefined) {
       const trainLevels = q.rows.map((r, i) => clariqLevelOfText(level, r.text, q.s[i] ?? 0.5));
-      out(`| level model (score + request shape, shipped) | **${f3(weightedF1(devModelLevels, gold))}** | ${spread(devModelLevels)} | ${q.y.length > 0 ? f3(weightedF1(trainLevels, needs)) : 'n/a'} |`);
+      out(
+        `| level model (score + request shape, shipped) | **${f3(weightedF1(devModelLevels, gold))}** | ${spread(devModelLevels)} | ${q.y.length > 0 ? f3(weightedF1(trainLevels, needs)) : 'n/a'} |`,
+      );
     }
-    out(`| score cut points only | ${f3(weightedF1(devLevels, gold))} | ${spread(devLevels)} | ${q.y.length > 0 ? f3(weightedF1(q.s.map((s) => clariqLevel(cuts, s)), needs)) : 'n/a'} |`);
+    out(
+      `| score cut points only | ${f3(weightedF1(devLevels, gold))} | ${spread(devLevels)} | ${
+        q.y.length > 0
+          ? f3(
+              weightedF1(
+                q.s.map((s) => clariqLevel(cuts, s)),
+                needs,
+              ),
+            )
+          : 'n/a'
+      } |`,
+    );
     out();
   }
 
@@ -134,7 +166,9 @@ function main(): void {
   const detector = createDetector();
   const clearFlagged = CLEAR_FIXTURES.filter((t) => detector.assess(conversationFromText(t)).score >= threshold);
   const vagueFlagged = UNDERSPECIFIED_FIXTURES.filter((t) => detector.assess(conversationFromText(t)).score >= threshold);
-  out(`App-style fixtures (ours, shipped model): clear requests flagged ${clearFlagged.length}/${CLEAR_FIXTURES.length}${clearFlagged.length > 0 ? ` (${clearFlagged.map((t) => `"${t}"`).join(', ')})` : ''}; underspecified requests flagged ${vagueFlagged.length}/${UNDERSPECIFIED_FIXTURES.length}`);
+  out(
+    `App-style fixtures (ours, shipped model): clear requests flagged ${clearFlagged.length}/${CLEAR_FIXTURES.length}${clearFlagged.length > 0 ? ` (${clearFlagged.map((t) => `"${t}"`).join(', ')})` : ''}; underspecified requests flagged ${vagueFlagged.length}/${UNDERSPECIFIED_FIXTURES.length}`,
+  );
   out();
 
   // Everyday app traffic (hand-written, test/detect/fixtures/everyday.ts).
@@ -152,11 +186,15 @@ function main(): void {
     `| **everyday (held-out half)**: odd-indexed items, never trained on, shipped model | ${everydayHeldOut.filter((r) => r.label === 0).length} | **${rate(everydayHeldOut, 0, shippedFlags)}** | ${everydayHeldOut.filter((r) => r.label === 1).length} | **${rate(everydayHeldOut, 1, shippedFlags)}** |`,
   );
   const oofFlags = new Map(everydayTrain.map((r, i) => [r.id, (scores[nData + i] ?? 0) >= threshold]));
-  out(`| everyday (trained half, ${FOLDS}-fold CV): even-indexed items | ${everydayTrain.filter((r) => r.label === 0).length} | ${rate(everydayTrain, 0, (r) => oofFlags.get(r.id) === true)} | ${everydayTrain.filter((r) => r.label === 1).length} | ${rate(everydayTrain, 1, (r) => oofFlags.get(r.id) === true)} |`);
+  out(
+    `| everyday (trained half, ${FOLDS}-fold CV): even-indexed items | ${everydayTrain.filter((r) => r.label === 0).length} | ${rate(everydayTrain, 0, (r) => oofFlags.get(r.id) === true)} | ${everydayTrain.filter((r) => r.label === 1).length} | ${rate(everydayTrain, 1, (r) => oofFlags.get(r.id) === true)} |`,
+  );
   const heldOutFp = everydayHeldOut.filter((r) => r.label === 0 && shippedFlags(r)).map((r) => `"${r.text}"`);
   const heldOutFn = everydayHeldOut.filter((r) => r.label === 1 && !shippedFlags(r)).map((r) => `"${r.text}"`);
   out();
-  out(`Held-out clear flagged: ${heldOutFp.length === 0 ? 'none' : heldOutFp.join(', ')}; held-out underspecified missed: ${heldOutFn.length === 0 ? 'none' : heldOutFn.join(', ')}`);
+  out(
+    `Held-out clear flagged: ${heldOutFp.length === 0 ? 'none' : heldOutFp.join(', ')}; held-out underspecified missed: ${heldOutFn.length === 0 ? 'none' : heldOutFn.join(', ')}`,
+  );
   out();
 
   out('Reliability of the calibrated score (all out-of-fold rows; CLAMBER and ClariQ train):');
@@ -170,7 +208,9 @@ function main(): void {
     if (b.n === 0) return;
     const bc = binsC[i];
     const bq = binsQ[i];
-    out(`| ${b.lo.toFixed(1)}–${b.hi.toFixed(1)} | ${b.n} | ${f3(b.meanScore)} | ${f3(b.positiveRate)} | ${bc?.n ?? 0} / ${bc && bc.n > 0 ? f3(bc.positiveRate) : '–'} | ${bq?.n ?? 0} / ${bq && bq.n > 0 ? f3(bq.positiveRate) : '–'} |`);
+    out(
+      `| ${b.lo.toFixed(1)}–${b.hi.toFixed(1)} | ${b.n} | ${f3(b.meanScore)} | ${f3(b.positiveRate)} | ${bc?.n ?? 0} / ${bc && bc.n > 0 ? f3(bc.positiveRate) : '–'} | ${bq?.n ?? 0} / ${bq && bq.n > 0 ? f3(bq.positiveRate) : '–'} |`,
+    );
   });
   out();
   out(`Expected calibration error: all ${f3(ece(bins))}, CLAMBER ${f3(ece(binsC))}, ClariQ ${f3(ece(binsQ))}`);

@@ -78,17 +78,24 @@ function main(): void {
     const scores = scoresOf(oof, platt);
     // Scored over every cross-validated row with the weights training gives it, so the grid
     // answers to app traffic (the everyday half) as much as training does.
-    const loss = logLoss(scores, labels, examples.map((e) => e.w));
+    const loss = logLoss(
+      scores,
+      labels,
+      examples.map((e) => e.w),
+    );
     const ca = auroc(scores.slice(0, clamber.length), labels.slice(0, clamber.length));
     const t = chooseThreshold(scores.slice(0, clamber.length), labels.slice(0, clamber.length), MIN_PRECISION);
-    const e = binary(scores.slice(nData).map((v) => (v >= t ? 1 : 0)), labels.slice(nData));
+    const e = binary(
+      scores.slice(nData).map((v) => (v >= t ? 1 : 0)),
+      labels.slice(nData),
+    );
     process.stdout.write(
       `grid lambdaHash=${params.lambdaHash} lambdaRule=${params.lambdaRule} clariqWeight=${params.clariqWeight} everydayWeight=${params.everydayWeight}: OOF log-loss ${loss.toFixed(4)}, CLAMBER AUROC ${ca.toFixed(3)}; everyday (even half, OOF) clear flagged ${e.fp}/${e.fp + e.tn}, underspecified caught ${e.tp}/${e.tp + e.fn}\n`,
     );
     if (process.env.CLARION_TRAIN_VERBOSE === '1') {
       cvRows.slice(nData).forEach((r, i) => {
         const v = scores[nData + i] ?? 0;
-        if ((v >= t) !== (r.label === 1)) process.stdout.write(`  everyday OOF ${r.label === 1 ? 'missed' : 'flagged'} ${v.toFixed(2)} ${r.text}\n`);
+        if (v >= t !== (r.label === 1)) process.stdout.write(`  everyday OOF ${r.label === 1 ? 'missed' : 'flagged'} ${v.toFixed(2)} ${r.text}\n`);
       });
     }
     if (best === undefined || loss < best.loss) best = { params, oof, loss };
@@ -102,20 +109,39 @@ function main(): void {
   // The precision floor is judged on CLAMBER, the set with clear rows of every kind.
   const threshold = chooseThreshold(scores.slice(0, clamber.length), labels.slice(0, clamber.length), MIN_PRECISION);
   const clariqScores = scores.slice(clamber.length, nData);
-  const cuts = clariqTrain.length > 0 ? fitClariqCuts(clariqScores, clariqTrain.map((r) => r.need)) : [0.3, 0.5, 0.7];
+  const cuts =
+    clariqTrain.length > 0
+      ? fitClariqCuts(
+          clariqScores,
+          clariqTrain.map((r) => r.need),
+        )
+      : [0.3, 0.5, 0.7];
   // The ClariQ level model: the out-of-fold score plus the request's shape, fitted on ClariQ train only.
   const level =
     clariqTrain.length > 0
-      ? fitClariqLevelModel(clariqTrain.map((r, i) => clariqFeatures(r.text, clariqScores[i] ?? 0.5)), clariqTrain.map((r) => r.need), CLARIQ_RIDGE)
+      ? fitClariqLevelModel(
+          clariqTrain.map((r, i) => clariqFeatures(r.text, clariqScores[i] ?? 0.5)),
+          clariqTrain.map((r) => r.need),
+          CLARIQ_RIDGE,
+        )
       : undefined;
 
   const allRows = [...cvRows, ...clariqDev];
-  const final = fitLogistic(allRows.map((r) => toExample(r, params)), params);
+  const final = fitLogistic(
+    allRows.map((r) => toExample(r, params)),
+    params,
+  );
 
   const clamberScores = scores.slice(0, clamber.length);
   const clamberLabels = labels.slice(0, clamber.length);
-  const m = binary(clamberScores.map((s) => (s >= threshold ? 1 : 0)), clamberLabels);
-  const ev = binary(scores.slice(nData).map((s) => (s >= threshold ? 1 : 0)), labels.slice(nData));
+  const m = binary(
+    clamberScores.map((s) => (s >= threshold ? 1 : 0)),
+    clamberLabels,
+  );
+  const ev = binary(
+    scores.slice(nData).map((s) => (s >= threshold ? 1 : 0)),
+    labels.slice(nData),
+  );
   const summary = {
     data: {
       clamber: `clamber/dev.jsonl (${clamber.length} rows)`,

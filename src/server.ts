@@ -116,7 +116,8 @@ export async function buildServer(loaded: LoadedConfig, options: ServerOptions =
     registry: metrics.registry,
   });
   const redisUrl = config.redis.url;
-  const redis: Redis | null = redisUrl === undefined ? null : createRedisClient(redisUrl, { name: 'clarion-state', commandTimeoutMs: config.redis.commandTimeoutMs });
+  const redis: Redis | null =
+    redisUrl === undefined ? null : createRedisClient(redisUrl, { name: 'clarion-state', commandTimeoutMs: config.redis.commandTimeoutMs });
   // Errors surface through command failures (handled where used); keep ioredis from printing them.
   redis?.on('error', () => {});
   const memory = createConversationMemory({
@@ -170,17 +171,20 @@ export async function buildServer(loaded: LoadedConfig, options: ServerOptions =
       return;
     }
     if (route.startsWith('/admin/') || route.startsWith('/v1/clarion/')) {
-      collectBody(payload, OWN_API_BODY_LIMIT).then((body) => {
-        if (body.length === 0) {
-          done(null, undefined);
-          return;
-        }
-        try {
-          done(null, JSON.parse(body.toString('utf8')));
-        } catch (error) {
-          done(new ClarionError('CLARION_INVALID_JSON', (error as Error).message), undefined);
-        }
-      }, (error: Error) => done(error, undefined));
+      collectBody(payload, OWN_API_BODY_LIMIT).then(
+        (body) => {
+          if (body.length === 0) {
+            done(null, undefined);
+            return;
+          }
+          try {
+            done(null, JSON.parse(body.toString('utf8')));
+          } catch (error) {
+            done(new ClarionError('CLARION_INVALID_JSON', (error as Error).message), undefined);
+          }
+        },
+        (error: Error) => done(error, undefined),
+      );
       return;
     }
     done(null, payload);
@@ -188,14 +192,17 @@ export async function buildServer(loaded: LoadedConfig, options: ServerOptions =
 
   app.setErrorHandler((error: Error & { code?: string; statusCode?: number }, request, reply) => {
     const mapped = error.code === undefined ? undefined : FASTIFY_ERRORS[error.code];
-    const clarionError = error instanceof ClarionError ? error : new ClarionError(mapped ?? 'CLARION_INTERNAL', mapped === undefined ? undefined : error.message);
+    const clarionError =
+      error instanceof ClarionError ? error : new ClarionError(mapped ?? 'CLARION_INTERNAL', mapped === undefined ? undefined : error.message);
     if (clarionError.code === 'CLARION_INTERNAL') logger.error({ err: error, url: request.url }, 'unhandled error');
     const rendered = adapterForFamily(familyOfRequest(request)).renderError(clarionError);
     void reply.code(rendered.status).header('content-type', rendered.contentType).send(rendered.chunks.join(''));
   });
 
   app.setNotFoundHandler((request, reply) => {
-    const rendered = adapterForFamily(familyOf(request.url, request.headers)).renderError(new ClarionError('CLARION_NOT_FOUND', `${request.method} ${request.url}`));
+    const rendered = adapterForFamily(familyOf(request.url, request.headers)).renderError(
+      new ClarionError('CLARION_NOT_FOUND', `${request.method} ${request.url}`),
+    );
     void reply.code(rendered.status).header('content-type', rendered.contentType).send(rendered.chunks.join(''));
   });
 
@@ -261,7 +268,10 @@ export async function buildServer(loaded: LoadedConfig, options: ServerOptions =
       admin.addHook('onRequest', async (request, reply) => {
         const given = request.headers.authorization;
         if (adminToken === undefined || given !== `Bearer ${adminToken}`) {
-          const error = new ClarionError(adminToken === undefined ? 'CLARION_NOT_FOUND' : 'CLARION_UNAUTHORIZED', adminToken === undefined ? 'admin API is disabled (set CLARION_ADMIN_TOKEN)' : undefined);
+          const error = new ClarionError(
+            adminToken === undefined ? 'CLARION_NOT_FOUND' : 'CLARION_UNAUTHORIZED',
+            adminToken === undefined ? 'admin API is disabled (set CLARION_ADMIN_TOKEN)' : undefined,
+          );
           const rendered = adapterForFamily('openai').renderError(error);
           return reply.code(rendered.status).header('content-type', rendered.contentType).send(rendered.chunks.join(''));
         }

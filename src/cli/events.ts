@@ -72,7 +72,10 @@ export function parseTime(value: string, now = Date.now()): number {
 
 function list<T extends string>(value: string | undefined, allowed: readonly T[] | null, name: string): T[] | undefined {
   if (value === undefined) return undefined;
-  const items = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   if (allowed !== null) {
     for (const item of items) {
       if (!(allowed as readonly string[]).includes(item)) throw new UsageError(`--${name}: unknown value "${item}" (one of: ${allowed.join(', ')})`);
@@ -170,7 +173,15 @@ const TABLE_COLUMNS: [string, number, (e: ClarionEvent) => string][] = [
   ['SCORE', 6, (e) => e.score.toFixed(2)],
   ['MODEL', 18, (e) => e.model],
   ['TENANT', 12, (e) => e.tenant ?? '-'],
-  ['SIGNALS', 34, (e) => e.signals.filter((s) => s.weight > 0).map((s) => s.id).join(',') || '-'],
+  [
+    'SIGNALS',
+    34,
+    (e) =>
+      e.signals
+        .filter((s) => s.weight > 0)
+        .map((s) => s.id)
+        .join(',') || '-',
+  ],
   ['VERDICT', 10, (e) => latestVerdict(e) ?? '-'],
   ['TEXT', 0, (e) => (e.request.text ?? '').replace(/\s+/g, ' ').slice(0, 60)],
 ];

@@ -74,10 +74,7 @@ export const PolicyCaseSchema = z
 export type PolicyCase = z.infer<typeof PolicyCaseSchema>;
 
 /** `{cases: [...]}`, or a bare list of cases. */
-const CasesFileSchema = z.preprocess(
-  (value) => (Array.isArray(value) ? { cases: value } : value),
-  z.object({ cases: z.array(PolicyCaseSchema) }).strict(),
-);
+const CasesFileSchema = z.preprocess((value) => (Array.isArray(value) ? { cases: value } : value), z.object({ cases: z.array(PolicyCaseSchema) }).strict());
 
 class CasesError extends Error {
   constructor(
@@ -193,7 +190,9 @@ async function runTests(policyFile: string, casesFile: string, configFile: strin
     return 1;
   }
   const mapper = requestMapper;
-  process.stdout.write(`policy ${policyFile} (version ${policy.version}, ${policy.norms.length} norms); detector ${detector.version}; ${cases.length} cases\n\n`);
+  process.stdout.write(
+    `policy ${policyFile} (version ${policy.version}, ${policy.norms.length} norms); detector ${detector.version}; ${cases.length} cases\n\n`,
+  );
   let passed = 0;
   let failed = 0;
   for (const testCase of cases) {

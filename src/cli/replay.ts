@@ -80,7 +80,14 @@ export async function run(args: string[]): Promise<number> {
       const replayed = replayEvent(event, policy);
       addToSummary(summary, replayed);
       if (values.changed === true && replayed.changed) {
-        changes.push({ id: event.id, time: event.time, before: event.action, after: replayed.after.action, norm: replayed.after.norm, reason: replayed.after.reason });
+        changes.push({
+          id: event.id,
+          time: event.time,
+          before: event.action,
+          after: replayed.after.action,
+          norm: replayed.after.norm,
+          reason: replayed.after.reason,
+        });
       }
     }
     if (values.json === true) {

@@ -143,7 +143,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   try {
     raw = parseYaml(text);
   } catch (error) {
-    const message = error instanceof YAMLParseError ? error.message.split('\n')[0] ?? error.message : String(error);
+    const message = error instanceof YAMLParseError ? (error.message.split('\n')[0] ?? error.message) : String(error);
     throw new ConfigError(file, [`(root): not valid YAML: ${message}`]);
   }
   const problems: string[] = [];

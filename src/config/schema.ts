@@ -23,7 +23,10 @@ export const UpstreamTimeoutsSchema = z
 export const UpstreamAuthSchema = z
   .object({
     /** Header to set, e.g. `authorization` or `x-api-key`. */
-    header: z.string().min(1).transform((h) => h.toLowerCase()),
+    header: z
+      .string()
+      .min(1)
+      .transform((h) => h.toLowerCase()),
     /** The value; use `${ENV_VAR}` interpolation, never a literal key in a committed file. */
     value: z.string().min(1),
     /** Replace whatever credential the client sent (default) or only fill it in when absent. */
@@ -68,13 +71,20 @@ export const ServerSchema = z
     port: z.number().int().min(0).max(65_535).default(8080),
     host: z.string().default('0.0.0.0'),
     /** Largest accepted request body in bytes. */
-    bodyLimitBytes: z.number().int().positive().default(20 * 1024 * 1024),
+    bodyLimitBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(20 * 1024 * 1024),
     /** On SIGTERM: how long open requests and streams may take to finish. */
     shutdownGraceMs: z.number().int().min(0).default(30_000),
     /** Identifies this instance in events and logs (default: hostname-pid). */
     instanceId: z.string().optional(),
     /** Header apps may send to name their tenant; otherwise the tenant is a hash of the API key. */
-    tenantHeader: z.string().default('x-clarion-tenant').transform((h) => h.toLowerCase()),
+    tenantHeader: z
+      .string()
+      .default('x-clarion-tenant')
+      .transform((h) => h.toLowerCase()),
     /** Token for `/admin/*` (also `CLARION_ADMIN_TOKEN`); admin is disabled without one. */
     adminToken: z.string().optional(),
   })

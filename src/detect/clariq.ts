@@ -27,14 +27,7 @@ export function clariqFeatures(text: string, score: number): number[] {
   const frame = OPEN_FRAME.exec(t);
   const topicWords = contentCount(frame !== null ? (frame[1] ?? '') : t);
   const logit = (globalThis as { __NOLOGIT?: boolean }).__NOLOGIT === true ? 0 : Math.log(p / (1 - p));
-  return [
-    logit,
-    topicWords <= 1 ? 1 : 0,
-    topicWords === 2 ? 1 : 0,
-    topicWords === 3 ? 1 : 0,
-    topicWords === 4 ? 1 : 0,
-    QUESTION_START.test(t) ? 1 : 0,
-  ];
+  return [logit, topicWords <= 1 ? 1 : 0, topicWords === 2 ? 1 : 0, topicWords === 3 ? 1 : 0, topicWords === 4 ? 1 : 0, QUESTION_START.test(t) ? 1 : 0];
 }
 
 export interface ClariqLevelModel {

@@ -65,7 +65,7 @@ const FULL_WORDS: ReadonlyArray<readonly [number, string]> = [
   [CUE.longCountUnit, 'words sentences paragraphs pages lines word'],
   [CUE.longWord, 'detailed depth comprehensive exhaustive thorough lengthy elaborate essay'],
   [CUE.shortWord, 'brief briefly short concise concisely tl tldr dr tweet haiku nutshell'],
-  [CUE.ban, "no without don do avoid never"],
+  [CUE.ban, 'no without don do avoid never'],
   [CUE.bannedFormat, 'bullet bulleted bullets list lists headings table tables emoji emojis code'],
   [CUE.formal, 'formal'],
   [CUE.casual, 'casual informal slang chatty'],
@@ -89,7 +89,10 @@ const FULL_WORDS: ReadonlyArray<readonly [number, string]> = [
  * prefixes are "dm" and "top". "set" ("set up") and "e" ("e-mail") are whole words, listed above.
  */
 const PREFIX_WORDS: ReadonlyArray<readonly [number, string]> = [
-  [CUE.action, 'translat book reserv schedul arrang plan send email mail text message forward dm ping convert transform export compar recommend suggest best top greatest ideal'],
+  [
+    CUE.action,
+    'translat book reserv schedul arrang plan send email mail text message forward dm ping convert transform export compar recommend suggest best top greatest ideal',
+  ],
   [CUE.book, 'book reserv schedul arrang plan'],
   [CUE.send, 'send email mail text message forward dm ping'],
   [CUE.convert, 'convert transform export'],
@@ -323,7 +326,14 @@ export function scanHead(text: string, starts: Int32Array, ends: Int32Array, has
       }
       const len = j - i;
       // DOUBLE_CAPITAL: the run starts with [A-Z]{2}[a-z]{3}.
-      if (k === 2 && len >= 5 && isUpper(text.charCodeAt(i + 1)) && isLower(text.charCodeAt(i + 2)) && isLower(text.charCodeAt(i + 3)) && isLower(text.charCodeAt(i + 4))) {
+      if (
+        k === 2 &&
+        len >= 5 &&
+        isUpper(text.charCodeAt(i + 1)) &&
+        isLower(text.charCodeAt(i + 2)) &&
+        isLower(text.charCodeAt(i + 3)) &&
+        isLower(text.charCodeAt(i + 4))
+      ) {
         bits |= DOUBLE_CAPITAL_CUE;
       }
       bits |= lookup(keyOf(h, 0));

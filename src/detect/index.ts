@@ -148,7 +148,12 @@ class LinearDetector implements Detector {
     const wording = a * hashedPart;
     if (wording >= WORDING_MIN) {
       const evidence = wordingEvidence(buf, weights, view, true);
-      signals.push({ id: 'vague_request', category: 'aleatoric', weight: round(wording), evidence: `wording typical of requests that need clarification${evidence === '' ? '' : `: ${evidence}`}` });
+      signals.push({
+        id: 'vague_request',
+        category: 'aleatoric',
+        weight: round(wording),
+        evidence: `wording typical of requests that need clarification${evidence === '' ? '' : `: ${evidence}`}`,
+      });
       // The generic question only when no rule produced a specific one.
       if (refs.length === 0) {
         const topic = topicOf(view);
@@ -156,7 +161,12 @@ class LinearDetector implements Detector {
       }
     } else if (wording <= -WORDING_MIN) {
       const evidence = wordingEvidence(buf, weights, view, false);
-      signals.push({ id: 'clear_request', category: null, weight: round(wording), evidence: `wording typical of self-contained requests${evidence === '' ? '' : `: ${evidence}`}` });
+      signals.push({
+        id: 'clear_request',
+        category: null,
+        weight: round(wording),
+        evidence: `wording typical of self-contained requests${evidence === '' ? '' : `: ${evidence}`}`,
+      });
     }
     signals.sort((p, q) => q.weight - p.weight);
 
@@ -171,7 +181,10 @@ class LinearDetector implements Detector {
     let suggestedQuestion: string | null = null;
     if (!answered && refs.length > 0) {
       refs.sort((p, q) => q.weight - p.weight);
-      suggestedQuestion = composeQuestion(refs.map((r) => r.ref), this.templates);
+      suggestedQuestion = composeQuestion(
+        refs.map((r) => r.ref),
+        this.templates,
+      );
     }
     const categories: Category[] = [];
     for (let i = 0; i < CATEGORY_ORDER.length; i++) if ((categoryBits & (1 << i)) !== 0) categories.push(CATEGORY_ORDER[i] as Category);

@@ -86,9 +86,24 @@ function term(senses: string, cues: string): PolysemousTerm {
 }
 
 export const POLYSEMOUS: ReadonlyMap<string, PolysemousTerm> = new Map([
-  ['mercury', term('the planet, the element or the god', 'planet orbit sun element metal toxic thermometer poisoning god roman mythology freddie queen solar atomic')],
-  ['java', term('the programming language or the island', 'programming code coding script scripts language list lists dict dictionary dictionaries function functions method class classes object loop loops string strings integer int array arrays module modules package library import install pip error exception sort sorted reverse variable syntax file files compile jvm jdk maven gradle island indonesia coffee spring')],
-  ['python', term('the programming language or the snake', 'programming code coding script scripts language list lists dict dictionary dictionaries function functions method class classes object loop loops string strings integer int array arrays module modules package library import install pip error exception sort sorted reverse variable syntax file files compile venv virtualenv conda django flask pandas numpy jupyter interpreter snake reptile monty')],
+  [
+    'mercury',
+    term('the planet, the element or the god', 'planet orbit sun element metal toxic thermometer poisoning god roman mythology freddie queen solar atomic'),
+  ],
+  [
+    'java',
+    term(
+      'the programming language or the island',
+      'programming code coding script scripts language list lists dict dictionary dictionaries function functions method class classes object loop loops string strings integer int array arrays module modules package library import install pip error exception sort sorted reverse variable syntax file files compile jvm jdk maven gradle island indonesia coffee spring',
+    ),
+  ],
+  [
+    'python',
+    term(
+      'the programming language or the snake',
+      'programming code coding script scripts language list lists dict dictionary dictionaries function functions method class classes object loop loops string strings integer int array arrays module modules package library import install pip error exception sort sorted reverse variable syntax file files compile venv virtualenv conda django flask pandas numpy jupyter interpreter snake reptile monty',
+    ),
+  ],
   ['jaguar', term('the animal or the car brand', 'car cars cat animal wild rainforest engine model dealer')],
   ['apple', term('the fruit or the company', 'fruit tree pie iphone mac company stock ios eat orchard')],
   ['amazon', term('the company, the river or the rainforest', 'river rainforest company prime aws order shipping basin jungle')],
@@ -98,7 +113,13 @@ export const POLYSEMOUS: ReadonlyMap<string, PolysemousTerm> = new Map([
   ['bat', term('the animal or the sports bat', 'animal cave baseball cricket wing rabies')],
   ['pitch', term('a sales pitch, a musical pitch or a sports pitch', 'music note sales investor football field deck voice')],
   ['spring', term('the season, a water spring, a coil or the Java framework', 'season water coil boot java framework weather')],
-  ['ruby', term('the gemstone or the programming language', 'programming code coding script scripts language list lists dict dictionary dictionaries function functions method class classes object loop loops string strings integer int array arrays module modules package library import install pip error exception sort sorted reverse variable syntax file files compile rails gem gems bundler gemstone jewelry jewellery')],
+  [
+    'ruby',
+    term(
+      'the gemstone or the programming language',
+      'programming code coding script scripts language list lists dict dictionary dictionaries function functions method class classes object loop loops string strings integer int array arrays module modules package library import install pip error exception sort sorted reverse variable syntax file files compile rails gem gems bundler gemstone jewelry jewellery',
+    ),
+  ],
   ['shell', term('a command shell or a sea shell', 'bash command terminal sea beach script company oil')],
   ['mouse', term('the animal or the computer mouse', 'computer animal pest wireless click rodent')],
   ['virus', term('a biological virus or a computer virus', 'computer biological infection antivirus disease vaccine malware')],
@@ -131,8 +152,20 @@ export const POLYSEMOUS: ReadonlyMap<string, PolysemousTerm> = new Map([
   ['fork', term('the eating utensil, a road fork or a code fork', 'git github repository eat utensil road')],
   ['charge', term('an electric charge, a fee or a criminal charge', 'electric battery fee criminal police')],
   ['current', term('an electric current or an ocean current', 'electric ocean flow')],
-  ['pound', term('the currency, the weight unit or an animal pound', 'ounce ounces oz kg kilogram kilograms kilo kilos gram grams lb lbs weight weigh weighs stone sterling gbp money currency exchange dollar dollars euro euros price cost pence dog dogs shelter animal')],
-  ['plot', term('the story, a graph or a piece of land', 'story novel film movie book play character characters twist graph chart axis axes matplotlib data figure scatter histogram land garden acre acres building cemetery vegetable')],
+  [
+    'pound',
+    term(
+      'the currency, the weight unit or an animal pound',
+      'ounce ounces oz kg kilogram kilograms kilo kilos gram grams lb lbs weight weigh weighs stone sterling gbp money currency exchange dollar dollars euro euros price cost pence dog dogs shelter animal',
+    ),
+  ],
+  [
+    'plot',
+    term(
+      'the story, a graph or a piece of land',
+      'story novel film movie book play character characters twist graph chart axis axes matplotlib data figure scatter histogram land garden acre acres building cemetery vegetable',
+    ),
+  ],
   ['lead', term('the metal or to lead', 'metal poisoning pipe team')],
   ['bug', term('an insect or a software bug', 'code software insect')],
   ['kernel', term('an OS kernel, a corn kernel or a math kernel', 'linux os corn matrix')],
@@ -312,7 +345,8 @@ export function wordFlagsAt(text: string, start: number, end: number, hash: numb
   for (;;) {
     const value = FLAG_SLOTS[2 * s + 1] ?? 0;
     if (value === 0) return 0;
-    if (FLAG_SLOTS[2 * s] === hash && ((value >>> 13) & 15) === end - start && sameLowered((value >>> 17) & FLAG_BITS, text, start, end)) return value & FLAG_BITS;
+    if (FLAG_SLOTS[2 * s] === hash && ((value >>> 13) & 15) === end - start && sameLowered((value >>> 17) & FLAG_BITS, text, start, end))
+      return value & FLAG_BITS;
     s = (s + 1) & (FLAG_TABLE_SIZE - 1);
   }
 }

@@ -23,9 +23,7 @@ export const WeightsFileSchema = z.object({
   /** ClariQ clarification-need cut points on the score: level = 1 + number of cuts at or below it. */
   clariqCuts: z.array(z.number()).length(3),
   /** The ClariQ level model (src/detect/clariq.ts): bias + one weight per feature, and cuts on its output. Preferred over clariqCuts when present. */
-  clariqLevel: z
-    .object({ features: z.array(z.string()), weights: z.array(z.number()), cuts: z.array(z.number()).length(3) })
-    .optional(),
+  clariqLevel: z.object({ features: z.array(z.string()), weights: z.array(z.number()), cuts: z.array(z.number()).length(3) }).optional(),
   /** What it was trained on and the cross-validated numbers at training time. */
   training: z.record(z.string(), z.unknown()),
 });

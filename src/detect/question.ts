@@ -54,7 +54,10 @@ export type Templates = Readonly<Record<string, string>>;
 
 export function fill(templates: Templates, id: string, vars: Readonly<Record<string, string>>): string {
   const template = templates[id] ?? DEFAULT_QUESTION_TEMPLATES[id] ?? '';
-  return template.replace(PLACEHOLDER, (_m, name: string) => vars[name] ?? '').replace(/\s{2,}/g, ' ').trim();
+  return template
+    .replace(PLACEHOLDER, (_m, name: string) => vars[name] ?? '')
+    .replace(/\s{2,}/g, ' ')
+    .trim();
 }
 
 function lowerFirst(s: string): string {
@@ -70,7 +73,9 @@ export function composeQuestion(refs: readonly QuestionRef[], templates: Templat
   const actionSlots = refs.filter((r) => r.template.startsWith('slot.') && r.template !== 'slot.tool' && r.template !== 'slot.criteria');
   const toolSlots = refs.filter((r) => r.template === 'slot.tool');
   // A place asked for by a slot makes the generic "which place?" question redundant.
-  const placeAsked = refs.some((r) => r.template === 'slot.place' || (r.template === 'slot.tool' && /city|location|place|country|address|region/i.test(r.vars.param ?? '')));
+  const placeAsked = refs.some(
+    (r) => r.template === 'slot.place' || (r.template === 'slot.tool' && /city|location|place|country|address|region/i.test(r.vars.param ?? '')),
+  );
   let slotsDone = false;
   let toolsDone = false;
   for (const ref of refs) {

@@ -102,7 +102,9 @@ export function hasInlineMaterial(text: string): boolean {
 export function isTrimmed(c: number): boolean {
   if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
   if (c < 0xa0) return false;
-  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+  return (
+    c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+  );
 }
 
 /** text.slice(from).trim().length, without the copies. */
@@ -213,14 +215,47 @@ export function buildView(conversation: Conversation): RequestView {
   // One pass for the cues and the tokens when the head is ASCII (plus plain punctuation); the tokens are then made only if a rule reads them.
   if (fits) {
     const cues = scanHead(head, TOKEN_STARTS, TOKEN_ENDS, hashes, flags);
-    if (cues >= 0) return new View(instruction, full.length, empty, material, hasEarlierTurns, contextCased, previousAssistant, conversation.tools, head, undefined, undefined, headTokenCount, flags, hashes, cues);
+    if (cues >= 0)
+      return new View(
+        instruction,
+        full.length,
+        empty,
+        material,
+        hasEarlierTurns,
+        contextCased,
+        previousAssistant,
+        conversation.tools,
+        head,
+        undefined,
+        undefined,
+        headTokenCount,
+        flags,
+        hashes,
+        cues,
+      );
   }
   const headLower = head.toLowerCase();
   const tokens = tokenizeHashed(headLower, hashes, flags);
   const n = tokens.length;
   // tokenizeHashed left 1 in flags[i] for tokens with a digit.
   for (let i = 0; i < n; i++) flags[i] = wordFlagsHashed(tokens[i] as string, hashes[i] ?? 0) | (flags[i] === 1 ? DIGIT_FLAG : 0);
-  return new View(instruction, full.length, empty, material, hasEarlierTurns, contextCased, previousAssistant, conversation.tools, head, headLower, tokens, n, flags, hashes, scanCues(head));
+  return new View(
+    instruction,
+    full.length,
+    empty,
+    material,
+    hasEarlierTurns,
+    contextCased,
+    previousAssistant,
+    conversation.tools,
+    head,
+    headLower,
+    tokens,
+    n,
+    flags,
+    hashes,
+    scanCues(head),
+  );
 }
 
 /**

@@ -166,10 +166,13 @@ class EventLogWriter implements EventLog {
   /** Wakes the pump when the backoff is over. Timers may fire a little before Date.now() reaches backoffUntil, so the delay is recomputed each time. */
   private armRetry(): void {
     if (this.retryTimer !== null || this.closed) return;
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      this.schedule();
-    }, Math.max(1, this.backoffUntil - Date.now() + 1));
+    this.retryTimer = setTimeout(
+      () => {
+        this.retryTimer = null;
+        this.schedule();
+      },
+      Math.max(1, this.backoffUntil - Date.now() + 1),
+    );
     this.retryTimer.unref();
   }
 
@@ -345,10 +348,7 @@ class EventLogWriter implements EventLog {
 
   private drop(count: number, error: unknown): void {
     this.metrics.dropped.inc(count);
-    this.logger.error(
-      { err: error, dropped: count },
-      'event log: EVENTS DROPPED — the disk could not be written (full or read-only?); fix it now',
-    );
+    this.logger.error({ err: error, dropped: count }, 'event log: EVENTS DROPPED — the disk could not be written (full or read-only?); fix it now');
   }
 
   /** Queue at capacity (the store is slower than traffic): move the whole queue to disk in one append. */
@@ -507,4 +507,3 @@ export async function createEventLog(options: CreateEventLogOptions): Promise<Ev
   const store = new RedisEventStore(client, config.redis.prefix, config.events, false);
   return new EventLogWriter(options, null, store, client, spool);
 }
-

@@ -23,7 +23,13 @@ function gauge(registry: Registry, name: string, help: string, collect?: () => n
     name,
     help,
     registers: [registry],
-    ...(collect === undefined ? {} : { collect(this: Gauge) { this.set(collect()); } }),
+    ...(collect === undefined
+      ? {}
+      : {
+          collect(this: Gauge) {
+            this.set(collect());
+          },
+        }),
   });
 }
 

@@ -314,9 +314,7 @@ export class RedisEventStore implements EventStore {
     try {
       await waitForReady(reader, 5_000);
       while (!isAborted(signal)) {
-        const reply = (await reader.xread('COUNT', PAGE, 'BLOCK', TAIL_BLOCK_MS, 'STREAMS', this.keys.stream, lastId)) as
-          | [string, StreamEntry[]][]
-          | null;
+        const reply = await reader.xread('COUNT', PAGE, 'BLOCK', TAIL_BLOCK_MS, 'STREAMS', this.keys.stream, lastId);
         const entries = reply?.[0]?.[1] ?? [];
         const events: ClarionEvent[] = [];
         for (const entry of entries) {

@@ -37,12 +37,15 @@ function bodyValue(body: unknown): unknown {
 }
 
 export function registerFeedbackRoutes(app: FastifyInstance, eventLog: EventLog): void {
-  const errorHandler = (error: { statusCode?: number; message: string }, _request: unknown, reply: FastifyReply): FastifyReply => {
+  const errorHandler = (error: { statusCode?: number; message: string }, _request: unknown, reply: FastifyReply): void => {
     // Body parsing failures (bad JSON, wrong content type, too large) keep the OpenAI error shape.
     const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    if (status === 500) return sendError(reply, 500, 'api_error', 'CLARION_INTERNAL', 'Internal error in Clarion');
+    if (status === 500) {
+      void sendError(reply, 500, 'api_error', 'CLARION_INTERNAL', 'Internal error in Clarion');
+      return;
+    }
     const code = status === 415 ? 'CLARION_UNSUPPORTED_MEDIA_TYPE' : status === 413 ? 'CLARION_BODY_TOO_LARGE' : 'CLARION_INVALID_JSON';
-    return sendError(reply, status, 'invalid_request_error', code, error.message);
+    void sendError(reply, status, 'invalid_request_error', code, error.message);
   };
   app.post(FEEDBACK_PATH, { errorHandler }, async (request, reply) => {
     const parsed = FeedbackBodySchema.safeParse(bodyValue(request.body));

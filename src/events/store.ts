@@ -110,13 +110,19 @@ export function addRollupField(stats: EventStats, field: string, count: number, 
   const kind = field.slice(0, colon);
   const value = field.slice(colon + 1);
   const table =
-    kind === 'action' ? stats.byAction
-    : kind === 'category' ? stats.byCategory
-    : kind === 'signal' ? stats.bySignal
-    : kind === 'model' ? stats.byModel
-    : kind === 'tenant' ? stats.byTenant
-    : kind === 'verdict' ? stats.byVerdict
-    : undefined;
+    kind === 'action'
+      ? stats.byAction
+      : kind === 'category'
+        ? stats.byCategory
+        : kind === 'signal'
+          ? stats.bySignal
+          : kind === 'model'
+            ? stats.byModel
+            : kind === 'tenant'
+              ? stats.byTenant
+              : kind === 'verdict'
+                ? stats.byVerdict
+                : undefined;
   if (table !== undefined && count !== 0) bump(table, value, count);
 }
 
@@ -146,7 +152,15 @@ export function matchesFilter(event: ClarionEvent, filter: EventFilter): boolean
   if (!anyOf(filter.models, event.model)) return false;
   if (!anyOf(filter.tenants, event.tenant ?? TENANT_NONE)) return false;
   if (!anyIn(filter.categories, event.categories)) return false;
-  if (filter.signals !== undefined && filter.signals.length > 0 && !anyIn(filter.signals, event.signals.map((s) => s.id))) return false;
+  if (
+    filter.signals !== undefined &&
+    filter.signals.length > 0 &&
+    !anyIn(
+      filter.signals,
+      event.signals.map((s) => s.id),
+    )
+  )
+    return false;
   if (filter.verdicts !== undefined && filter.verdicts.length > 0) {
     const verdict = latestVerdict(event);
     if (verdict === null || !filter.verdicts.includes(verdict)) return false;

@@ -76,13 +76,22 @@ export function decide(assessment: Assessment, context: RequestContext, policy: 
   }
   const outcome: Outcome = matched?.outcome ?? compiled.defaultOutcome;
   const normName = matched?.name ?? null;
-  let reason = matched !== null ? `norm "${matched.name}" matched (${describeAssessment(assessment)})` : `no norm matched (${describeAssessment(assessment)}); defaults apply`;
+  let reason =
+    matched !== null
+      ? `norm "${matched.name}" matched (${describeAssessment(assessment)})`
+      : `no norm matched (${describeAssessment(assessment)}); defaults apply`;
 
   if (outcome.action === 'pass') return passDecision(policy, normName, reason, outcome.failClosed, outcome.placement);
 
   if (context.optOut) {
     if (outcome.allowOptOut) {
-      return passDecision(policy, normName, `${reason}; ${outcome.action} skipped: the app opted out and the policy allows it`, outcome.failClosed, outcome.placement);
+      return passDecision(
+        policy,
+        normName,
+        `${reason}; ${outcome.action} skipped: the app opted out and the policy allows it`,
+        outcome.failClosed,
+        outcome.placement,
+      );
     }
     reason += '; opt-out requested but not allowed here';
   }
@@ -93,7 +102,8 @@ export function decide(assessment: Assessment, context: RequestContext, policy: 
   if (action === 'clarify') {
     let why: string | null = null;
     if ((signalMask & ANSWERED) !== 0) why = 'the user already answered a clarification';
-    else if (context.clarificationsSoFar >= CLARIFICATIONS_UNKNOWN) why = 'clarification count unavailable (conversation memory did not answer), budget treated as spent';
+    else if (context.clarificationsSoFar >= CLARIFICATIONS_UNKNOWN)
+      why = 'clarification count unavailable (conversation memory did not answer), budget treated as spent';
     else if (context.clarificationsSoFar >= outcome.budget) why = `clarification budget spent (${context.clarificationsSoFar} of ${outcome.budget})`;
     if (why !== null) {
       reason += `; ${why}, ${outcome.fallback} instead of clarify`;

@@ -12,7 +12,15 @@ export type ClarifyMode = z.infer<typeof ClarifyModeSchema>;
 
 /** Facts about the request that norms can match on besides the assessment. No secrets in here. */
 /** Headers that carry a credential: never logged, never stored, never in a RequestContext, never matched by a norm. */
-export const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set(['authorization', 'x-api-key', 'api-key', 'cookie', 'set-cookie', 'proxy-authorization', 'x-goog-api-key']);
+export const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set([
+  'authorization',
+  'x-api-key',
+  'api-key',
+  'cookie',
+  'set-cookie',
+  'proxy-authorization',
+  'x-goog-api-key',
+]);
 
 export const RequestContextSchema = z.object({
   protocol: ProtocolIdSchema,

@@ -94,7 +94,7 @@ export interface PolicyHolderOptions {
 
 function reloadCounter(registry: Registry): Counter<'result'> {
   const existing = registry.getSingleMetric('clarion_policy_reloads_total');
-  if (existing instanceof Counter) return existing as Counter<'result'>;
+  if (existing instanceof Counter) return existing;
   return new Counter({
     name: 'clarion_policy_reloads_total',
     help: 'Policy reload attempts by result (ok: swapped in, error: rejected, old policy kept)',
@@ -105,7 +105,7 @@ function reloadCounter(registry: Registry): Counter<'result'> {
 
 function normsGauge(registry: Registry): Gauge {
   const existing = registry.getSingleMetric('clarion_policy_norms');
-  if (existing instanceof Gauge) return existing as Gauge;
+  if (existing instanceof Gauge) return existing;
   return new Gauge({ name: 'clarion_policy_norms', help: 'Norms in the policy in force', registers: [registry] });
 }
 

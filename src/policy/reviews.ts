@@ -171,12 +171,10 @@ function redisQueue(redis: Redis, options: ReviewQueueOptions): ReviewQueue {
   return {
     enqueue(item) {
       const prepared = prepare(item, options.redact);
-      const write = redis
-        .xadd(stream, 'MAXLEN', '~', String(STREAM_MAXLEN), '*', 'item', JSON.stringify(prepared))
-        .then(
-          () => undefined,
-          (error: unknown) => onError(error),
-        );
+      const write = redis.xadd(stream, 'MAXLEN', '~', String(STREAM_MAXLEN), '*', 'item', JSON.stringify(prepared)).then(
+        () => undefined,
+        (error: unknown) => onError(error),
+      );
       pending.add(write);
       void write.finally(() => pending.delete(write));
       return prepared.id;
@@ -220,9 +218,7 @@ function redisQueue(redis: Redis, options: ReviewQueueOptions): ReviewQueue {
 
 // ---- file -------------------------------------------------------------------------------------
 
-type FileLine =
-  | { kind: 'item'; item: Omit<ReviewItem, 'status'> }
-  | { kind: 'resolution'; id: string; resolution: ReviewResolution };
+type FileLine = { kind: 'item'; item: Omit<ReviewItem, 'status'> } | { kind: 'resolution'; id: string; resolution: ReviewResolution };
 
 function fileQueue(options: ReviewQueueOptions): ReviewQueue {
   const dir = join(options.dataDir, 'reviews');

@@ -12,10 +12,9 @@ import { ProtocolIdSchema } from '../conversation.js';
 import { ActionSchema, ClarifyModeSchema, CREDENTIAL_HEADERS } from './decision.js';
 import { templateProblems } from './templates.js';
 
-
 /** A single value is shorthand for a list of one (so errors name the field, not "invalid union"). */
 function oneOrMany<T extends z.ZodType>(item: T) {
-  return z.preprocess((value) => (Array.isArray(value) ? value : [value]), z.array(item).min(1));
+  return z.preprocess((value: unknown): unknown[] => (Array.isArray(value) ? (value as unknown[]) : [value]), z.array(item).min(1));
 }
 
 /** A glob (`*` any run, `?` one character, case-insensitive) or a list of them (any may match). */
@@ -152,14 +151,13 @@ export type PolicyDefaults = z.infer<typeof DefaultsSchema>;
 
 export const DEFAULT_TEMPLATES = {
   annotate:
-    'Parts of the user\'s request are underspecified: {gaps}. Do not ask the user about them. ' +
+    "Parts of the user's request are underspecified: {gaps}. Do not ask the user about them. " +
     'Answer the request in full, and state briefly at the start of your answer the assumptions you are making about each of these points.',
   clarifyInstruct:
-    'The user\'s request is missing information you need to answer it well: {gaps}. Do not answer the request yet. ' +
+    "The user's request is missing information you need to answer it well: {gaps}. Do not answer the request yet. " +
     'Instead ask the user one short, targeted clarifying question that names the missing information (for example: "{question}"), and nothing else.',
   clarifyRespond: '{question}',
-  defer:
-    'Thank you. This request needs a review by a member of our team before it can be answered; they will follow up with you.',
+  defer: 'Thank you. This request needs a review by a member of our team before it can be answered; they will follow up with you.',
   question: 'Could you clarify {gaps}?',
 } as const;
 
@@ -228,7 +226,8 @@ export const PolicySchema = z
     const names = new Map<string, number>();
     policy.norms.forEach((norm, index) => {
       const first = names.get(norm.name);
-      if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['norms', index, 'name'], message: `duplicate norm name "${norm.name}" (first used by norms[${first}])` });
+      if (first !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['norms', index, 'name'], message: `duplicate norm name "${norm.name}" (first used by norms[${first}])` });
       else names.set(norm.name, index);
       thenProblems(norm.then, policy.defaults, (path, message) => ctx.addIssue({ code: 'custom', path: ['norms', index, 'then', ...path], message }));
     });

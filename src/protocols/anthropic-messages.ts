@@ -143,8 +143,9 @@ function toConversation(body: JsonObject): Conversation {
 function injectInstruction(body: JsonObject, instruction: string, placement: InstructionPlacement): JsonObject {
   const system = body.system;
   if (Array.isArray(system)) {
+    const blocks: unknown[] = system;
     const block = { type: 'text', text: instruction };
-    return withKey(body, 'system', placement === 'prepend' ? [block, ...system] : [...system, block]);
+    return withKey(body, 'system', placement === 'prepend' ? [block, ...blocks] : [...blocks, block]);
   }
   return withKey(body, 'system', withInstructionText(system, instruction, placement));
 }

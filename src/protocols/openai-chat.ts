@@ -237,9 +237,7 @@ function renderReply(reply: SyntheticReply, body: JsonObject): RenderedBody {
     dataFrame(chunk({}, 'stop')),
   ];
   if (withUsage) {
-    frames.push(
-      dataFrame({ ...head, choices: [], usage: usageFor(body, reply.text) }),
-    );
+    frames.push(dataFrame({ ...head, choices: [], usage: usageFor(body, reply.text) }));
   }
   frames.push('data: [DONE]\n\n');
   return sseBody(frames);

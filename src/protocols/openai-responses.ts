@@ -205,8 +205,7 @@ function renderReply(reply: SyntheticReply, body: JsonObject): RenderedBody {
     return jsonBody(200, responseObject(id, createdAt, reply.model, body, 'completed', [done], usage));
   }
   let sequence = 0;
-  const frame = (type: string, fields: JsonObject): string =>
-    eventFrame(type, { type, sequence_number: sequence++, ...fields });
+  const frame = (type: string, fields: JsonObject): string => eventFrame(type, { type, sequence_number: sequence++, ...fields });
   const started = responseObject(id, createdAt, reply.model, body, 'in_progress', [], null);
   const at = { item_id: itemId, output_index: 0, content_index: 0 };
   return sseBody([

@@ -75,10 +75,7 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
   start(): void {
     const { request } = this;
     request.res.once('close', this.onClientClose);
-    request.upstream.pool.dispatch(
-      { path: request.path, method: request.method as Dispatcher.HttpMethod, headers: request.headers, body: request.body },
-      this,
-    );
+    request.upstream.pool.dispatch({ path: request.path, method: request.method, headers: request.headers, body: request.body }, this);
   }
 
   private readonly onClientClose = (): void => {

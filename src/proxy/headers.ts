@@ -19,7 +19,6 @@ const HOP_BY_HOP = new Set([
   'upgrade',
 ]);
 
-
 /** Request headers that are Clarion's to read and never go upstream. */
 export const CLARION_REQUEST_HEADERS = {
   conversationId: 'x-clarion-conversation-id',

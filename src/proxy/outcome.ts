@@ -43,7 +43,14 @@ export function finish(deps: PipelineDeps, route: ProtocolRoute, outcome: Outcom
   const judgement = outcome.judgement;
   const action = judgement?.decision?.action ?? 'pass';
   const forwarded = outcome.forwardResult;
-  if (outcome.eventId !== null && judgement !== null && judgement.assessment !== null && judgement.decision !== null && judgement.context !== null && judgement.conversation !== null) {
+  if (
+    outcome.eventId !== null &&
+    judgement !== null &&
+    judgement.assessment !== null &&
+    judgement.decision !== null &&
+    judgement.context !== null &&
+    judgement.conversation !== null
+  ) {
     deps.events.record({
       id: outcome.eventId,
       time: outcome.arrived,
@@ -95,6 +102,16 @@ export function finishWithError(
   const rendered = route.adapter.renderError(error);
   extra['x-clarion-overhead-ms'] = (performance.now() - t0).toFixed(3);
   writeRendered(res, rendered, extra);
-  finish(deps, route, { t0, arrived: Date.now(), requestId, model, upstream: null, status: rendered.status, judgement, eventId, forwardResult: null, overheadMs: performance.now() - t0 });
+  finish(deps, route, {
+    t0,
+    arrived: Date.now(),
+    requestId,
+    model,
+    upstream: null,
+    status: rendered.status,
+    judgement,
+    eventId,
+    forwardResult: null,
+    overheadMs: performance.now() - t0,
+  });
 }
-

@@ -53,7 +53,13 @@ export async function handlePassthrough(deps: PipelineDeps, incoming: IncomingPa
     writeRendered(res, rendered, extra);
     status = rendered.status;
   } else {
-    const sendHeaders = upstreamRequestHeaders({ clientHeaders: headers, upstream: upstream.config, requestId, contentLength: undefined, controlHeaders: deps.controlHeaders });
+    const sendHeaders = upstreamRequestHeaders({
+      clientHeaders: headers,
+      upstream: upstream.config,
+      requestId,
+      contentLength: undefined,
+      controlHeaders: deps.controlHeaders,
+    });
     const dispatchedAt = performance.now();
     const result = await forward({
       upstream,

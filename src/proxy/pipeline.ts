@@ -190,7 +190,18 @@ export async function handleProtocolRequest(deps: PipelineDeps, route: ProtocolR
     deps.metrics.pipelineFailures.inc({ stage: 'action' });
     deps.logger.error({ err: error, action: applied?.action, norm: applied?.norm }, 'applying the decision failed');
     if (applied?.failClosed === true) {
-      finishWithError(deps, route, res, extra, new ClarionError('CLARION_INTERNAL', 'the policy decision could not be applied'), t0, requestId, model, judgement, eventId);
+      finishWithError(
+        deps,
+        route,
+        res,
+        extra,
+        new ClarionError('CLARION_INTERNAL', 'the policy decision could not be applied'),
+        t0,
+        requestId,
+        model,
+        judgement,
+        eventId,
+      );
       return;
     }
     plan = planAction(null, adapter, body, incoming.body, model);
@@ -217,7 +228,18 @@ export async function handleProtocolRequest(deps: PipelineDeps, route: ProtocolR
   if (plan.kind === 'reply') {
     extra['x-clarion-overhead-ms'] = (performance.now() - t0).toFixed(3);
     writeRendered(res, plan.rendered, extra);
-    finish(deps, route, { t0, arrived, requestId, model, upstream: null, status: plan.rendered.status, judgement, eventId, forwardResult: null, overheadMs: performance.now() - t0 });
+    finish(deps, route, {
+      t0,
+      arrived,
+      requestId,
+      model,
+      upstream: null,
+      status: plan.rendered.status,
+      judgement,
+      eventId,
+      forwardResult: null,
+      overheadMs: performance.now() - t0,
+    });
     return;
   }
   const outgoingBody = plan.body;
@@ -235,7 +257,13 @@ export async function handleProtocolRequest(deps: PipelineDeps, route: ProtocolR
   const path = upstreamPath(upstream.config, upstream.basePath, route.path) + (query === -1 ? '' : incoming.url.slice(query));
   let dispatchedAt = 0;
   let overheadMs = 0;
-  const sendHeaders = upstreamRequestHeaders({ clientHeaders: headers, upstream: upstream.config, requestId, contentLength, controlHeaders: deps.controlHeaders });
+  const sendHeaders = upstreamRequestHeaders({
+    clientHeaders: headers,
+    upstream: upstream.config,
+    requestId,
+    contentLength,
+    controlHeaders: deps.controlHeaders,
+  });
   dispatchedAt = performance.now();
   const streaming = adapter.isStream(body);
   if (streaming) deps.metrics.openStreams.inc();
@@ -259,5 +287,16 @@ export async function handleProtocolRequest(deps: PipelineDeps, route: ProtocolR
     if (streaming) deps.metrics.openStreams.dec();
   }
   if (result.failure !== null && result.failure !== 'aborted') deps.metrics.upstreamErrors.inc({ upstream: upstream.config.name, kind: result.failure });
-  finish(deps, route, { t0, arrived, requestId, model, upstream: upstream.config.name, status: result.status, judgement, eventId, forwardResult: result, overheadMs });
+  finish(deps, route, {
+    t0,
+    arrived,
+    requestId,
+    model,
+    upstream: upstream.config.name,
+    status: result.status,
+    judgement,
+    eventId,
+    forwardResult: result,
+    overheadMs,
+  });
 }

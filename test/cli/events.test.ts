@@ -73,7 +73,12 @@ for (const kind of ['file', 'redis'] as const) {
     async function jsonl(...args: string[]): Promise<ClarionEvent[]> {
       const { code, out, err } = await cli(...args);
       assert.equal(code, 0, err);
-      return out.trim() === '' ? [] : out.trim().split('\n').map((l) => JSON.parse(l) as ClarionEvent);
+      return out.trim() === ''
+        ? []
+        : out
+            .trim()
+            .split('\n')
+            .map((l) => JSON.parse(l) as ClarionEvent);
     }
 
     before(async () => {
@@ -111,10 +116,19 @@ for (const kind of ['file', 'redis'] as const) {
 
     test('list: newest first, every event, as jsonl / json / table', async () => {
       const events = await jsonl('list', '--format', 'jsonl', '--limit', '100');
-      assert.deepEqual(events.map((e) => e.id), seeded.map((s) => s.id).reverse());
+      assert.deepEqual(
+        events.map((e) => e.id),
+        seeded.map((s) => s.id).reverse(),
+      );
       const json = await cli('list', '--json', '--limit', '3');
       assert.equal(json.code, 0);
-      assert.deepEqual((JSON.parse(json.out) as ClarionEvent[]).map((e) => e.id), seeded.slice(-3).map((s) => s.id).reverse());
+      assert.deepEqual(
+        (JSON.parse(json.out) as ClarionEvent[]).map((e) => e.id),
+        seeded
+          .slice(-3)
+          .map((s) => s.id)
+          .reverse(),
+      );
       const table = await cli('list', '--limit', '2');
       const lines = table.out.trim().split('\n');
       assert.match(lines[0] ?? '', /^TIME\s+ID\s+ACTION\s+SCORE/);
@@ -125,7 +139,14 @@ for (const kind of ['file', 'redis'] as const) {
     test('list filters: action, model, tenant, score range, time range, category, signal', async () => {
       const check = async (args: string[], keep: (s: Seed) => boolean): Promise<void> => {
         const got = (await jsonl('list', '--format', 'jsonl', '--limit', '100', ...args)).map((e) => e.id).sort();
-        assert.deepEqual(got, seeded.filter(keep).map((s) => s.id).sort(), args.join(' '));
+        assert.deepEqual(
+          got,
+          seeded
+            .filter(keep)
+            .map((s) => s.id)
+            .sort(),
+          args.join(' '),
+        );
       };
       await check(['--action', 'clarify,defer'], (s) => ['clarify', 'defer'].includes(s.expect.action));
       await check(['--model', 'claude-sonnet-4'], (s) => s.expect.model === 'claude-sonnet-4');
@@ -164,7 +185,10 @@ for (const kind of ['file', 'redis'] as const) {
       assert.equal(shown.labels.length, 1);
       assert.equal(shown.labels[0]?.verdict, 'unneeded');
       assert.equal(shown.labels[0]?.note, 'ask me at [REDACTED:email]');
-      assert.deepEqual((await jsonl('list', '--format', 'jsonl', '--verdict', 'unneeded')).map((e) => e.id), [target.id]);
+      assert.deepEqual(
+        (await jsonl('list', '--format', 'jsonl', '--verdict', 'unneeded')).map((e) => e.id),
+        [target.id],
+      );
       // Relabelling moves the event to the new verdict (latest label wins in stats).
       assert.equal((await cli('label', target.id, 'needed')).code, 0);
       const stats = JSON.parse((await cli('stats', '--json')).out) as { byVerdict: Record<string, number> };
@@ -177,7 +201,16 @@ for (const kind of ['file', 'redis'] as const) {
     test('stats: counts by day, action, model, tenant, category, signal', async () => {
       const { code, out } = await cli('stats', '--json', '--scan');
       assert.equal(code, 0);
-      const stats = JSON.parse(out) as { source: string; total: number; byDay: Record<string, number>; byAction: Record<string, number>; byModel: Record<string, number>; byTenant: Record<string, number>; bySignal: Record<string, number>; byCategory: Record<string, number> };
+      const stats = JSON.parse(out) as {
+        source: string;
+        total: number;
+        byDay: Record<string, number>;
+        byAction: Record<string, number>;
+        byModel: Record<string, number>;
+        byTenant: Record<string, number>;
+        bySignal: Record<string, number>;
+        byCategory: Record<string, number>;
+      };
       assert.equal(stats.source, 'scan');
       assert.equal(stats.total, seeded.length);
       const count = (key: (s: Seed) => string): Record<string, number> => {
@@ -185,10 +218,22 @@ for (const kind of ['file', 'redis'] as const) {
         for (const s of seeded) table[key(s)] = (table[key(s)] ?? 0) + 1;
         return table;
       };
-      assert.deepEqual(stats.byAction, count((s) => s.expect.action));
-      assert.deepEqual(stats.byModel, count((s) => s.expect.model));
-      assert.deepEqual(stats.byTenant, count((s) => s.expect.tenant));
-      assert.deepEqual(stats.byDay, count((s) => new Date(day0 + s.expect.day * DAY).toISOString().slice(0, 10)));
+      assert.deepEqual(
+        stats.byAction,
+        count((s) => s.expect.action),
+      );
+      assert.deepEqual(
+        stats.byModel,
+        count((s) => s.expect.model),
+      );
+      assert.deepEqual(
+        stats.byTenant,
+        count((s) => s.expect.tenant),
+      );
+      assert.deepEqual(
+        stats.byDay,
+        count((s) => new Date(day0 + s.expect.day * DAY).toISOString().slice(0, 10)),
+      );
       assert.deepEqual(stats.byCategory, { aleatoric: seeded.length });
       assert.deepEqual(stats.bySignal, { missing_slot: seeded.length, unresolved_reference: seeded.length });
       const filtered = JSON.parse((await cli('stats', '--json', '--action', 'pass')).out) as { total: number; source: string };
@@ -208,7 +253,10 @@ for (const kind of ['file', 'redis'] as const) {
 
     test('export: jsonl oldest first, csv with a header and escaped cells', async () => {
       const all = await jsonl('export', '--format', 'jsonl');
-      assert.deepEqual(all.map((e) => e.id), seeded.map((s) => s.id));
+      assert.deepEqual(
+        all.map((e) => e.id),
+        seeded.map((s) => s.id),
+      );
       const csv = (await cli('export', '--format', 'csv', '--model', 'gpt-4o-mini')).out.split('\r\n').filter((l) => l !== '');
       assert.ok(csv[0]?.startsWith('id,time,instance,request_id,'));
       assert.equal(csv.length, 1 + seeded.filter((s) => s.expect.model === 'gpt-4o-mini').length);
@@ -235,7 +283,10 @@ for (const kind of ['file', 'redis'] as const) {
       const code = await done;
       clearTimeout(timer);
       assert.equal(code, 0);
-      const ids = stdout.text.trim().split('\n').map((l) => (JSON.parse(l) as ClarionEvent).id);
+      const ids = stdout.text
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as ClarionEvent).id);
       assert.deepEqual(ids, [...seeded.slice(-2).map((s) => s.id), ...fresh]);
       seeded.push(...fresh.map((id) => ({ id, expect: { action: 'clarify', model: 'gpt-4o-mini', tenant: 'acme', score: 0.82, day: 2 } })));
     });

@@ -57,13 +57,18 @@ test('policy test: the shipped cases pass against the shipped policy', () => {
 
 test('policy test: mismatches are reported per case with a summary and exit 1', () => {
   // A policy whose outcome does not depend on the detector: annotate everything, except tenant vip.
-  const policy = file('annotate-all.yaml', `
+  const policy = file(
+    'annotate-all.yaml',
+    `
 version: t1
 norms:
   - { name: vip, when: { tenant: vip }, then: { action: escalate, escalate: { model: big } } }
   - { name: everything, then: { action: annotate } }
-`);
-  const cases = file('cases.yaml', `
+`,
+  );
+  const cases = file(
+    'cases.yaml',
+    `
 cases:
   - { name: annotated text, text: "anything at all", expect: annotate }
   - { name: wrong expectation, text: "anything at all", expect: { action: defer, norm: everything } }
@@ -74,7 +79,8 @@ cases:
   - name: wrong norm
     conversation: { protocol: openai-chat, model: m, system: "", turns: [{ role: user, parts: [{ type: text, text: hi }] }], tools: [], stream: false }
     expect: { action: annotate, norm: vip }
-`);
+`,
+  );
   const { code, stdout } = clarion('policy', 'test', policy, '--cases', cases);
   assert.equal(code, 1);
   assert.match(stdout, /^ {2}ok {4}annotated text$/m);

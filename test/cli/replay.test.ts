@@ -34,11 +34,15 @@ test('replay re-decides recorded events with a candidate policy', async () => {
     const candidate = join(dir, 'candidate.yaml');
     writeFileSync(candidate, 'version: candidate\nnorms: []\n');
     const configFile = join(dir, 'clarion.yaml');
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'replay', '--policy', candidate, '--config', configFile, '--data-dir', dataDir, '--json', '--changed'], {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, REDIS_URL: '' },
-    });
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli.ts', 'replay', '--policy', candidate, '--config', configFile, '--data-dir', dataDir, '--json', '--changed'],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, REDIS_URL: '' },
+      },
+    );
     assert.equal(run.status, 0, run.stderr);
     const summary = JSON.parse(run.stdout) as { events: number; changed: number; transitions: Record<string, number>; changes: unknown[] };
     assert.equal(summary.events, 3);
@@ -46,7 +50,11 @@ test('replay re-decides recorded events with a candidate policy', async () => {
     assert.equal(summary.transitions['annotate -> pass'], 3);
     assert.equal(summary.changes.length, 3);
 
-    const text = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'replay', '--policy', candidate, '--config', configFile, '--data-dir', dataDir], { cwd: root, encoding: 'utf8', env: { ...process.env, REDIS_URL: '' } });
+    const text = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli.ts', 'replay', '--policy', candidate, '--config', configFile, '--data-dir', dataDir],
+      { cwd: root, encoding: 'utf8', env: { ...process.env, REDIS_URL: '' } },
+    );
     assert.match(text.stdout, /replayed 3 events with policy candidate: 3 would change/);
   } finally {
     await clarion.close().catch(() => {});

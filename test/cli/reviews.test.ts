@@ -31,14 +31,34 @@ function clarion(env: Record<string, string>, ...args: string[]): { code: number
   const base = { ...process.env };
   delete base.REDIS_URL;
   delete base.CLARION_CONFIG;
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'reviews', ...args, '--config', config], { cwd: root, env: { ...base, ...env }, encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'reviews', ...args, '--config', config], {
+    cwd: root,
+    env: { ...base, ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-const jsonLines = (stdout: string): ReviewItem[] => stdout.trim().split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as ReviewItem);
+const jsonLines = (stdout: string): ReviewItem[] =>
+  stdout
+    .trim()
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as ReviewItem);
 
 function item(text: string): NewReviewItem {
-  return { eventId: null, time: new Date().toISOString(), conversationId: 'c', tenant: 'acme', model: 'gpt-4o', protocol: 'openai-chat', reason: 'deferred', norm: 'defer-legal', text };
+  return {
+    eventId: null,
+    time: new Date().toISOString(),
+    conversationId: 'c',
+    tenant: 'acme',
+    model: 'gpt-4o',
+    protocol: 'openai-chat',
+    reason: 'deferred',
+    norm: 'defer-legal',
+    text,
+  };
 }
 
 for (const backend of ['file', 'redis'] as const) {
@@ -52,7 +72,13 @@ for (const backend of ['file', 'redis'] as const) {
 
     const listed = clarion(env, 'list', '--json', '--data-dir', dataDir);
     assert.equal(listed.code, 0, listed.stderr);
-    assert.deepEqual(jsonLines(listed.stdout).map((r) => [r.id, r.status, r.text]), [[second, 'open', 'second request'], [first, 'open', 'first request']]);
+    assert.deepEqual(
+      jsonLines(listed.stdout).map((r) => [r.id, r.status, r.text]),
+      [
+        [second, 'open', 'second request'],
+        [first, 'open', 'first request'],
+      ],
+    );
 
     const human = clarion(env, 'list', '--data-dir', dataDir);
     assert.equal(human.code, 0);
@@ -63,9 +89,15 @@ for (const backend of ['file', 'redis'] as const) {
     assert.equal(resolved.code, 0, resolved.stderr);
     assert.equal(resolved.stdout.trim(), `resolved ${first}`);
 
-    assert.deepEqual(jsonLines(clarion(env, 'list', '--json', '--data-dir', dataDir).stdout).map((r) => r.id), [second]);
+    assert.deepEqual(
+      jsonLines(clarion(env, 'list', '--json', '--data-dir', dataDir).stdout).map((r) => r.id),
+      [second],
+    );
     const done = jsonLines(clarion(env, 'list', '--status', 'resolved', '--json', '--data-dir', dataDir).stdout);
-    assert.deepEqual(done.map((r) => [r.id, r.resolution?.by, r.resolution?.note]), [[first, 'ana', 'handled by phone']]);
+    assert.deepEqual(
+      done.map((r) => [r.id, r.resolution?.by, r.resolution?.note]),
+      [[first, 'ana', 'handled by phone']],
+    );
     assert.equal(jsonLines(clarion(env, 'list', '--status', 'all', '--limit', '1', '--json', '--data-dir', dataDir).stdout).length, 1);
 
     const unknown = clarion(env, 'resolve', 'rv-0000000000001-00000000', '--data-dir', dataDir);

@@ -32,14 +32,26 @@ describe('clarion score', () => {
     const dir = mkdtempSync(join(tmpdir(), 'clarion-score-'));
     try {
       const file = join(dir, 'req.json');
-      writeFileSync(file, JSON.stringify({
-        model: 'gpt-4o-mini',
-        messages: [
-          { role: 'system', content: 'You are a weather assistant.' },
-          { role: 'user', content: [{ type: 'text', text: "What's the weather like?" }] },
-        ],
-        tools: [{ type: 'function', function: { name: 'get_weather', description: 'Get the weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } }],
-      }));
+      writeFileSync(
+        file,
+        JSON.stringify({
+          model: 'gpt-4o-mini',
+          messages: [
+            { role: 'system', content: 'You are a weather assistant.' },
+            { role: 'user', content: [{ type: 'text', text: "What's the weather like?" }] },
+          ],
+          tools: [
+            {
+              type: 'function',
+              function: {
+                name: 'get_weather',
+                description: 'Get the weather for a city',
+                parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+              },
+            },
+          ],
+        }),
+      );
       const r = score(['--request', file, '--json']);
       assert.equal(r.status, 0, r.stderr);
       const out = JSON.parse(r.stdout) as { missingSlots: string[]; suggestedQuestion: string };
@@ -63,9 +75,15 @@ describe('clarion score', () => {
     ];
     const r = score(['--jsonl'], `${lines.join('\n')}\n`);
     assert.equal(r.status, 0, r.stderr);
-    const out = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const out = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.equal(out.length, 6);
-    assert.deepEqual(out.map((o) => o.id), ['a', null, 'c', 'd', 7, 'f']);
+    assert.deepEqual(
+      out.map((o) => o.id),
+      ['a', null, 'c', 'd', 7, 'f'],
+    );
     for (const i of [0, 2, 5]) {
       const o = out[i] ?? {};
       for (const k of ['score', 'categories', 'signals', 'missingSlots', 'suggestedQuestion']) assert.ok(k in o, `line ${i} lacks ${k}`);

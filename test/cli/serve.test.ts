@@ -88,7 +88,8 @@ describe('clarion serve', () => {
       dataDir: join(dir, 'data-hup'),
     });
     const { child, url, exited } = await spawnServe(file);
-    const version = async (): Promise<string | null> => (await fetch(`${url}/readyz`).then((r) => r.json() as Promise<{ policy: { version: string } }>)).policy.version;
+    const version = async (): Promise<string | null> =>
+      (await fetch(`${url}/readyz`).then((r) => r.json() as Promise<{ policy: { version: string } }>)).policy.version;
     try {
       assert.equal(await version(), 'hup-1');
       writeFileSync(policyFile, 'version: hup-2\nnorms: []\n');

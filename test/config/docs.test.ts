@@ -6,11 +6,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { defaultConfigPath, loadConfig } from '../../src/config/load.js';
 import { DetectorConfigSchema } from '../../src/detect/config.js';
 import { PolicyConfigSchema } from '../../src/policy/config.js';
-import { LoggingSchema, RedisSchema, RouteRuleSchema, ServerSchema, StorageSchema, UpstreamAuthSchema, UpstreamSchema, UpstreamTimeoutsSchema } from '../../src/config/schema.js';
+import {
+  LoggingSchema,
+  RedisSchema,
+  RouteRuleSchema,
+  ServerSchema,
+  StorageSchema,
+  UpstreamAuthSchema,
+  UpstreamSchema,
+  UpstreamTimeoutsSchema,
+} from '../../src/config/schema.js';
 
 const docs = readFileSync(resolve(import.meta.dirname, '..', '..', 'docs', 'configuration.md'), 'utf8');
 

@@ -70,5 +70,8 @@ test('environment overrides apply before validation', () => {
 });
 
 test('routing to an unknown upstream is rejected', () => {
-  assert.throws(() => parseConfig(`${base}\nrouting:\n  - model: "x*"\n    upstream: nope\n`, 'mem.yaml', {}), /routing\[0\]\.upstream: unknown upstream "nope"/);
+  assert.throws(
+    () => parseConfig(`${base}\nrouting:\n  - model: "x*"\n    upstream: nope\n`, 'mem.yaml', {}),
+    /routing\[0\]\.upstream: unknown upstream "nope"/,
+  );
 });

@@ -43,9 +43,18 @@ describe('fitting the level model', () => {
     assert.ok(Math.abs((w[0] ?? 0) - 2.5) < 1e-6);
     assert.ok(Math.abs((w[1] ?? 0) - 1) < 1e-6);
     const model = fitClariqLevelModel(feats, needs, 0);
-    assert.equal(weightedF1(feats.map((f) => levelOf(model.cuts, clariqValue(model, f))), needs), 1);
+    assert.equal(
+      weightedF1(
+        feats.map((f) => levelOf(model.cuts, clariqValue(model, f))),
+        needs,
+      ),
+      1,
+    );
     const cuts = fitLevelCuts([1, 2, 3, 4], [1, 2, 3, 4]);
-    assert.deepEqual([1, 2, 3, 4].map((v) => levelOf(cuts, v)), [1, 2, 3, 4]);
+    assert.deepEqual(
+      [1, 2, 3, 4].map((v) => levelOf(cuts, v)),
+      [1, 2, 3, 4],
+    );
   });
 });
 
@@ -53,7 +62,11 @@ describe('level model in the weights file', () => {
   test('the shipped file carries a level model that predicts more than one level', () => {
     const model = modelFromFile(readWeightsFile());
     assert.ok(model.clariqLevel !== undefined);
-    const levels = new Set(['tell me about memory', 'What was the name of Elvis Presley’s home?', 'Find information on hayrides in pa'].map((t) => clariqLevelOfText(model.clariqLevel!, t, 0.5)));
+    const levels = new Set(
+      ['tell me about memory', 'What was the name of Elvis Presley’s home?', 'Find information on hayrides in pa'].map((t) =>
+        clariqLevelOfText(model.clariqLevel!, t, 0.5),
+      ),
+    );
     assert.ok(levels.size >= 2);
   });
   test('a level model with a different feature list is ignored (the score cuts apply)', () => {

@@ -71,7 +71,16 @@ describe('keyword cues', () => {
   });
 
   test('missing-input action words, by their first word run', () => {
-    for (const text of ['Sum up this', 'give me the tl;dr', 'TLDR this', 'proof-read my essay', 'Re-write it', 'Please reply to this email', 'Summarise the text', 'translate into German']) {
+    for (const text of [
+      'Sum up this',
+      'give me the tl;dr',
+      'TLDR this',
+      'proof-read my essay',
+      'Re-write it',
+      'Please reply to this email',
+      'Summarise the text',
+      'translate into German',
+    ]) {
       assert.ok(has(text, CUE.inputAction), text);
     }
     assert.equal(has('What is the capital of France?', CUE.inputAction), false);
@@ -81,7 +90,52 @@ describe('keyword cues', () => {
 
 /** Random texts over an alphabet that exercises every class the head scan distinguishes. */
 function randomTexts(count: number, seed: number): string[] {
-  const pieces = ['a', 'B', 'z', 'Q', 'I', 'i', 'x', '0', '7', ' ', ' ', ' ', '\n', "'", '-', '’', '“', '”', '"', '«', '»', '\u00a0', '…', '—', '.', ',', ':', '?', '_', 'é', 'Ж', '漢', '🙂', 'the ', 'Translate ', 'it ', "don't ", 'set up ', 'E-mail ', 'HCopotina ', '2024 ', 'top-', 'dm ', 'tl;dr '];
+  const pieces = [
+    'a',
+    'B',
+    'z',
+    'Q',
+    'I',
+    'i',
+    'x',
+    '0',
+    '7',
+    ' ',
+    ' ',
+    ' ',
+    '\n',
+    "'",
+    '-',
+    '’',
+    '“',
+    '”',
+    '"',
+    '«',
+    '»',
+    '\u00a0',
+    '…',
+    '—',
+    '.',
+    ',',
+    ':',
+    '?',
+    '_',
+    'é',
+    'Ж',
+    '漢',
+    '🙂',
+    'the ',
+    'Translate ',
+    'it ',
+    "don't ",
+    'set up ',
+    'E-mail ',
+    'HCopotina ',
+    '2024 ',
+    'top-',
+    'dm ',
+    'tl;dr ',
+  ];
   let state = seed;
   const next = (): number => {
     state = (Math.imul(state, 1103515245) + 12345) >>> 0;
@@ -110,6 +164,7 @@ describe('one-pass head scan', () => {
       const bits = scanHead(text, starts, ends, hashes, flags);
       if (bits < 0) {
         // Only text with a character outside ASCII and plain punctuation takes the two-pass path.
+        // eslint-disable-next-line no-control-regex -- the ASCII range starts at NUL on purpose
         assert.ok(/[^\u0000-\u007f\u00a0\u00ab\u00bb\u2000-\u206f]/.test(text), JSON.stringify(text));
         continue;
       }

@@ -12,7 +12,11 @@ import { EVERYDAY_CLEAR, EVERYDAY_UNDERSPECIFIED } from './fixtures/everyday.js'
 const detector = createDetector();
 const heldOut = (items: readonly string[]): string[] => items.filter((_, i) => i % 2 === 1);
 const flagged = (text: string): boolean => detector.assess(conversationFromText(text)).score >= detector.threshold;
-const signalIds = (text: string): string[] => detector.assess(conversationFromText(text)).signals.filter((s) => s.weight > 0).map((s) => s.id);
+const signalIds = (text: string): string[] =>
+  detector
+    .assess(conversationFromText(text))
+    .signals.filter((s) => s.weight > 0)
+    .map((s) => s.id);
 
 describe('everyday traffic (held-out half)', () => {
   test('flags at most 10% of clear requests', () => {
@@ -55,7 +59,8 @@ describe('unanchored place: a question about the concept', () => {
 });
 
 describe('specific question (clear_request)', () => {
-  const specific = (text: string): boolean => detector.assess(conversationFromText(text)).signals.some((s) => s.id === 'clear_request' && s.evidence.startsWith('specific question'));
+  const specific = (text: string): boolean =>
+    detector.assess(conversationFromText(text)).signals.some((s) => s.id === 'clear_request' && s.evidence.startsWith('specific question'));
   test('fires on a concrete factual or how-to question, not on one about "it"', () => {
     assert.ok(specific('What is the melting point of iron?'));
     assert.ok(specific('How do I rename a branch in git?'));

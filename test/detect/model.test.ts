@@ -79,7 +79,15 @@ describe('training primitives', () => {
     assert.equal(clariqLevel([0.2, 0.5, 0.8], 0.1), 1);
     assert.equal(clariqLevel([0.2, 0.5, 0.8], 0.5), 3);
     assert.equal(clariqLevel([0.2, 0.5, 0.8], 0.95), 4);
-    const rows: LabelledRow[] = Array.from({ length: 50 }, (_, i) => ({ id: String(i), text: '', label: (i % 2) as 0 | 1, source: 'clamber', group: 'g', need: 0, baseline: -1 }));
+    const rows: LabelledRow[] = Array.from({ length: 50 }, (_, i) => ({
+      id: String(i),
+      text: '',
+      label: (i % 2) as 0 | 1,
+      source: 'clamber',
+      group: 'g',
+      need: 0,
+      baseline: -1,
+    }));
     const f1 = assignFolds(rows, 5, 1);
     assert.deepEqual([...f1], [...assignFolds(rows, 5, 1)]);
     for (let k = 0; k < 5; k++) assert.equal([...f1].filter((f) => f === k).length, 10);

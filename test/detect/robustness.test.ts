@@ -34,9 +34,9 @@ const ADVERSARIAL: Record<string, string> = {
   emails: fill('a.'),
   'at signs': fill('a@b.'),
   pronouns: fill('he she him her '),
-  'newlines': fill('\n'),
-  'unicode': fill('é漢字🙂'),
-  'backslashes': fill('\\'),
+  newlines: fill('\n'),
+  unicode: fill('é漢字🙂'),
+  backslashes: fill('\\'),
   'title question': fill('plot of The Aaa '),
   'who won': fill('who won the '),
   'as above': fill('as mentioned '),
@@ -48,14 +48,32 @@ describe('adversarial 1 MB inputs', () => {
       const started = performance.now();
       AssessmentSchema.parse(detector.assess(user(text)));
       AssessmentSchema.parse(detector.assess(user('Summarize it.', { system: text })));
-      AssessmentSchema.parse(detector.assess(convo([{ role: 'user', text }, { role: 'assistant', text }, { role: 'user', text: 'And the other one?' }])));
+      AssessmentSchema.parse(
+        detector.assess(
+          convo([
+            { role: 'user', text },
+            { role: 'assistant', text },
+            { role: 'user', text: 'And the other one?' },
+          ]),
+        ),
+      );
       const ms = performance.now() - started;
       assert.ok(ms < 250, `took ${ms.toFixed(1)} ms`);
     });
   }
   test('1 MB tool description and schema', () => {
     const started = performance.now();
-    const a = detector.assess(user('What is the weather?', { tools: [{ name: 'get_weather', description: fill('weather city '), parameters: { type: 'object', properties: { city: { type: 'string', description: fill('x') } }, required: ['city'] } }] }));
+    const a = detector.assess(
+      user('What is the weather?', {
+        tools: [
+          {
+            name: 'get_weather',
+            description: fill('weather city '),
+            parameters: { type: 'object', properties: { city: { type: 'string', description: fill('x') } }, required: ['city'] },
+          },
+        ],
+      }),
+    );
     AssessmentSchema.parse(a);
     assert.ok(performance.now() - started < 250);
   });

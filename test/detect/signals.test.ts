@@ -42,14 +42,35 @@ function pair(name: string, id: SignalId, positive: Conversation, twin: Conversa
 }
 
 describe('missing_input', () => {
-  pair('summarize this', 'missing_input', user('Summarize this.'), user('Summarize this: The council voted 7-2 on Tuesday to extend the bike lane on Main Street through 2026.'));
-  pair('proofread my essay', 'missing_input', user('Please proofread my essay.'), convo([{ role: 'user', parts: [{ type: 'text', text: 'Please proofread my essay.' }, { type: 'file', name: 'essay.docx' }] }]));
+  pair(
+    'summarize this',
+    'missing_input',
+    user('Summarize this.'),
+    user('Summarize this: The council voted 7-2 on Tuesday to extend the bike lane on Main Street through 2026.'),
+  );
+  pair(
+    'proofread my essay',
+    'missing_input',
+    user('Please proofread my essay.'),
+    convo([
+      {
+        role: 'user',
+        parts: [
+          { type: 'text', text: 'Please proofread my essay.' },
+          { type: 'file', name: 'essay.docx' },
+        ],
+      },
+    ]),
+  );
   pair(
     'material in an earlier turn',
     'missing_input',
     user('Can you rewrite the following paragraph to sound friendlier?'),
     convo([
-      { role: 'user', text: 'Here is the paragraph: "We regret to inform you that your application was not successful this cycle. Applications reopen in spring, and you may reapply then if you meet the criteria listed on our site."' },
+      {
+        role: 'user',
+        text: 'Here is the paragraph: "We regret to inform you that your application was not successful this cycle. Applications reopen in spring, and you may reapply then if you meet the criteria listed on our site."',
+      },
       { role: 'assistant', text: 'Got it. What would you like me to do with it?' },
       { role: 'user', text: 'Can you rewrite the following paragraph to sound friendlier?' },
     ]),
@@ -63,17 +84,43 @@ describe('missing_input', () => {
 });
 
 describe('unresolved_reference', () => {
-  pair('make it shorter', 'unresolved_reference', user('Can you make it shorter?'), convo([
-    { role: 'user', text: 'Write a limerick about a cat who learns to surf.' },
-    { role: 'assistant', text: 'There once was a cat from Peru who learned how to surf in the blue; she rode every wave, looking stylish and brave, then napped on the board when she was through.' },
-    { role: 'user', text: 'Can you make it shorter?' },
-  ]));
-  pair('as mentioned above', 'unresolved_reference', user('Use the same approach as mentioned above.'), convo([
-    { role: 'user', text: 'Sort the list with merge sort, splitting it in halves recursively and merging the sorted halves.' },
-    { role: 'assistant', text: 'Done: the list is sorted by splitting in halves and merging.' },
-    { role: 'user', text: 'Use the same approach as mentioned above.' },
-  ]));
-  pair('the file', 'unresolved_reference', user('What is wrong with the file?'), convo([{ role: 'user', parts: [{ type: 'text', text: 'What is wrong with the file?' }, { type: 'file', name: 'config.yaml' }] }]));
+  pair(
+    'make it shorter',
+    'unresolved_reference',
+    user('Can you make it shorter?'),
+    convo([
+      { role: 'user', text: 'Write a limerick about a cat who learns to surf.' },
+      {
+        role: 'assistant',
+        text: 'There once was a cat from Peru who learned how to surf in the blue; she rode every wave, looking stylish and brave, then napped on the board when she was through.',
+      },
+      { role: 'user', text: 'Can you make it shorter?' },
+    ]),
+  );
+  pair(
+    'as mentioned above',
+    'unresolved_reference',
+    user('Use the same approach as mentioned above.'),
+    convo([
+      { role: 'user', text: 'Sort the list with merge sort, splitting it in halves recursively and merging the sorted halves.' },
+      { role: 'assistant', text: 'Done: the list is sorted by splitting in halves and merging.' },
+      { role: 'user', text: 'Use the same approach as mentioned above.' },
+    ]),
+  );
+  pair(
+    'the file',
+    'unresolved_reference',
+    user('What is wrong with the file?'),
+    convo([
+      {
+        role: 'user',
+        parts: [
+          { type: 'text', text: 'What is wrong with the file?' },
+          { type: 'file', name: 'config.yaml' },
+        ],
+      },
+    ]),
+  );
   pair(
     'ambiguous antecedent',
     'unresolved_reference',
@@ -84,7 +131,12 @@ describe('unresolved_reference', () => {
 });
 
 describe('missing_slot', () => {
-  pair('translate without a target language', 'missing_slot', user('Translate this sentence: "Where is the train station?"'), user('Translate this sentence into German: "Where is the train station?"'));
+  pair(
+    'translate without a target language',
+    'missing_slot',
+    user('Translate this sentence: "Where is the train station?"'),
+    user('Translate this sentence into German: "Where is the train station?"'),
+  );
   test('translate: the slot is target_language and the question asks for it', () => {
     const a = run(user('Translate this sentence: "Where is the train station?"'));
     assert.deepEqual(a.missingSlots, ['target_language']);
@@ -101,11 +153,13 @@ describe('missing_slot', () => {
   pair('compare without items', 'missing_slot', user('Compare them for me.'), user('Compare Python and Go for writing CLI tools.'), false);
   pair('recommend without criteria', 'missing_slot', user('Recommend me a laptop.'), user('Recommend me a laptop for video editing under $1500.'));
   test('slot filled by an earlier turn (answer to a question) is not missing', () => {
-    const a = run(convo([
-      { role: 'user', text: 'Translate "good morning".' },
-      { role: 'assistant', text: 'Which language should I translate it into?' },
-      { role: 'user', text: 'Into Spanish, please. Translate "good morning".' },
-    ]));
+    const a = run(
+      convo([
+        { role: 'user', text: 'Translate "good morning".' },
+        { role: 'assistant', text: 'Which language should I translate it into?' },
+        { role: 'user', text: 'Into Spanish, please. Translate "good morning".' },
+      ]),
+    );
     assert.ok(!a.missingSlots.includes('target_language'));
   });
 });
@@ -114,9 +168,18 @@ describe('missing_slot from tool schemas', () => {
   const weather = {
     name: 'get_weather',
     description: 'Get the current weather for a city',
-    parameters: { type: 'object', properties: { city: { type: 'string', description: 'City name' }, unit: { type: 'string', enum: ['celsius', 'fahrenheit'] } }, required: ['city'] },
+    parameters: {
+      type: 'object',
+      properties: { city: { type: 'string', description: 'City name' }, unit: { type: 'string', enum: ['celsius', 'fahrenheit'] } },
+      required: ['city'],
+    },
   };
-  pair('weather tool without a city', 'missing_slot', user("What's the weather like?", { tools: [weather] }), user("What's the weather like in Lisbon?", { tools: [weather] }));
+  pair(
+    'weather tool without a city',
+    'missing_slot',
+    user("What's the weather like?", { tools: [weather] }),
+    user("What's the weather like in Lisbon?", { tools: [weather] }),
+  );
   test('the slot names the tool and parameter', () => {
     const a = run(user("What's the weather like?", { tools: [weather] }));
     assert.ok(a.missingSlots.includes('tool:get_weather.city'), JSON.stringify(a.missingSlots));
@@ -144,17 +207,34 @@ describe('unanchored_time_place', () => {
 
 describe('polysemy', () => {
   pair('mercury', 'polysemy', user('Tell me about mercury.'), user('Tell me about the planet mercury and its orbit.'));
-  pair('python', 'polysemy', user('Tell me about python'), convo([
-    { role: 'user', text: 'I am learning to write scripts for data analysis with pandas.' },
-    { role: 'assistant', text: 'Great, what would you like to know?' },
-    { role: 'user', text: 'Tell me about python' },
-  ]), false);
+  pair(
+    'python',
+    'polysemy',
+    user('Tell me about python'),
+    convo([
+      { role: 'user', text: 'I am learning to write scripts for data analysis with pandas.' },
+      { role: 'assistant', text: 'Great, what would you like to know?' },
+      { role: 'user', text: 'Tell me about python' },
+    ]),
+    false,
+  );
   pair('bare title', 'polysemy', user('What is the plot of Shopgirl?'), user('What is the plot of the novel Shopgirl?'), false);
 });
 
 describe('contradiction', () => {
-  pair('one sentence, at least 500 words', 'contradiction', user('Describe the water cycle in one sentence, at least 500 words.'), user('Describe the water cycle in one sentence.'));
-  pair('no bullets / as bullets', 'contradiction', user('Do not use bullet points. Format the answer as bullet points listing the steps of making tea.'), user('Format the answer as bullet points listing the steps of making tea.'), false);
+  pair(
+    'one sentence, at least 500 words',
+    'contradiction',
+    user('Describe the water cycle in one sentence, at least 500 words.'),
+    user('Describe the water cycle in one sentence.'),
+  );
+  pair(
+    'no bullets / as bullets',
+    'contradiction',
+    user('Do not use bullet points. Format the answer as bullet points listing the steps of making tea.'),
+    user('Format the answer as bullet points listing the steps of making tea.'),
+    false,
+  );
 });
 
 describe('answered_clarification', () => {
@@ -172,11 +252,13 @@ describe('answered_clarification', () => {
     assert.ok(a.score < detector.threshold);
   });
   test('twin: the same reply after a statement (no question) is not an answered clarification', () => {
-    const a = run(convo([
-      { role: 'user', text: 'Book a table for dinner.' },
-      { role: 'assistant', text: 'I can help with reservations.' },
-      { role: 'user', text: 'Four of us, Friday at 8pm.' },
-    ]));
+    const a = run(
+      convo([
+        { role: 'user', text: 'Book a table for dinner.' },
+        { role: 'assistant', text: 'I can help with reservations.' },
+        { role: 'user', text: 'Four of us, Friday at 8pm.' },
+      ]),
+    );
     assert.ok(!has(a, 'answered_clarification', false));
     assert.ok(a.score > run(asked).score);
   });
@@ -184,7 +266,11 @@ describe('answered_clarification', () => {
 
 describe('clear requests', () => {
   test('material and explicit constraints lower the score with clear_request evidence', () => {
-    const a = run(user('Summarize the following in 3 bullet points for a 10-year-old: "Photosynthesis is the process by which plants use sunlight, water and carbon dioxide to make sugar and oxygen."'));
+    const a = run(
+      user(
+        'Summarize the following in 3 bullet points for a 10-year-old: "Photosynthesis is the process by which plants use sunlight, water and carbon dioxide to make sugar and oxygen."',
+      ),
+    );
     assert.ok(a.signals.some((s) => s.id === 'clear_request' && s.weight < 0));
     assert.ok(a.score < detector.threshold);
     assert.equal(a.suggestedQuestion, null);
@@ -203,7 +289,14 @@ describe('clear requests', () => {
 });
 
 describe('other languages', () => {
-  for (const text of ['Quelle est la capitale de la France ?', '¿Puedes resumir este artículo sobre energía solar en dos frases?', '今天北京的天气怎么样？', 'Wie spät ist es in Tokio?', 'Привет, как дела?', 'مرحبا، كيف حالك؟']) {
+  for (const text of [
+    'Quelle est la capitale de la France ?',
+    '¿Puedes resumir este artículo sobre energía solar en dos frases?',
+    '今天北京的天气怎么样？',
+    'Wie spät ist es in Tokio?',
+    'Привет, как дела?',
+    'مرحبا، كيف حالك؟',
+  ]) {
     test(`never flagged for being non-English: ${text}`, () => {
       const a = run(user(text));
       assert.ok(a.score < detector.threshold, `${a.score}`);

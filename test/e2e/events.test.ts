@@ -36,7 +36,10 @@ test('an event per decision, redacted, labelled through the feedback endpoint', 
     const res = await fetch(`${clarion.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: 'Bearer sk-client-credential-should-never-be-stored' },
-      body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `Email ${EMAIL} the report and use key ${SECRET_KEY} for the upload.` }] }),
+      body: JSON.stringify({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: `Email ${EMAIL} the report and use key ${SECRET_KEY} for the upload.` }],
+      }),
     });
     assert.equal(res.status, 200);
     await res.text();
@@ -49,7 +52,11 @@ test('an event per decision, redacted, labelled through the feedback endpoint', 
       body: JSON.stringify({ eventId, verdict: 'unneeded', note: 'the user knew what they wanted' }),
     });
     assert.equal(feedback.status, 200, await feedback.clone().text());
-    const bad = await fetch(`${clarion.url}/v1/clarion/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ eventId, verdict: 'meh' }) });
+    const bad = await fetch(`${clarion.url}/v1/clarion/feedback`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ eventId, verdict: 'meh' }),
+    });
     assert.equal(bad.status, 400);
 
     await clarion.server.close(1_000);

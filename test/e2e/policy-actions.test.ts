@@ -5,8 +5,8 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import OpenAI from 'openai';
-import Anthropic from '@anthropic-ai/sdk';
+import type OpenAI from 'openai';
+import type Anthropic from '@anthropic-ai/sdk';
 import { generateText, streamText } from 'ai';
 import { createOpenAI } from '@ai-sdk/openai';
 import { startFakeUpstream, type FakeUpstream } from '../fixtures/fake-upstream.js';
@@ -65,11 +65,33 @@ describe('policy actions through the SDKs', () => {
     const headers = { 'x-test-action': action, 'x-clarion-conversation-id': `conv-${api}-${stream}-${action}-${Math.random()}` };
     if (api === 'chat') {
       if (!stream) {
-        const { data, response } = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'system', content: 'You are terse.' }, { role: 'user', content: PROMPT }] }, { headers }).withResponse();
+        const { data, response } = await openai.chat.completions
+          .create(
+            {
+              model: 'gpt-4o-mini',
+              messages: [
+                { role: 'system', content: 'You are terse.' },
+                { role: 'user', content: PROMPT },
+              ],
+            },
+            { headers },
+          )
+          .withResponse();
         return { text: data.choices[0]?.message.content ?? '', headers: response.headers };
       }
       const { data, response } = await openai.chat.completions
-        .create({ model: 'gpt-4o-mini', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'system', content: 'You are terse.' }, { role: 'user', content: PROMPT }] }, { headers })
+        .create(
+          {
+            model: 'gpt-4o-mini',
+            stream: true,
+            stream_options: { include_usage: true },
+            messages: [
+              { role: 'system', content: 'You are terse.' },
+              { role: 'user', content: PROMPT },
+            ],
+          },
+          { headers },
+        )
         .withResponse();
       let text = '';
       let usage = false;
@@ -82,10 +104,14 @@ describe('policy actions through the SDKs', () => {
     }
     if (api === 'responses') {
       if (!stream) {
-        const { data, response } = await openai.responses.create({ model: 'gpt-4o-mini', instructions: 'You are terse.', input: PROMPT }, { headers }).withResponse();
+        const { data, response } = await openai.responses
+          .create({ model: 'gpt-4o-mini', instructions: 'You are terse.', input: PROMPT }, { headers })
+          .withResponse();
         return { text: data.output_text, headers: response.headers };
       }
-      const { data, response } = await openai.responses.create({ model: 'gpt-4o-mini', instructions: 'You are terse.', input: PROMPT, stream: true }, { headers }).withResponse();
+      const { data, response } = await openai.responses
+        .create({ model: 'gpt-4o-mini', instructions: 'You are terse.', input: PROMPT, stream: true }, { headers })
+        .withResponse();
       let text = '';
       let completed = false;
       for await (const event of data) {
@@ -96,11 +122,18 @@ describe('policy actions through the SDKs', () => {
       return { text, headers: response.headers };
     }
     if (!stream) {
-      const { data, response } = await anthropic.messages.create({ model: 'claude-test-model', max_tokens: 100, system: 'You are terse.', messages: [{ role: 'user', content: PROMPT }] }, { headers }).withResponse();
+      const { data, response } = await anthropic.messages
+        .create({ model: 'claude-test-model', max_tokens: 100, system: 'You are terse.', messages: [{ role: 'user', content: PROMPT }] }, { headers })
+        .withResponse();
       const block = data.content[0];
       return { text: block?.type === 'text' ? block.text : '', headers: response.headers };
     }
-    const { data, response } = await anthropic.messages.create({ model: 'claude-test-model', max_tokens: 100, system: 'You are terse.', stream: true, messages: [{ role: 'user', content: PROMPT }] }, { headers }).withResponse();
+    const { data, response } = await anthropic.messages
+      .create(
+        { model: 'claude-test-model', max_tokens: 100, system: 'You are terse.', stream: true, messages: [{ role: 'user', content: PROMPT }] },
+        { headers },
+      )
+      .withResponse();
     let text = '';
     let stopped = false;
     for await (const event of data) {
@@ -116,9 +149,12 @@ describe('policy actions through the SDKs', () => {
     const json = upstream.requests.at(-1)?.json ?? {};
     if (api === 'chat') {
       const messages = json.messages as Array<{ role: string; content: string }>;
-      return messages.filter((m) => m.role === 'system' || m.role === 'developer').map((m) => m.content).join('\n');
+      return messages
+        .filter((m) => m.role === 'system' || m.role === 'developer')
+        .map((m) => m.content)
+        .join('\n');
     }
-    if (api === 'responses') return String(json.instructions ?? '');
+    if (api === 'responses') return typeof json.instructions === 'string' ? json.instructions : '';
     const system = json.system;
     return typeof system === 'string' ? system : JSON.stringify(system);
   }

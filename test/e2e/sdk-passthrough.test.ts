@@ -34,7 +34,13 @@ describe('SDKs through Clarion (pass policy)', () => {
   test('chat completion, plain: reply parsed, body forwarded byte-for-byte, credentials forwarded', async () => {
     upstream.reset();
     const { data, response } = await openai.chat.completions
-      .create({ model: 'gpt-4o-mini', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Write a haiku about the sea at dawn.' }] })
+      .create({
+        model: 'gpt-4o-mini',
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: 'Write a haiku about the sea at dawn.' },
+        ],
+      })
       .withResponse();
     assert.equal(data.object, 'chat.completion');
     assert.match(data.choices[0]?.message.content ?? '', /^echo: Write a haiku about the sea at dawn\./);
@@ -45,7 +51,10 @@ describe('SDKs through Clarion (pass policy)', () => {
     const seen = upstream.requests.at(-1);
     assert.equal(seen?.path, '/v1/chat/completions');
     assert.equal(seen?.headers.authorization, 'Bearer sk-test-client-key');
-    assert.deepEqual(seen?.json?.messages, [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Write a haiku about the sea at dawn.' }]);
+    assert.deepEqual(seen?.json?.messages, [
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'Write a haiku about the sea at dawn.' },
+    ]);
     assert.ok(seen?.headers['x-request-id'], 'a request id is sent upstream');
   });
 
@@ -55,7 +64,16 @@ describe('SDKs through Clarion (pass policy)', () => {
       stream: true,
       stream_options: { include_usage: true },
       messages: [{ role: 'user', content: 'What is the weather in Paris right now?' }],
-      tools: [{ type: 'function', function: { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } }],
+      tools: [
+        {
+          type: 'function',
+          function: {
+            name: 'get_weather',
+            description: 'Weather for a city',
+            parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+          },
+        },
+      ],
     });
     let args = '';
     let name = '';
@@ -101,17 +119,28 @@ describe('SDKs through Clarion (pass policy)', () => {
 
   test('Anthropic messages, plain and streamed (message_start ... message_stop)', async () => {
     upstream.reset();
-    const message = await anthropic.messages.create({ model: 'claude-test-model', max_tokens: 100, messages: [{ role: 'user', content: 'Give me a synonym for happy.' }] });
+    const message = await anthropic.messages.create({
+      model: 'claude-test-model',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'Give me a synonym for happy.' }],
+    });
     assert.equal(message.type, 'message');
     const block = message.content[0];
     assert.ok(block !== undefined && block.type === 'text');
     assert.match(block.text, /^echo: Give me a synonym for happy\./);
     const sent = upstream.requests.at(-1)?.headers;
-    assert.ok(sent?.['x-api-key'] === 'sk-ant-test-client-key' || sent?.authorization === 'Bearer sk-ant-test-client-key', 'the client credential is forwarded');
+    assert.ok(
+      sent?.['x-api-key'] === 'sk-ant-test-client-key' || sent?.authorization === 'Bearer sk-ant-test-client-key',
+      'the client credential is forwarded',
+    );
     assert.ok(upstream.requests.at(-1)?.headers['anthropic-version'], 'anthropic-version forwarded');
 
     const events: string[] = [];
-    const stream = anthropic.messages.stream({ model: 'claude-test-model', max_tokens: 100, messages: [{ role: 'user', content: 'Give me a synonym for happy.' }] });
+    const stream = anthropic.messages.stream({
+      model: 'claude-test-model',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'Give me a synonym for happy.' }],
+    });
     stream.on('streamEvent', (event) => events.push(event.type));
     const final = await stream.finalMessage();
     assert.equal(events[0], 'message_start');

@@ -52,7 +52,11 @@ test('question asked: the reply for clarify/respond, the instruction for clarify
     redaction,
   );
   assert.equal(instruct.question, 'Ask the user which language they mean.');
-  const annotate = buildEvent(eventInput({ id: 'B', decision: { action: 'annotate', mode: null, reply: null, instruction: 'State your assumptions.' } }), 'h', redaction);
+  const annotate = buildEvent(
+    eventInput({ id: 'B', decision: { action: 'annotate', mode: null, reply: null, instruction: 'State your assumptions.' } }),
+    'h',
+    redaction,
+  );
   assert.equal(annotate.question, null);
 });
 

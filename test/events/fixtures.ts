@@ -96,9 +96,7 @@ export function eventInput(options: InputOptions): EventInput {
   };
 }
 
-export function testConfig(
-  overrides: { redisUrl?: string; prefix?: string; commandTimeoutMs?: number; events?: Record<string, unknown> } = {},
-): Config {
+export function testConfig(overrides: { redisUrl?: string; prefix?: string; commandTimeoutMs?: number; events?: Record<string, unknown> } = {}): Config {
   return ConfigSchema.parse({
     upstreams: [{ name: 'openai', api: 'openai', baseUrl: 'https://api.openai.com/v1' }],
     redis: {

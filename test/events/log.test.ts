@@ -31,7 +31,13 @@ function capturingLogger(): { logger: pino.Logger; lines: { level: number; msg: 
 test('metrics: every event-log metric is registered; Redis up is 1 when connected', async () => {
   const prefix = uniquePrefix('metrics');
   const registry = new Registry();
-  const log = await createEventLog({ config: testConfig({ redisUrl: 'redis://127.0.0.1:6379', prefix }), dataDir: mkdtempSync(join(tmpdir(), 'clarion-m-')), instanceId: 'm', registry, logger: silentLogger });
+  const log = await createEventLog({
+    config: testConfig({ redisUrl: 'redis://127.0.0.1:6379', prefix }),
+    dataDir: mkdtempSync(join(tmpdir(), 'clarion-m-')),
+    instanceId: 'm',
+    registry,
+    logger: silentLogger,
+  });
   const admin = new Redis();
   try {
     for (let i = 0; i < 100 && log.health().redis !== 'up'; i++) await sleep(20);
@@ -90,7 +96,11 @@ test('the queue stays bounded while Redis stalls: overflow goes to the spool, no
 test('dropped only when the disk fails, and then loudly at error level', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'clarion-drop-'));
   writeFileSync(join(dir, 'not-a-dir'), '');
-  const config = testConfig({ redisUrl: `redis://127.0.0.1:${await freePort()}`, commandTimeoutMs: 100, events: { writer: { spoolDir: join(dir, 'not-a-dir', 'spool') } } });
+  const config = testConfig({
+    redisUrl: `redis://127.0.0.1:${await freePort()}`,
+    commandTimeoutMs: 100,
+    events: { writer: { spoolDir: join(dir, 'not-a-dir', 'spool') } },
+  });
   const registry = new Registry();
   const { logger, lines } = capturingLogger();
   const log = await createEventLog({ config, dataDir: dir, instanceId: 'd', registry, logger });
@@ -98,12 +108,21 @@ test('dropped only when the disk fails, and then loudly at error level', async (
   await log.flush();
   await log.close();
   assert.equal(await metric(registry, 'clarion_events_dropped_total'), 7);
-  assert.ok(lines.some((l) => l.level >= 50 && /DROPPED/.test(l.msg)), JSON.stringify(lines));
+  assert.ok(
+    lines.some((l) => l.level >= 50 && /DROPPED/.test(l.msg)),
+    JSON.stringify(lines),
+  );
 });
 
 test('record() never throws, even on a malformed input', async () => {
   const registry = new Registry();
-  const log = await createEventLog({ config: testConfig(), dataDir: mkdtempSync(join(tmpdir(), 'clarion-bad-')), instanceId: 'x', registry, logger: silentLogger });
+  const log = await createEventLog({
+    config: testConfig(),
+    dataDir: mkdtempSync(join(tmpdir(), 'clarion-bad-')),
+    instanceId: 'x',
+    registry,
+    logger: silentLogger,
+  });
   const broken = { ...eventInput({ id: log.newId() }), conversation: undefined } as unknown as Parameters<typeof log.record>[0];
   assert.doesNotThrow(() => log.record(broken));
   await log.close();
@@ -137,7 +156,13 @@ test('file store: health, writes off the request path, torn lines skipped, old d
 
 test('a label right after the response finds its event, even while traffic never stops', async () => {
   const prefix = uniquePrefix('label-load');
-  const log = await createEventLog({ config: testConfig({ redisUrl: 'redis://127.0.0.1:6379', prefix }), dataDir: mkdtempSync(join(tmpdir(), 'clarion-ll-')), instanceId: 'l', registry: new Registry(), logger: silentLogger });
+  const log = await createEventLog({
+    config: testConfig({ redisUrl: 'redis://127.0.0.1:6379', prefix }),
+    dataDir: mkdtempSync(join(tmpdir(), 'clarion-ll-')),
+    instanceId: 'l',
+    registry: new Registry(),
+    logger: silentLogger,
+  });
   const admin = new Redis();
   // Steady traffic of a few thousand events/s — more than a busy proxy records (only decisions
   // that are not a plain pass, plus samples), and well within the writer's capacity even when the

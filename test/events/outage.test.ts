@@ -32,10 +32,14 @@ async function waitFor(what: string, check: () => boolean, timeoutMs: number): P
 }
 
 async function drained(log: EventLog): Promise<void> {
-  await waitFor('the queue and spool to drain', () => {
-    const h = log.health();
-    return h.redis === 'up' && h.queued === 0 && h.spooled === 0;
-  }, 15_000);
+  await waitFor(
+    'the queue and spool to drain',
+    () => {
+      const h = log.health();
+      return h.redis === 'up' && h.queued === 0 && h.spooled === 0;
+    },
+    15_000,
+  );
   await log.flush();
 }
 
@@ -131,7 +135,11 @@ test('a crash mid-replay creates no duplicates; torn lines are skipped; orphaned
     const ids = await streamIds(client, `${config.redis.prefix}events`);
     assert.equal(ids.length, 300);
     assert.equal(new Set(ids).size, 300);
-    assert.deepEqual(ids, events.map((e) => e.id), 'replayed in spool order');
+    assert.deepEqual(
+      ids,
+      events.map((e) => e.id),
+      'replayed in spool order',
+    );
     assert.equal(await metricValue(registry, 'clarion_events_written_total'), 180, 'only the missing 180 were written');
     assert.deepEqual(readdirSync(spoolDir), []);
   } finally {

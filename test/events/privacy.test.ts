@@ -68,7 +68,12 @@ for (const mode of ['none', 'excerpt', 'full'] as const) {
       const dataDir = mkdtempSync(join(tmpdir(), `clarion-privacy-${kind}-`));
       const prefix = uniquePrefix(`privacy-${mode}`);
       const url = kind === 'redis' ? 'redis://127.0.0.1:6379' : kind === 'spool' ? `redis://127.0.0.1:${await freePort()}` : undefined;
-      const config = testConfig({ prefix, commandTimeoutMs: 200, events: { redaction: { mode, excerptChars: 4_000 } }, ...(url === undefined ? {} : { redisUrl: url }) });
+      const config = testConfig({
+        prefix,
+        commandTimeoutMs: 200,
+        events: { redaction: { mode, excerptChars: 4_000 } },
+        ...(url === undefined ? {} : { redisUrl: url }),
+      });
       const log = await createEventLog({ config, dataDir, instanceId: 'privacy', registry: new Registry(), logger: silentLogger });
       const ids = [log.newId(), log.newId()];
       for (const id of ids) log.record(secretInput(id));

@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { luhnValid, redactText } from '../../src/events/redact.js';
 import { KNOWN_SECRETS } from './secrets.js';
 
-
 test('every known secret is replaced, in running text, and nothing of it is left', () => {
   for (const [secret, kind] of KNOWN_SECRETS) {
     const out = redactText(`before ${secret} after`);

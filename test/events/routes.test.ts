@@ -42,7 +42,10 @@ test('POST /v1/clarion/feedback: 200 labels the event, 400 bad body (OpenAI shap
     await log.flush();
     const store = await openEventStore(config, dataDir);
     const event = await store.get(id);
-    assert.deepEqual(event?.labels.map((l) => [l.verdict, l.note, l.source]), [['unneeded', "this question wasn't necessary", 'api']]);
+    assert.deepEqual(
+      event?.labels.map((l) => [l.verdict, l.note, l.source]),
+      [['unneeded', "this question wasn't necessary", 'api']],
+    );
   } finally {
     await app.close();
     await log.close();
@@ -51,7 +54,13 @@ test('POST /v1/clarion/feedback: 200 labels the event, 400 bad body (OpenAI shap
 
 test('feedback answers 503 when Redis is down, never hangs', async () => {
   const config = testConfig({ redisUrl: `redis://127.0.0.1:${await freePort()}`, commandTimeoutMs: 200 });
-  const log = await createEventLog({ config, dataDir: mkdtempSync(join(tmpdir(), 'clarion-fb503-')), instanceId: 'fb', registry: new Registry(), logger: silentLogger });
+  const log = await createEventLog({
+    config,
+    dataDir: mkdtempSync(join(tmpdir(), 'clarion-fb503-')),
+    instanceId: 'fb',
+    registry: new Registry(),
+    logger: silentLogger,
+  });
   const app = Fastify();
   registerFeedbackRoutes(app, log);
   try {

@@ -87,7 +87,11 @@ export async function startClarion(options: StartOptions): Promise<RunningClario
       callback();
     },
   });
-  const server = await buildServer(loaded, { logger: createLogger('info', sink), dataDir: join(dir, 'data'), ...(options.detector === undefined ? {} : { detector: options.detector }) });
+  const server = await buildServer(loaded, {
+    logger: createLogger('info', sink),
+    dataDir: join(dir, 'data'),
+    ...(options.detector === undefined ? {} : { detector: options.detector }),
+  });
   const url = await server.listen();
   return {
     url,

@@ -57,7 +57,10 @@ test('a pino-shaped JSON line with every field, strings escaped, numbers rounded
 });
 
 test('nothing is written when request logging is off or info is disabled', async () => {
-  for (const [level, enabled] of [['info', false], ['warn', true]] as const) {
+  for (const [level, enabled] of [
+    ['info', false],
+    ['warn', true],
+  ] as const) {
     const { lines, sink } = capture();
     createRequestLog(createLogger(level, sink), enabled)(LINE);
     await new Promise((r) => setImmediate(r));

@@ -9,7 +9,15 @@ function conv(system: string, turns: Array<[Conversation['turns'][number]['role'
 
 test('stable across the turns of one conversation, and across models and protocols', () => {
   const turn1 = conv('You are helpful.', [['user', 'Summarize this.']]);
-  const turn2 = conv('You are helpful.', [['user', 'Summarize this.'], ['assistant', 'What text?'], ['user', 'The memo below: ...']], 'gpt-4o-mini');
+  const turn2 = conv(
+    'You are helpful.',
+    [
+      ['user', 'Summarize this.'],
+      ['assistant', 'What text?'],
+      ['user', 'The memo below: ...'],
+    ],
+    'gpt-4o-mini',
+  );
   const other = { ...turn2, protocol: 'anthropic-messages' as const };
   const id = deriveConversationId(turn1);
   assert.match(id, /^[0-9a-f]{32}$/);

@@ -450,7 +450,9 @@ norms:
       placement: prepend
       instruction: "gaps=[{gaps}] q=[{question}] slots=[{slots}] signals=[{signals}] categories=[{categories}] score={score} norm={norm} model={model} tenant={tenant} {{literal}}"
 `);
-    const a = assessment(0.834, [signal('missing_slot', 'translate', 'target_language'), signal('unresolved_reference', '"it" has no antecedent')], { suggestedQuestion: 'Which language?' });
+    const a = assessment(0.834, [signal('missing_slot', 'translate', 'target_language'), signal('unresolved_reference', '"it" has no antecedent')], {
+      suggestedQuestion: 'Which language?',
+    });
     const d = decide(a, context({ tenant: 'acme', model: 'gpt-4o' }), p);
     assert.equal(
       d.instruction,
@@ -496,7 +498,7 @@ norms:
     assert.equal(decide(a, context(), p).instruction, '[the recipient and the subject (for send)]');
   });
 
-  test('budget fallback uses the annotate template, not the norm\'s clarify instruction', () => {
+  test("budget fallback uses the annotate template, not the norm's clarify instruction", () => {
     const p = policy(`
 version: 1
 templates: { annotate: "ANNOTATE {gaps}" }

@@ -94,7 +94,10 @@ norms:
   });
 
   test('a missing file is a named problem', () => {
-    assert.throws(() => loadPolicyFile('/nonexistent/policy.yaml'), (error: unknown) => error instanceof PolicyError && error.problems[0] === '(file): file not found');
+    assert.throws(
+      () => loadPolicyFile('/nonexistent/policy.yaml'),
+      (error: unknown) => error instanceof PolicyError && error.problems[0] === '(file): file not found',
+    );
   });
 });
 
@@ -130,7 +133,10 @@ describe('createPolicyHolder', () => {
 
   test('start-up with an invalid policy throws PolicyError', async () => {
     const { file, registry } = setup('version: 1\nnorms: nope\n');
-    await assert.rejects(createPolicyHolder({ file, watch: false, logger, registry }), (error: unknown) => error instanceof PolicyError && /norms/.test(error.problems.join()));
+    await assert.rejects(
+      createPolicyHolder({ file, watch: false, logger, registry }),
+      (error: unknown) => error instanceof PolicyError && /norms/.test(error.problems.join()),
+    );
     await assert.rejects(createPolicyHolder({ file: `${file}.missing`, watch: false, logger, registry }), PolicyError);
   });
 

@@ -78,9 +78,21 @@ describe('Redis (local 127.0.0.1:6379)', () => {
     const two = createConversationMemory({ redis: b, prefix, ttlSeconds: 120 });
     assert.equal(await two.clarifications('conv-1'), 0);
     one.recordClarification('conv-1');
-    assert.equal(await waitFor(() => two.clarifications('conv-1'), (n) => n === 1), 1);
+    assert.equal(
+      await waitFor(
+        () => two.clarifications('conv-1'),
+        (n) => n === 1,
+      ),
+      1,
+    );
     two.recordClarification('conv-1');
-    assert.equal(await waitFor(() => one.clarifications('conv-1'), (n) => n === 2), 2);
+    assert.equal(
+      await waitFor(
+        () => one.clarifications('conv-1'),
+        (n) => n === 2,
+      ),
+      2,
+    );
     const ttl = await a.ttl(`${prefix}conv:conv-1`);
     assert.ok(ttl > 100 && ttl <= 120, `ttl ${ttl}`);
     assert.equal(await one.clarifications('conv-2'), 0);
@@ -89,8 +101,18 @@ describe('Redis (local 127.0.0.1:6379)', () => {
   test('the count expires with the TTL', async () => {
     const memory = createConversationMemory({ redis: a, prefix, ttlSeconds: 1 });
     memory.recordClarification('short');
-    assert.equal(await waitFor(() => memory.clarifications('short'), (n) => n === 1), 1);
-    const gone = await waitFor(() => memory.clarifications('short'), (n) => n === 0, 3000);
+    assert.equal(
+      await waitFor(
+        () => memory.clarifications('short'),
+        (n) => n === 1,
+      ),
+      1,
+    );
+    const gone = await waitFor(
+      () => memory.clarifications('short'),
+      (n) => n === 0,
+      3000,
+    );
     assert.equal(gone, 0);
   });
 });
@@ -119,7 +141,13 @@ describe('Redis failures count as budget spent', () => {
     const errors: unknown[] = [];
     const memory = createConversationMemory({ redis, prefix: 'x:', ttlSeconds: 60, timeoutMs: 50, onError: (e) => errors.push(e) });
     memory.recordClarification('c');
-    assert.equal(await waitFor(() => memory.clarifications('c'), (n) => n === 1), 1);
+    assert.equal(
+      await waitFor(
+        () => memory.clarifications('c'),
+        (n) => n === 1,
+      ),
+      1,
+    );
     server?.kill('SIGKILL');
     await new Promise((resolve) => setTimeout(resolve, 200));
     const started = Date.now();

@@ -40,14 +40,19 @@ for (const layout of ['prefixed /admin scope', 'unprefixed scope'] as const) {
     const listed = await app.inject({ method: 'GET', url: '/admin/reviews' });
     assert.equal(listed.statusCode, 200);
     const body = listed.json() as { reviews: Array<{ id: string; status: string; text: string }> };
-    assert.deepEqual(body.reviews.map((r) => [r.id, r.status, r.text]), [[id, 'open', 'please review']]);
+    assert.deepEqual(
+      body.reviews.map((r) => [r.id, r.status, r.text]),
+      [[id, 'open', 'please review']],
+    );
 
     const resolved = await app.inject({ method: 'POST', url: `/admin/reviews/${id}/resolve`, payload: { by: 'ana', note: 'done' } });
     assert.equal(resolved.statusCode, 200);
     assert.deepEqual(resolved.json(), { id, status: 'resolved' });
 
     assert.equal((await app.inject({ method: 'GET', url: '/admin/reviews' })).json().reviews.length, 0);
-    const done = (await app.inject({ method: 'GET', url: '/admin/reviews?status=resolved' })).json() as { reviews: Array<{ resolution: { by: string; note: string } }> };
+    const done = (await app.inject({ method: 'GET', url: '/admin/reviews?status=resolved' })).json() as {
+      reviews: Array<{ resolution: { by: string; note: string } }>;
+    };
     assert.equal(done.reviews[0]?.resolution.by, 'ana');
     assert.equal((await app.inject({ method: 'GET', url: '/admin/reviews?status=all&limit=1' })).json().reviews.length, 1);
     await app.close();

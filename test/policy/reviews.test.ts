@@ -34,7 +34,10 @@ function queueContract(name: string, make: () => ReviewQueue) {
       for (const id of ids) assert.match(id, /^rv-\d{13}-[0-9a-f]{8}$/);
       assert.equal(new Set(ids).size, 3);
       const open = await queue.list();
-      assert.deepEqual(open.map((r) => r.id), [...ids].reverse());
+      assert.deepEqual(
+        open.map((r) => r.id),
+        [...ids].reverse(),
+      );
       const first = open[2];
       assert.equal(first?.status, 'open');
       assert.equal(first?.eventId, 'ev-1');
@@ -114,7 +117,10 @@ describe('file backend', () => {
       const { appendFileSync } = await import('node:fs');
       appendFileSync(file, '{"kind":"item","item":{"id":');
       const again = createReviewQueue({ redis: null, prefix: 'x:', dataDir: own, redact });
-      assert.deepEqual((await again.list()).map((r) => r.id), [id]);
+      assert.deepEqual(
+        (await again.list()).map((r) => r.id),
+        [id],
+      );
     } finally {
       rmSync(own, { recursive: true, force: true });
     }
@@ -123,7 +129,14 @@ describe('file backend', () => {
   test('a redactor that throws stores a placeholder', async () => {
     const own = mkdtempSync(join(tmpdir(), 'clarion-reviews-'));
     try {
-      const queue = createReviewQueue({ redis: null, prefix: 'x:', dataDir: own, redact: () => { throw new Error('bad'); } });
+      const queue = createReviewQueue({
+        redis: null,
+        prefix: 'x:',
+        dataDir: own,
+        redact: () => {
+          throw new Error('bad');
+        },
+      });
       queue.enqueue(item(60));
       const [only] = await queue.list();
       assert.equal(only?.text, '[redaction failed]');
@@ -179,7 +192,10 @@ describe('Redis backend (local 127.0.0.1:6379)', () => {
     // Resolve the newest 300 so that open items start on the second page.
     for (const id of ids.slice(150)) await redis.hset(`${prefix}paging:reviews:resolutions`, id, JSON.stringify({ time: new Date().toISOString() }));
     const open = await queue.list({ status: 'open', limit: 1000 });
-    assert.deepEqual(open.map((r) => r.id), ids.slice(0, 150).reverse());
+    assert.deepEqual(
+      open.map((r) => r.id),
+      ids.slice(0, 150).reverse(),
+    );
     assert.equal(await queue.resolve(ids[0] as string, {}), true);
     await redis.del(`${prefix}paging:reviews`, `${prefix}paging:reviews:resolutions`);
   });

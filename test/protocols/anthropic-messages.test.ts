@@ -71,10 +71,7 @@ describe('anthropic-messages toConversation', () => {
     assert.equal(turnText(conversation.turns[4]!), 'ok');
     // the last user turn is the user's words, not the tool result riding in the same message
     assert.deepEqual(lastUserTurn(conversation)?.parts, [{ type: 'image' }, { type: 'text', text: 'What about this one?' }]);
-    assert.deepEqual(conversation.tools, [
-      { name: 'search_law', description: 'Search statutes', parameters: { type: 'object' } },
-      { name: 'web_search' },
-    ]);
+    assert.deepEqual(conversation.tools, [{ name: 'search_law', description: 'Search statutes', parameters: { type: 'object' } }, { name: 'web_search' }]);
   });
 
   test('string system and string content', () => {

@@ -11,7 +11,13 @@ const realistic: JsonObject = {
   stream: true,
   messages: [
     { role: 'system', content: 'You are a travel agent.' },
-    { role: 'developer', content: [{ type: 'text', text: 'Prices in EUR.' }, { type: 'text', text: 'No emojis.' }] },
+    {
+      role: 'developer',
+      content: [
+        { type: 'text', text: 'Prices in EUR.' },
+        { type: 'text', text: 'No emojis.' },
+      ],
+    },
     { role: 'user', content: 'Book me a flight to Paris' },
     {
       role: 'assistant',
@@ -109,11 +115,7 @@ describe('openai-chat toConversation', () => {
     ['text part without text', { model: 'm', messages: [{ role: 'user', content: [{ type: 'text' }] }] }, /content\[0\]\.text/],
     ['tools not an array', { model: 'm', messages: [], tools: {} }, /"tools" must be an array/],
     ['tool without name', { model: 'm', messages: [], tools: [{ type: 'function', function: {} }] }, /tools\[0\]\.function\.name/],
-    [
-      'tool_calls not an array',
-      { model: 'm', messages: [{ role: 'assistant', content: null, tool_calls: 'x' }] },
-      /tool_calls" must be an array/,
-    ],
+    ['tool_calls not an array', { model: 'm', messages: [{ role: 'assistant', content: null, tool_calls: 'x' }] }, /tool_calls" must be an array/],
   ];
   for (const [name, body, message] of bad) {
     test(`rejects a body with ${name}`, () => {
@@ -168,7 +170,13 @@ describe('openai-chat injectInstruction', () => {
 
   test('prepend goes before the first message', () => {
     const out = chat.injectInstruction(
-      { model: 'm', messages: [{ role: 'system', content: 'A' }, { role: 'user', content: 'hi' }] },
+      {
+        model: 'm',
+        messages: [
+          { role: 'system', content: 'A' },
+          { role: 'user', content: 'hi' },
+        ],
+      },
       instruction,
       'prepend',
     );
@@ -180,7 +188,13 @@ describe('openai-chat injectInstruction', () => {
 
   test('uses the developer role when the app does', () => {
     const out = chat.injectInstruction(
-      { model: 'o3', messages: [{ role: 'developer', content: 'D' }, { role: 'user', content: 'hi' }] },
+      {
+        model: 'o3',
+        messages: [
+          { role: 'developer', content: 'D' },
+          { role: 'user', content: 'hi' },
+        ],
+      },
       instruction,
       'append',
     );
@@ -189,10 +203,7 @@ describe('openai-chat injectInstruction', () => {
 
   test('the injected text shows up as system text of the new conversation', () => {
     const out = chat.injectInstruction(realistic, instruction, 'append');
-    assert.equal(
-      chat.toConversation(out).system,
-      `You are a travel agent.\n\nPrices in EUR.\nNo emojis.\n\n${instruction}`,
-    );
+    assert.equal(chat.toConversation(out).system, `You are a travel agent.\n\nPrices in EUR.\nNo emojis.\n\n${instruction}`);
   });
 });
 

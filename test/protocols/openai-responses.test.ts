@@ -26,10 +26,7 @@ const realistic: JsonObject = {
       ],
     },
   ],
-  tools: [
-    { type: 'function', name: 'lookup_order', description: 'Find an order', parameters: { type: 'object' } },
-    { type: 'web_search' },
-  ],
+  tools: [{ type: 'function', name: 'lookup_order', description: 'Find an order', parameters: { type: 'object' } }, { type: 'web_search' }],
 };
 
 describe('openai-responses toConversation', () => {
@@ -52,10 +49,7 @@ describe('openai-responses toConversation', () => {
       { type: 'image' },
       { type: 'file', name: 'receipt.pdf' },
     ]);
-    assert.deepEqual(conversation.tools, [
-      { name: 'lookup_order', description: 'Find an order', parameters: { type: 'object' } },
-      { name: 'web_search' },
-    ]);
+    assert.deepEqual(conversation.tools, [{ name: 'lookup_order', description: 'Find an order', parameters: { type: 'object' } }, { name: 'web_search' }]);
   });
 
   test('string input is one user turn; a function_call with no assistant text makes its own turn', () => {
@@ -111,10 +105,7 @@ describe('openai-responses injectInstruction', () => {
 
   test('absent or null instructions become the instruction', () => {
     assert.equal(responses.injectInstruction({ model: 'm', input: 'x' }, 'Ask first.', 'append').instructions, 'Ask first.');
-    assert.equal(
-      responses.injectInstruction({ model: 'm', input: 'x', instructions: null }, 'Ask first.', 'prepend').instructions,
-      'Ask first.',
-    );
+    assert.equal(responses.injectInstruction({ model: 'm', input: 'x', instructions: null }, 'Ask first.', 'prepend').instructions, 'Ask first.');
   });
 });
 

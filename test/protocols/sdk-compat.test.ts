@@ -114,17 +114,14 @@ describe('openai SDK: chat completions', () => {
   });
 
   test('renderError: the SDK error class for the status, with the catalogue code', async () => {
-    await assert.rejects(
-      openai.chat.completions.create({ model: 'm', messages: [] }, errorHeader('error=CLARION_INVALID_REQUEST')),
-      (error: unknown) => {
-        assert.ok(error instanceof OpenAI.BadRequestError);
-        assert.equal(error.status, 400);
-        assert.equal(error.code, 'CLARION_INVALID_REQUEST');
-        assert.equal(error.type, 'invalid_request_error');
-        assert.match(error.message, /rendered by the test/);
-        return true;
-      },
-    );
+    await assert.rejects(openai.chat.completions.create({ model: 'm', messages: [] }, errorHeader('error=CLARION_INVALID_REQUEST')), (error: unknown) => {
+      assert.ok(error instanceof OpenAI.BadRequestError);
+      assert.equal(error.status, 400);
+      assert.equal(error.code, 'CLARION_INVALID_REQUEST');
+      assert.equal(error.type, 'invalid_request_error');
+      assert.match(error.message, /rendered by the test/);
+      return true;
+    });
     await assert.rejects(
       openai.chat.completions.create({ model: 'm', messages: [] }, errorHeader('error=CLARION_UPSTREAM_TIMEOUT')),
       (error: unknown) => error instanceof OpenAI.InternalServerError && error.status === 504 && error.code === 'CLARION_UPSTREAM_TIMEOUT',
@@ -230,10 +227,7 @@ describe('anthropic SDK: messages', () => {
 
   test('renderError: APIError subclass with status and error type', async () => {
     await assert.rejects(
-      anthropic.messages.create(
-        { model: 'c', max_tokens: 1, messages: [{ role: 'user', content: 'x' }] },
-        errorHeader('error=CLARION_UNAUTHORIZED'),
-      ),
+      anthropic.messages.create({ model: 'c', max_tokens: 1, messages: [{ role: 'user', content: 'x' }] }, errorHeader('error=CLARION_UNAUTHORIZED')),
       (error: unknown) => {
         assert.ok(error instanceof Anthropic.AuthenticationError);
         assert.equal(error.status, 401);

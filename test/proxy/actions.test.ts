@@ -8,13 +8,29 @@ import { adapterFor } from '../../src/protocols/index.js';
 import { planAction } from '../../src/proxy/actions.js';
 
 const chat = adapterFor('openai-chat');
-const body = { model: 'small', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Translate this.' }] };
+const body = {
+  model: 'small',
+  messages: [
+    { role: 'system', content: 'Be brief.' },
+    { role: 'user', content: 'Translate this.' },
+  ],
+};
 const raw = Buffer.from(JSON.stringify(body));
 
 function decision(overrides: Partial<Decision>): Decision {
   return {
-    action: 'pass', mode: null, norm: 'n', policyVersion: 'v', shadow: false, instruction: null, placement: 'append',
-    reply: null, escalateTo: null, reason: 'r', failClosed: false, ...overrides,
+    action: 'pass',
+    mode: null,
+    norm: 'n',
+    policyVersion: 'v',
+    shadow: false,
+    instruction: null,
+    placement: 'append',
+    reply: null,
+    escalateTo: null,
+    reason: 'r',
+    failClosed: false,
+    ...overrides,
   };
 }
 
@@ -27,7 +43,10 @@ test('pass and no decision forward the raw bytes untouched', () => {
 });
 
 test('annotate and clarify/instruct forward a body carrying the instruction after the system text', () => {
-  for (const d of [decision({ action: 'annotate', instruction: 'STATE ASSUMPTIONS' }), decision({ action: 'clarify', mode: 'instruct', instruction: 'ASK FIRST' })]) {
+  for (const d of [
+    decision({ action: 'annotate', instruction: 'STATE ASSUMPTIONS' }),
+    decision({ action: 'clarify', mode: 'instruct', instruction: 'ASK FIRST' }),
+  ]) {
     const plan = planAction(d, chat, body, raw, 'small');
     assert.equal(plan.kind, 'forward');
     if (plan.kind !== 'forward') return;
@@ -40,7 +59,10 @@ test('annotate and clarify/instruct forward a body carrying the instruction afte
 });
 
 test('clarify/respond and defer answer with the reply, in the route format', () => {
-  for (const d of [decision({ action: 'clarify', mode: 'respond', reply: 'Which language?' }), decision({ action: 'defer', reply: 'A person will follow up.' })]) {
+  for (const d of [
+    decision({ action: 'clarify', mode: 'respond', reply: 'Which language?' }),
+    decision({ action: 'defer', reply: 'A person will follow up.' }),
+  ]) {
     const plan = planAction(d, chat, body, raw, 'small');
     assert.equal(plan.kind, 'reply');
     if (plan.kind !== 'reply') return;
@@ -53,7 +75,11 @@ test('clarify/respond and defer answer with the reply, in the route format', () 
 
 test('escalate swaps the model and/or names the upstream', () => {
   const both = planAction(decision({ action: 'escalate', escalateTo: { upstream: 'strong', model: 'large' } }), chat, body, raw, 'small');
-  assert.deepEqual(both.kind === 'forward' && { model: both.model, upstream: both.upstream, sent: JSON.parse(String(both.body)).model }, { model: 'large', upstream: 'strong', sent: 'large' });
+  assert.deepEqual(both.kind === 'forward' && { model: both.model, upstream: both.upstream, sent: JSON.parse(String(both.body)).model }, {
+    model: 'large',
+    upstream: 'strong',
+    sent: 'large',
+  });
   const upstreamOnly = planAction(decision({ action: 'escalate', escalateTo: { upstream: 'strong', model: null } }), chat, body, raw, 'small');
   assert.equal(upstreamOnly.kind === 'forward' && upstreamOnly.body, raw, 'same model: bytes untouched');
 });

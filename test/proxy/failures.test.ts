@@ -11,7 +11,11 @@ import { startClarion, type RunningClarion } from '../helpers/clarion.js';
 
 const CHAT = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: 'Tell me a short story about a lighthouse keeper.' }] };
 
-async function post(url: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown>; headers: Headers }> {
+async function post(
+  url: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: Record<string, unknown>; headers: Headers }> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
   const text = await res.text();
   return { status: res.status, json: JSON.parse(text) as Record<string, unknown>, headers: res.headers };
@@ -93,12 +97,16 @@ describe('failures', () => {
     upstream.reset();
     const before = upstream.closedRequests;
     await new Promise<void>((resolve, reject) => {
-      const req = httpRequest(`${clarion.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-fake-behaviour': 'stall-after=1' } }, (res) => {
-        res.once('data', () => {
-          req.destroy();
-          resolve();
-        });
-      });
+      const req = httpRequest(
+        `${clarion.url}/v1/chat/completions`,
+        { method: 'POST', headers: { 'content-type': 'application/json', 'x-fake-behaviour': 'stall-after=1' } },
+        (res) => {
+          res.once('data', () => {
+            req.destroy();
+            resolve();
+          });
+        },
+      );
       req.on('error', () => {});
       req.once('error', reject);
       req.end(JSON.stringify({ ...CHAT, stream: true }));

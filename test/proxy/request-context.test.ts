@@ -39,12 +39,22 @@ test('headers in the context never carry credentials', () => {
 });
 
 test('conversation id: the header when given, else derived and stable across later turns', () => {
-  const given = buildRequestContext({ conversation, body: {}, headers: { 'x-clarion-conversation-id': 'conv-42' }, route: '/v1/chat/completions', tenantHeader: 'x-clarion-tenant' });
+  const given = buildRequestContext({
+    conversation,
+    body: {},
+    headers: { 'x-clarion-conversation-id': 'conv-42' },
+    route: '/v1/chat/completions',
+    tenantHeader: 'x-clarion-tenant',
+  });
   assert.equal(given.conversationId, 'conv-42');
   const first = buildRequestContext({ conversation, body: {}, headers: {}, route: '/v1/chat/completions', tenantHeader: 'x-clarion-tenant' });
   const later: Conversation = {
     ...conversation,
-    turns: [...conversation.turns, { role: 'assistant', parts: [{ type: 'text', text: 'Which language?' }] }, { role: 'user', parts: [{ type: 'text', text: 'French.' }] }],
+    turns: [
+      ...conversation.turns,
+      { role: 'assistant', parts: [{ type: 'text', text: 'Which language?' }] },
+      { role: 'user', parts: [{ type: 'text', text: 'French.' }] },
+    ],
   };
   const second = buildRequestContext({ conversation: later, body: {}, headers: {}, route: '/v1/chat/completions', tenantHeader: 'x-clarion-tenant' });
   assert.match(first.conversationId, /^[0-9a-f]{32}$/);

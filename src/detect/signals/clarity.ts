@@ -11,9 +11,21 @@ import type { RequestView } from '../view.js';
 /** Each constraint with the keyword cue (cues.ts) its regex needs. */
 const CONSTRAINTS: ReadonlyArray<readonly [string, RegExp, number]> = [
   ['a number', /\b\d+(?:[.,]\d+)?\b/, CUE.digits],
-  ['a length', /\b(?:one|two|three|four|five|ten|a single|a few|\d+)[ -](?:sentences?|paragraphs?|words|lines|bullet points?|items|steps|examples|pages)\b/i, CUE.lengthUnit],
-  ['a format', /\b(?:bullet(?:ed)? points?|bullets|(?:as|in) a table|markdown table|json|csv|yaml|markdown|numbered list|haiku|sonnet|limerick|outline|step[- ]by[- ]step)\b/i, CUE.format],
-  ['an audience', /\bfor (?:a |an |my |our )?(?:\d+[- ]year[- ]olds?|kids|children|beginners|experts|students|teenagers|executives|engineers|developers|non-technical|a general audience)\b/i, CUE.audience],
+  [
+    'a length',
+    /\b(?:one|two|three|four|five|ten|a single|a few|\d+)[ -](?:sentences?|paragraphs?|words|lines|bullet points?|items|steps|examples|pages)\b/i,
+    CUE.lengthUnit,
+  ],
+  [
+    'a format',
+    /\b(?:bullet(?:ed)? points?|bullets|(?:as|in) a table|markdown table|json|csv|yaml|markdown|numbered list|haiku|sonnet|limerick|outline|step[- ]by[- ]step)\b/i,
+    CUE.format,
+  ],
+  [
+    'an audience',
+    /\bfor (?:a |an |my |our )?(?:\d+[- ]year[- ]olds?|kids|children|beginners|experts|students|teenagers|executives|engineers|developers|non-technical|a general audience)\b/i,
+    CUE.audience,
+  ],
   ['a tone', /\b(?:formal|informal|casual|friendly|professional|humorous|funny|polite|persuasive|neutral)\b/i, CUE.tone],
   ['quoted text', /["“«][^"”»\n]{3,}["”»]/, CUE.quote],
 ];
@@ -55,7 +67,13 @@ export function clarity(view: RequestView, out: Finding[]): void {
     if (view.tokenLength(i) > 2 && ((flags[i] ?? 0) & STOPWORD_FLAG) === 0) content++;
   }
   if (content >= 4) {
-    out.push({ feature: 'specific_content', id: 'clear_request', category: null, evidence: `specific: ${content} content words`, value: Math.min(content, 12) / 4 });
+    out.push({
+      feature: 'specific_content',
+      id: 'clear_request',
+      category: null,
+      evidence: `specific: ${content} content words`,
+      value: Math.min(content, 12) / 4,
+    });
   }
   // Earlier turns or attached material (not text inside the request itself) give the request its context.
   // Attached kinds: every material kind but the request's own inline text.
@@ -73,6 +91,11 @@ export function clarity(view: RequestView, out: Finding[]): void {
   const ratio = n === 0 ? 0 : english / n;
   const nonLatin = hasNonAscii(view.instruction, 200) && NON_LATIN_LETTER.test(view.instruction.slice(0, 200));
   if ((n >= 4 && ratio < 0.1) || (nonLatin && ratio < 0.3)) {
-    out.push({ feature: 'non_english', id: 'clear_request', category: null, evidence: 'not English: the English rules do not apply, and the language alone is no reason to ask' });
+    out.push({
+      feature: 'non_english',
+      id: 'clear_request',
+      category: null,
+      evidence: 'not English: the English rules do not apply, and the language alone is no reason to ask',
+    });
   }
 }

@@ -9,9 +9,11 @@ import { snippet } from '../text.js';
 import type { RequestView } from '../view.js';
 
 const WORD_NUMBERS: Record<string, number> = { one: 1, a: 1, single: 1, two: 2, three: 3, four: 4, five: 5 };
-const SHORT_UNITS = /\b(?:(one|a single|single|two|three|\d{1,2})[ -](sentence|line|word|paragraph)s?|(?:no more than|at most|under|max(?:imum)?(?: of)?|fewer than|less than|within)\s+(\d{1,4})\s+(words|characters|sentences|lines))\b/i;
+const SHORT_UNITS =
+  /\b(?:(one|a single|single|two|three|\d{1,2})[ -](sentence|line|word|paragraph)s?|(?:no more than|at most|under|max(?:imum)?(?: of)?|fewer than|less than|within)\s+(\d{1,4})\s+(words|characters|sentences|lines))\b/i;
 const SHORT_WORDS = /\b(?:brief|briefly|short|concise|concisely|tl;?dr|tweet|haiku|in a nutshell)\b/i;
-const LONG_COUNT = /\b(?:at least|minimum(?: of)?|over|more than|no less than|no fewer than)\s+(\d{2,5})\s+(words|sentences|paragraphs|pages|lines)\b|\b(\d{3,5})[ -]words?\b/i;
+const LONG_COUNT =
+  /\b(?:at least|minimum(?: of)?|over|more than|no less than|no fewer than)\s+(\d{2,5})\s+(words|sentences|paragraphs|pages|lines)\b|\b(\d{3,5})[ -]words?\b/i;
 const LONG_WORDS = /\b(?:detailed|in[ -]depth|comprehensive|exhaustive|thorough|lengthy|elaborate|essay)\b/i;
 const BANNED_FORMAT = /\b(?:no|without|don't use|do not use|avoid|never use)\s+(bullet(?:ed)?(?: points?)?|bullets|lists?|headings|tables?|emojis?|code)\b/i;
 const WANTED_FORMAT = /\b(?:use|using|as|in|with|include|including|formatted as|format as|make it)\s+(?:a\s+|an\s+)?(bullet|list|heading|table|emoji|code)/gi;
@@ -19,7 +21,8 @@ const FORMAL = /\bformal\b/i;
 const CASUAL = /\b(?:casual|informal|slang|chatty)\b/i;
 /** Prefilters: a conflict needs a cap and a floor, a ban and a format, or two registers. */
 const CAP_CUE = /sentence|line|word|paragraph|brief|short|concise|tweet|haiku|nutshell|tl;?dr|under|at most|max|fewer|less than|within/;
-const FLOOR_CUE = /\b(?:least|minimum|over|more than|no less|no fewer|\d{3,}|detailed|in-depth|depth|comprehensive|exhaustive|thorough|lengthy|elaborate|essay)\b/;
+const FLOOR_CUE =
+  /\b(?:least|minimum|over|more than|no less|no fewer|\d{3,}|detailed|in-depth|depth|comprehensive|exhaustive|thorough|lengthy|elaborate|essay)\b/;
 const BAN_CUE = /\b(?:no|without|don't|do not|avoid|never)\b/;
 const REGISTER_CUE = /formal/;
 const NEGATION = /\b(?:not|no|never|without|instead of|rather than|avoid|less|more)\b/i;

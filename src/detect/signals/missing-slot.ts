@@ -14,7 +14,10 @@ import { DATE, EMAIL_ADDRESS, hasPlace, hasTargetLanguage, PARTY_SIZE, TIME } fr
 const FRAME = String.raw`(?:^|[.!?\n]\s*|\bplease\s+|\b(?:can|could|would|will)\s+you\s+(?:please\s+)?|\bi\s+(?:want|need|would like|'d like|wanna)\s+(?:you\s+)?to\s+|\bhelp\s+me\s+(?:to\s+)?|\blet'?s\s+|\bgo ahead and\s+)`;
 
 const TRANSLATE = new RegExp(`${FRAME}(translate)\\b`, 'i');
-const BOOK = new RegExp(`${FRAME}(book|reserve|schedule|make a reservation|set up|arrange|plan)\\b\\s*(?:a|an|the|me|us|my|our)?\\s*(?:[a-z]+\\s+){0,2}?(table|restaurant|dinner|lunch|breakfast|brunch|reservation|flight|ticket|tickets|train|bus|hotel|room|stay|meeting|call|appointment|session|demo|interview|haircut|massage|class|lesson|tour|trip)?\\b`, 'i');
+const BOOK = new RegExp(
+  `${FRAME}(book|reserve|schedule|make a reservation|set up|arrange|plan)\\b\\s*(?:a|an|the|me|us|my|our)?\\s*(?:[a-z]+\\s+){0,2}?(table|restaurant|dinner|lunch|breakfast|brunch|reservation|flight|ticket|tickets|train|bus|hotel|room|stay|meeting|call|appointment|session|demo|interview|haircut|massage|class|lesson|tour|trip)?\\b`,
+  'i',
+);
 const SEND = new RegExp(`${FRAME}(send|email|e-mail|mail|text|message|forward|dm|ping)\\b`, 'i');
 const CONVERT = new RegExp(`${FRAME}(convert|transform|export)\\b`, 'i');
 const COMPARE = new RegExp(`${FRAME}(compare)\\b`, 'i');
@@ -45,7 +48,8 @@ function pushSlot(out: Finding[], slot: string, evidence: string, vars: Record<s
 }
 
 /** One scan for every action verb below; most requests have none and stop here. */
-const ANY_ACTION = /\b(?:translat|book|reserv|schedul|set up|arrang|plan|send|e-?mail|mail|text|message|forward|dm|ping|convert|transform|export|compar|recommend|suggest|best|top|greatest|ideal)/;
+const ANY_ACTION =
+  /\b(?:translat|book|reserv|schedul|set up|arrang|plan|send|e-?mail|mail|text|message|forward|dm|ping|convert|transform|export|compar|recommend|suggest|best|top|greatest|ideal)/;
 
 const SLOT_CUES = CUE.translateWord | CUE.book | CUE.send | CUE.convertWord | CUE.compareWord | CUE.best;
 
@@ -87,7 +91,7 @@ export function missingSlot(view: RequestView, out: Finding[]): void {
       cased ??= casedOf(view);
       if (!DATE.test(cased)) missing.push('date');
       if (!travel && !TIME.test(cased)) missing.push('time');
-      if ((dining || travel) && !hasPlace(cased, (contextTokens ??= allTokensOf(view)))) missing.push('place');
+      if ((dining || travel) && !hasPlace(cased, contextTokens ?? allTokensOf(view))) missing.push('place');
       if (dining && !PARTY_SIZE.test(cased)) missing.push('party_size');
       for (const slot of missing) {
         pushSlot(out, slot, `"${snippet(text, book.index, book[0].length)}" without a ${slot.replace('_', ' ')}`, { what });
@@ -98,7 +102,7 @@ export function missingSlot(view: RequestView, out: Finding[]): void {
   const send = (view.cues & CUE.send) !== 0 && HAS_SEND.test(lower) ? SEND.exec(text) : null;
   if (send !== null) {
     const rest = text.slice(send.index);
-    if (!RECIPIENT.test(rest) && !EMAIL_ADDRESS.test((cased ??= casedOf(view)))) {
+    if (!RECIPIENT.test(rest) && !EMAIL_ADDRESS.test(cased ?? casedOf(view))) {
       pushSlot(out, 'recipient', `"${snippet(text, send.index, send[0].length + 30)}" names no recipient`, { what: (send[1] ?? 'it').toLowerCase() });
     }
   }

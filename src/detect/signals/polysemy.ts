@@ -13,7 +13,36 @@ import type { RequestView } from '../view.js';
 const TITLE_QUESTION =
   /\b(?:plot|genre|author|director|theme|themes|main character|characters|cast|ending|setting|premise|storyline|moral)\s+(?:of|in)\s+(?:the\s+)?["“]?([A-Z][\p{L}\d'’-]*(?:\s+[A-Z][\p{L}\d'’-]*){0,4})/u;
 // Words of the question frame that do not settle a sense.
-const FRAME = new Set(['meaning', 'mean', 'means', 'definition', 'define', 'facts', 'fact', 'common', 'features', 'uses', 'use', 'purpose', 'significance', 'importance', 'history', 'overview', 'everything', 'more', 'learn', 'interested', 'looking', 'search', 'symptoms', 'value', 'process', 'types', 'examples', 'example']);
+const FRAME = new Set([
+  'meaning',
+  'mean',
+  'means',
+  'definition',
+  'define',
+  'facts',
+  'fact',
+  'common',
+  'features',
+  'uses',
+  'use',
+  'purpose',
+  'significance',
+  'importance',
+  'history',
+  'overview',
+  'everything',
+  'more',
+  'learn',
+  'interested',
+  'looking',
+  'search',
+  'symptoms',
+  'value',
+  'process',
+  'types',
+  'examples',
+  'example',
+]);
 
 // Words that join the parts of a multi-word name ("Romeo and Juliet", "Bank of England").
 const NAME_JOINERS = new Set(['and', 'of', 'the', '&', 'de', 'la', 'von', 'van']);

@@ -19,7 +19,8 @@ const ATTRIBUTE_OF = new RegExp(
   `^\\s*(?:what|what's|whats|which|who|explain|describe|list|name|give me)\\b[^?.!]{0,40}?\\b(?:the\\s+|a\\s+|an\\s+)?${PROPERTY}\\s+(?:of|in|for|between|on)\\s+(?:the\\s+|a\\s+|an\\s+)?([\\p{L}\\d][\\p{L}\\d'’-]*)`,
   'iu',
 );
-const QUANTITY = /^\s*how\s+(?:many|much|long|far|old|big|tall|heavy|hot|cold|fast|deep|high|large)\b[^?.!]{0,60}?\b(?:in|of|is|are|was|does|do|should|to|from)\s+(?:the\s+|a\s+|an\s+)?([\p{L}\d][\p{L}\d'’-]*)/iu;
+const QUANTITY =
+  /^\s*how\s+(?:many|much|long|far|old|big|tall|heavy|hot|cold|fast|deep|high|large)\b[^?.!]{0,60}?\b(?:in|of|is|are|was|does|do|should|to|from)\s+(?:the\s+|a\s+|an\s+)?([\p{L}\d][\p{L}\d'’-]*)/iu;
 const HOW_TO = /^\s*(?:how\s+(?:do|can|should|would|could)\s+(?:i|you|we|one)|how\s+to)\s+([a-z][\w-]*)\s+([^?!]{3,160})/i;
 const HOW_WORKS = /^\s*how\s+(?:does|do|did)\s+(?:a\s+|an\s+|the\s+)?([\p{L}\d][\p{L}\d '’-]{1,40}?)\s+work\s*[?.!]?\s*$/iu;
 const OBJECT_PRONOUN = /^(?:it|this|that|these|those|them|him|her|there|one|ones|something|anything|thing|stuff)$/i;
@@ -43,7 +44,20 @@ export function specificity(view: RequestView, out: Finding[]): void {
   if (view.empty || view.hasEarlierTurns || view.instruction.length > 200) return;
   for (const f of out) if (f.category !== null) return;
   const first = view.tokenAt(0);
-  if (first !== 'what' && first !== "what's" && first !== 'whats' && first !== 'which' && first !== 'who' && first !== 'how' && first !== 'explain' && first !== 'describe' && first !== 'list' && first !== 'name' && first !== 'give') return;
+  if (
+    first !== 'what' &&
+    first !== "what's" &&
+    first !== 'whats' &&
+    first !== 'which' &&
+    first !== 'who' &&
+    first !== 'how' &&
+    first !== 'explain' &&
+    first !== 'describe' &&
+    first !== 'list' &&
+    first !== 'name' &&
+    first !== 'give'
+  )
+    return;
   const text = view.instruction;
   let evidence = '';
   const attr = ATTRIBUTE_OF.exec(text);

@@ -12,7 +12,31 @@ import { tokenize } from '../text.js';
 import type { RequestView } from '../view.js';
 import { DATE, EMAIL_ADDRESS, hasLanguage, hasPlace, NUMBER, TIME, URL } from './patterns.js';
 
-const GENERIC_NAME_WORDS = new Set(['get', 'set', 'list', 'create', 'update', 'delete', 'fetch', 'do', 'run', 'make', 'the', 'a', 'an', 'to', 'for', 'of', 'by', 'tool', 'api', 'info', 'data', 'new', 'current']);
+const GENERIC_NAME_WORDS = new Set([
+  'get',
+  'set',
+  'list',
+  'create',
+  'update',
+  'delete',
+  'fetch',
+  'do',
+  'run',
+  'make',
+  'the',
+  'a',
+  'an',
+  'to',
+  'for',
+  'of',
+  'by',
+  'tool',
+  'api',
+  'info',
+  'data',
+  'new',
+  'current',
+]);
 const SPLIT_NAME = /[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])/;
 
 function stem(word: string): string {

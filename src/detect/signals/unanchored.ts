@@ -14,10 +14,12 @@ const PLACE_DEPENDENT =
 const ANCHORED_AFTER = /^\s+(?:of|in|for|at)\s+\S/i;
 const WINNER =
   /\b(?:who (?:won|wins|is winning|will win|was the winner|is the winner|is the champion|are the champions)|winners? of|champions? of|who (?:has|holds) the record|who (?:is|was) (?:the )?(?:mvp|top scorer))\b/i;
-const TIME_ANCHOR = /\b(?:ever|all[ -]time|in history|first|last|latest|most recent|current|currently|now|today|this (?:year|season|week|month)|next|upcoming|season \d+|\d{2,4}(?:-\d{2,4})?)\b/i;
+const TIME_ANCHOR =
+  /\b(?:ever|all[ -]time|in history|first|last|latest|most recent|current|currently|now|today|this (?:year|season|week|month)|next|upcoming|season \d+|\d{2,4}(?:-\d{2,4})?)\b/i;
 // A question about the concept itself ("the difference between weather and climate", "what does
 // inflation rate mean") is not a question about one place's value.
-const CONCEPTUAL = /\b(?:differences? between|distinction between|versus|vs\.?|definition of|define|what (?:does|do) (?:the )?(?:term |word )?[\w -]{1,40} mean)\b/i;
+const CONCEPTUAL =
+  /\b(?:differences? between|distinction between|versus|vs\.?|definition of|define|what (?:does|do) (?:the )?(?:term |word )?[\w -]{1,40} mean)\b/i;
 const QUESTION = /\?\s*$|^\s*(?:who|what|what's|whats|when|where|which|how|is|are|does|do|can|tell me|give me)\b/i;
 
 /**
@@ -41,9 +43,7 @@ export function unanchored(view: RequestView, out: Finding[]): void {
   if (place !== null && !CONCEPTUAL.test(text)) {
     const after = text.slice(place.index + place[0].length, place.index + place[0].length + 40);
     const anchored =
-      ANCHORED_AFTER.test(after) ||
-      hasPlace(text, view.tokens) ||
-      (view.contextCased.length > 0 && hasPlace(view.contextCased, tokenize(view.contextLower)));
+      ANCHORED_AFTER.test(after) || hasPlace(text, view.tokens) || (view.contextCased.length > 0 && hasPlace(view.contextCased, tokenize(view.contextLower)));
     if (!anchored) {
       out.push({
         feature: 'unanchored_place',

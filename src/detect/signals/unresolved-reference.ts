@@ -22,7 +22,36 @@ const DEICTIC =
   /\b(?:as (?:mentioned |shown |discussed |described |stated |noted |said )?(?:above|before|earlier|previously)|the (?:above|aforementioned|former|latter)\b|the (?:previous|prior|same|other|last|earlier) (?:one|ones|file|document|code|version|answer|message|email|point|example|step|option|text|link|image|list|table)|that one|this one|the other one|those ones|the ones? (?:i|we) (?:mentioned|sent|shared|discussed|talked about|uploaded)|the (?:file|document|attachment|attached|link|screenshot|code|error|script|spreadsheet|pdf|snippet|transcript|draft)\b)/i;
 
 // After "this"/"that", these make it a pronoun rather than a determiner.
-const PRONOUN_FOLLOWERS = new Set(['is', "'s", 'was', 'means', 'mean', 'does', 'do', 'right', 'correct', 'ok', 'okay', 'good', 'true', 'work', 'works', 'for', 'into', 'to', 'in', 'better', 'again', 'please', 'shorter', 'longer', 'and', 'or', 'about', 'one']);
+const PRONOUN_FOLLOWERS = new Set([
+  'is',
+  "'s",
+  'was',
+  'means',
+  'mean',
+  'does',
+  'do',
+  'right',
+  'correct',
+  'ok',
+  'okay',
+  'good',
+  'true',
+  'work',
+  'works',
+  'for',
+  'into',
+  'to',
+  'in',
+  'better',
+  'again',
+  'please',
+  'shorter',
+  'longer',
+  'and',
+  'or',
+  'about',
+  'one',
+]);
 // Idioms where "it" points at nothing: "what time is it", "is it safe to...", "it rains".
 const EXPLETIVE_AFTER = new Set(['to', 'that', 'rain', 'rains', 'raining', 'snow', 'snowing', 'take', 'takes', 'cost', 'costs', 'possible', 'true', 'like']);
 const TIME_IT = /\bwhat (?:time|day|date|year|month) is it\b/i;

@@ -50,7 +50,10 @@ export function fitLevelCuts(values: readonly number[], needs: readonly number[]
     for (let j = i; j < grid.length; j++) {
       for (let k = j; k < grid.length; k++) {
         const cuts = [grid[i] ?? 0, grid[j] ?? 0, grid[k] ?? 0];
-        const f1 = weightedF1(values.map((v) => levelOf(cuts, v)), needs);
+        const f1 = weightedF1(
+          values.map((v) => levelOf(cuts, v)),
+          needs,
+        );
         if (f1 > bestF1 + 1e-12) {
           bestF1 = f1;
           best = cuts;

@@ -9,10 +9,11 @@ export function auroc(scores: readonly number[], labels: readonly number[]): num
     let j = i;
     while (j + 1 < idx.length && scores[idx[j + 1] ?? 0] === scores[idx[i] ?? 0]) j++;
     const rank = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) if (labels[idx[k] ?? 0] === 1) {
-      rankSumPos += rank;
-      pos++;
-    }
+    for (let k = i; k <= j; k++)
+      if (labels[idx[k] ?? 0] === 1) {
+        rankSumPos += rank;
+        pos++;
+      }
     i = j + 1;
   }
   const neg = labels.length - pos;

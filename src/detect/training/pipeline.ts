@@ -19,7 +19,15 @@ import { binary, weightedF1 } from './metrics.js';
 
 export const SEED = 20240611;
 export const FOLDS = 5;
-export const DEFAULT_PARAMS: TrainParams = { lambdaHash: 1e-3, lambdaRule: 1e-4, clariqWeight: 1, everydayWeight: 30, epochs: 300, learningRate: 0.05, clariqGraded: false };
+export const DEFAULT_PARAMS: TrainParams = {
+  lambdaHash: 1e-3,
+  lambdaRule: 1e-4,
+  clariqWeight: 1,
+  everydayWeight: 30,
+  epochs: 300,
+  learningRate: 0.05,
+  clariqGraded: false,
+};
 /** Ridge strength of the ClariQ level model (fixed a priori: near-unregularised least squares, 7 parameters). */
 export const CLARIQ_RIDGE = 0.01;
 /** The shipped threshold is the best-F1 point whose out-of-fold precision is at least this. */
@@ -93,7 +101,10 @@ export function chooseThreshold(scores: readonly number[], labels: readonly numb
   let fallback = 0.5;
   let fallbackF1 = -1;
   for (const t of candidates) {
-    const m = binary(scores.map((s) => (s >= t ? 1 : 0)), labels);
+    const m = binary(
+      scores.map((s) => (s >= t ? 1 : 0)),
+      labels,
+    );
     if (m.f1 > fallbackF1) {
       fallbackF1 = m.f1;
       fallback = t;
@@ -117,7 +128,10 @@ export function fitClariqCuts(scores: readonly number[], needs: readonly number[
     for (let j = i; j < grid.length; j++) {
       for (let k = j; k < grid.length; k++) {
         const cuts: [number, number, number] = [grid[i] ?? 0, grid[j] ?? 0, grid[k] ?? 0];
-        const f1 = weightedF1(scores.map((s) => clariqLevel(cuts, s)), needs);
+        const f1 = weightedF1(
+          scores.map((s) => clariqLevel(cuts, s)),
+          needs,
+        );
         if (f1 > bestF1 + 1e-12) {
           bestF1 = f1;
           best = cuts;
@@ -155,7 +169,9 @@ export function weightsFile(
     calibration: { a: Math.round(platt.a * 1e4) / 1e4, b: Math.round(platt.b * 1e4) / 1e4 },
     threshold: Math.round(threshold * 1e3) / 1e3,
     clariqCuts: cuts.map((c) => Math.round(c * 1e3) / 1e3),
-    ...(level === undefined ? {} : { clariqLevel: { features: [...CLARIQ_FEATURES], weights: [...level.weights], cuts: level.cuts.map((c) => Math.round(c * 1e3) / 1e3) } }),
+    ...(level === undefined
+      ? {}
+      : { clariqLevel: { features: [...CLARIQ_FEATURES], weights: [...level.weights], cuts: level.cuts.map((c) => Math.round(c * 1e3) / 1e3) } }),
     training,
   };
   const version = `clarion-detector-1+${createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 10)}`;
