@@ -289,6 +289,35 @@ for (const kind of ['file', 'redis'] as const) {
       assert.deepEqual(ids, [...seeded.slice(-2).map((s) => s.id), ...fresh]);
       seeded.push(...fresh.map((id) => ({ id, expect: { action: 'clarify', model: 'gpt-4o-mini', tenant: 'acme', score: 0.82, day: 2 } })));
     });
+
+    test('--json: one JSON object per line, one per event for lists, one line for a single result', async () => {
+      const lines = async (...args: string[]): Promise<Record<string, unknown>[]> => {
+        const { code, out, err } = await cli(...args);
+        assert.equal(code, 0, err);
+        assert.ok(out.endsWith('\n'), 'ends with a newline');
+        return out
+          .trimEnd()
+          .split('\n')
+          .map((l) => JSON.parse(l) as Record<string, unknown>);
+      };
+      assert.deepEqual(
+        (await lines('export', '--json')).map((e) => e.id),
+        seeded.map((s) => s.id),
+      );
+      assert.deepEqual(
+        (await lines('tail', '--json', '-n', '2', '--max', '2')).map((e) => e.id),
+        seeded.slice(-2).map((s) => s.id),
+      );
+      const [stats, ...rest] = await lines('stats', '--json');
+      assert.equal(rest.length, 0);
+      assert.equal(stats?.total, seeded.length);
+      const target = seeded[0]?.id ?? 'none';
+      assert.deepEqual(
+        (await lines('show', target, '--json')).map((e) => e.id),
+        [target],
+      );
+      assert.deepEqual(await lines('label', target, 'helpful', '--json'), [{ id: target, verdict: 'helpful' }]);
+    });
   });
 }
 

@@ -118,6 +118,7 @@ export function parseCommandLine<O extends OptionSpecs, A extends readonly ArgSp
     const previous = values[token.name];
     values[token.name] = previous !== undefined && spec.merge !== undefined ? spec.merge(previous, value) : value;
   }
+  const args = assignArgs(command.args, positionals);
   for (const [name, spec] of Object.entries(command.options)) {
     if (values[name] !== undefined) continue;
     if (spec.kind === 'flag') values[name] = false;
@@ -125,5 +126,5 @@ export function parseCommandLine<O extends OptionSpecs, A extends readonly ArgSp
     else values[name] = spec.default;
   }
   // Every declared option and argument has been given its value of the declared type above.
-  return { help: false, values: values as Values<O>, args: assignArgs(command.args, positionals) as Args<A> };
+  return { help: false, values: values as Values<O>, args: args as Args<A> };
 }
