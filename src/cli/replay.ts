@@ -44,9 +44,9 @@ function format(summary: ReplaySummary, policyVersion: string): string {
 }
 
 export default command({
-  description: `Re-decides stored events with a candidate policy (the same detector output, the same decide())
-and reports what would change: transitions between actions, and how the candidate treats events
-people labelled. With --json: one object, the summary (and the changes with --changed).`,
+  description: `The candidate sees the same detector output and runs the same decide(); the report shows the
+transitions between actions and how the candidate treats events people labelled.
+--json prints one object: the summary (and the changed events with --changed).`,
   options: {
     policy: string('FILE', 'the candidate policy', { required: true }),
     changed: flag('also list each event whose action would change'),

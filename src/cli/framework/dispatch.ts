@@ -14,9 +14,9 @@ import { errorMessage, write, type CliIo } from './io.js';
 import { UsageError } from './options.js';
 import { nearest, parseCommandLine } from './parse.js';
 
-export const EXIT_OK = 0;
-export const EXIT_FAILURE = 1;
-export const EXIT_USAGE = 2;
+const EXIT_OK = 0;
+const EXIT_FAILURE = 1;
+const EXIT_USAGE = 2;
 
 interface Located {
   node: Command | Group;
@@ -38,9 +38,9 @@ async function locate(root: Group, rootPath: string, argv: string[]): Promise<Lo
   while (node.kind === 'group') {
     const [name, ...tail] = rest;
     if (name === undefined || name.startsWith('-') || name === 'help') break;
-    const entry: Group['commands'][string] | undefined = node.commands[name];
-    if (entry === undefined) break;
-    node = await resolveEntry(entry);
+    // Own names only: `clarion constructor` is an unknown command, not Object.prototype's.
+    if (!Object.hasOwn(node.commands, name)) break;
+    node = await resolveEntry(node.commands[name] as Group['commands'][string]);
     path = `${path} ${name}`;
     rest = tail;
   }

@@ -97,7 +97,7 @@ export function parseCommandLine<O extends OptionSpecs, A extends readonly ArgSp
   }
   for (const token of tokens) {
     if (token.kind !== 'option') continue;
-    const spec = command.options[token.name];
+    const spec = Object.hasOwn(command.options, token.name) ? command.options[token.name] : undefined;
     if (spec === undefined) throw unknownOption(token.rawName, command.options);
     if (spec.kind === 'flag') {
       if (token.inlineValue === true) throw new UsageError(`${token.rawName} takes no value`);

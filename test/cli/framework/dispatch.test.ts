@@ -88,6 +88,8 @@ describe('dispatch', () => {
   });
 
   test('usage errors, wherever they are found: one line plus a hint, exit 2', async () => {
+    assertUsageError(await run('constructor'), 'tool: unknown command "constructor"', 'tool');
+    assertUsageError(await run('echo', 'a', '--toString'), 'tool echo: unknown option --toString', 'tool echo');
     assertUsageError(await run('ech'), 'tool: unknown command "ech" (did you mean "echo"?)', 'tool');
     assertUsageError(await run('--verbose'), 'tool: unknown option --verbose', 'tool');
     assertUsageError(await run('echo'), 'tool echo: missing ID', 'tool echo');
