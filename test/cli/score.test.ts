@@ -111,17 +111,20 @@ describe('clarion score', () => {
     child.stdin.end();
     await new Promise((resolve) => child.on('close', resolve));
   });
-  test('--jsonl: 10k lines in well under a few seconds', () => {
+  test('--jsonl: 10k lines, every one answered in order, in well under a few seconds of CPU', async () => {
     const texts = ['Summarize this.', 'Who wrote Hamlet?', 'Book a table for dinner.', 'Tell me about mercury.', 'Write a haiku about rain.'];
     const input = Array.from({ length: 10_000 }, (_, i) => JSON.stringify({ id: i, text: `${texts[i % texts.length]} (${i})` })).join('\n');
-    const started = Date.now();
-    const r = score(['--jsonl'], input);
-    const ms = Date.now() - started;
-    assert.equal(r.status, 0, r.stderr);
-    const out = r.stdout.trim().split('\n');
+    // CPU time in process, not wall time around a child: the machine is shared, its clock is not ours.
+    await clarion(['score', '--jsonl'], { input: `${JSON.stringify({ id: 0, text: 'warm up' })}\n` });
+    const before = process.cpuUsage();
+    const r = await clarion(['score', '--jsonl'], { input });
+    const used = process.cpuUsage(before);
+    const ms = (used.user + used.system) / 1_000;
+    assert.equal(r.code, 0, r.stderr);
+    const out = jsonLines(r.stdout);
     assert.equal(out.length, 10_000);
-    assert.equal((JSON.parse(out[9_999] ?? '') as { id: number }).id, 9_999);
-    assert.ok(ms < 5_000, `took ${ms} ms`);
+    assert.ok(out.every((o, i) => o.id === i && typeof o.score === 'number'));
+    assert.ok(ms < 5_000, `took ${ms} ms of CPU`);
   });
   test('--request - and --jsonl read stdin', async () => {
     const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Translate this sentence: "Where is the station?"' }] });
