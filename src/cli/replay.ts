@@ -4,36 +4,23 @@
  * people labelled (e.g. clarifications marked `unneeded`). Works on Redis or the file store.
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { defaultConfigPath, loadConfig } from '../config/load.js';
-import { openEventStore, type EventStore } from '../events/store.js';
-import { loadPolicyFile, PolicyError } from '../policy/load.js';
+import { loadPolicyFile } from '../policy/load.js';
 import { addToSummary, emptySummary, replayEvent, type ReplaySummary } from '../policy/replay.js';
-import { FILTER_OPTIONS, filterFromOptions, STORE_OPTIONS } from './events.js';
+import { eventFilter, FILTER_OPTIONS } from './events/filters.js';
+import { command } from './framework/command.js';
+import { jsonLine, write } from './framework/io.js';
+import { flag, JSON_OPTION, number, string } from './framework/options.js';
+import { STORE_OPTIONS, withEventStore } from './sources.js';
 
-const USAGE = `usage: clarion replay --policy FILE [filters] [--changed] [--json]
-
-Re-decides stored events with a candidate policy (same detector output, same decide()) and
-reports what would change.
-
-options:
-  --policy FILE             the candidate policy (required)
-  --changed                 also list each event whose action would change
-  --json                    the summary (and changes) as JSON
-  --limit N                 at most N events (oldest first)
-  --since, --until, --action, --category, --signal, --model, --tenant, --verdict,
-  --min-score, --max-score  filters, as for \`clarion events list\`
-  --data-dir DIR, --config FILE   where the events are (as for \`clarion events\`)`;
-
-const OPTIONS = {
-  policy: { type: 'string' },
-  changed: { type: 'boolean' },
-  json: { type: 'boolean' },
-  limit: { type: 'string' },
-  ...FILTER_OPTIONS,
-  ...STORE_OPTIONS,
-  help: { type: 'boolean', short: 'h' },
-} as const;
+/** An event whose action the candidate would change (`--changed`). */
+interface Change {
+  id: string;
+  time: string;
+  before: string;
+  after: string;
+  norm: string | null;
+  reason: string;
+}
 
 function table(title: string, counts: Record<string, number>, total: number): string {
   const rows = Object.entries(counts).sort((a, b) => b[1] - a[1]);
@@ -56,58 +43,43 @@ function format(summary: ReplaySummary, policyVersion: string): string {
   return out;
 }
 
-export async function run(args: string[]): Promise<number> {
-  let store: EventStore | null = null;
-  try {
-    const { values } = parseArgs({ args, options: OPTIONS, allowPositionals: false, strict: true });
-    if (values.help === true) {
-      process.stdout.write(`${USAGE}\n`);
+export default command({
+  description: `The candidate sees the same detector output and runs the same decide(); the report shows the
+transitions between actions and how the candidate treats events people labelled.
+--json prints one object: the summary (and the changed events with --changed).`,
+  options: {
+    policy: string('FILE', 'the candidate policy', { required: true }),
+    changed: flag('also list each event whose action would change'),
+    json: JSON_OPTION,
+    limit: number('N', 'at most N events (oldest first)', { integer: true, min: 1 }),
+    ...FILTER_OPTIONS,
+    ...STORE_OPTIONS,
+  },
+  async run({ values, io }) {
+    const policy = loadPolicyFile(resolve(io.cwd, values.policy));
+    const filter = { ...eventFilter(values), order: 'asc' as const, ...(values.limit === undefined ? {} : { limit: values.limit }) };
+    const summary = emptySummary(policy);
+    const changes: Change[] = [];
+    await withEventStore(values, io, async (store) => {
+      for await (const event of store.list(filter)) {
+        const replayed = replayEvent(event, policy);
+        addToSummary(summary, replayed);
+        if (values.changed && replayed.changed) {
+          const { action: after, norm, reason } = replayed.after;
+          changes.push({ id: event.id, time: event.time, before: event.action, after, norm, reason });
+        }
+      }
+    });
+    if (values.json) {
+      await write(io.stdout, jsonLine({ policyVersion: policy.version, ...summary, ...(values.changed ? { changes } : {}) }));
       return 0;
     }
-    if (values.policy === undefined) {
-      process.stderr.write(`clarion replay: --policy FILE is required\n\n${USAGE}\n`);
-      return 2;
+    let text = format(summary, policy.version);
+    if (changes.length > 0) {
+      text += '\nchanged events:\n';
+      for (const c of changes) text += `  ${c.id}  ${c.time}  ${c.before} -> ${c.after}  (${c.norm ?? 'defaults'}: ${c.reason})\n`;
     }
-    const policy = loadPolicyFile(resolve(values.policy));
-    const { config } = loadConfig(values.config !== undefined ? resolve(values.config) : defaultConfigPath());
-    store = await openEventStore(config, resolve(values['data-dir'] ?? config.storage.dataDir));
-    const filter = filterFromOptions(values);
-    filter.order = 'asc';
-    if (values.limit !== undefined) filter.limit = Number(values.limit);
-    const summary = emptySummary(policy);
-    const changes: Array<{ id: string; time: string; before: string; after: string; norm: string | null; reason: string }> = [];
-    for await (const event of store.list(filter)) {
-      const replayed = replayEvent(event, policy);
-      addToSummary(summary, replayed);
-      if (values.changed === true && replayed.changed) {
-        changes.push({
-          id: event.id,
-          time: event.time,
-          before: event.action,
-          after: replayed.after.action,
-          norm: replayed.after.norm,
-          reason: replayed.after.reason,
-        });
-      }
-    }
-    if (values.json === true) {
-      process.stdout.write(`${JSON.stringify({ policyVersion: policy.version, ...summary, ...(values.changed === true ? { changes } : {}) })}\n`);
-    } else {
-      process.stdout.write(format(summary, policy.version));
-      if (changes.length > 0) {
-        process.stdout.write('\nchanged events:\n');
-        for (const c of changes) process.stdout.write(`  ${c.id}  ${c.time}  ${c.before} -> ${c.after}  (${c.norm ?? 'defaults'}: ${c.reason})\n`);
-      }
-    }
+    await write(io.stdout, text);
     return 0;
-  } catch (error) {
-    if (error instanceof PolicyError) {
-      process.stderr.write(`clarion replay: ${error.message}\n`);
-      return 1;
-    }
-    process.stderr.write(`clarion replay: ${error instanceof Error ? error.message : String(error)}\n`);
-    return error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS') ? 2 : 1;
-  } finally {
-    await store?.close();
-  }
-}
+  },
+});

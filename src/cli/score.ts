@@ -1,62 +1,21 @@
 /**
  * `clarion score`: runs the detector from the command line.
- *   clarion score "text"              human-readable assessment
- *   clarion score --request FILE      a full OpenAI chat request body (JSON)
+ *   clarion score TEXT...             human-readable assessment (--json: one JSON object)
+ *   clarion score --request FILE      a full OpenAI chat request body (JSON; `-` reads stdin)
  *   clarion score --jsonl             JSON lines on stdin, {"id","text"} or {"id","request"};
  *                                     one JSON line out per line in, same order, streaming
- * Options: --json (machine-readable for the single forms), --threshold N.
  */
-import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { text as readAll } from 'node:stream/consumers';
 import { conversationFromText, type Conversation } from '../conversation.js';
 import type { Assessment } from '../detect/assessment.js';
 import { createDetector, type Detector } from '../detect/index.js';
 import { openaiChatAdapter } from '../protocols/openai-chat.js';
-
-const USAGE = `usage: clarion score TEXT | --request FILE | --jsonl   [--json] [--threshold N]
-
-  TEXT              assess one user message
-  --request FILE    assess a full OpenAI chat request body (JSON file, "-" for stdin)
-  --jsonl           read JSON lines on stdin: {"id": ..., "text": ...} or {"id": ..., "request": {...}};
-                    write one JSON line per input, in order: {"id","score","flagged","categories",
-                    "signals","missingSlots","suggestedQuestion"} or {"id","error"}
-  --json            print the assessment as JSON instead of text
-  --threshold N     flag at this score instead of the shipped threshold`;
-
-interface Options {
-  mode: 'text' | 'request' | 'jsonl';
-  value: string;
-  json: boolean;
-  threshold?: number;
-}
-
-function parseArgs(args: string[]): Options | string {
-  let mode: Options['mode'] | undefined;
-  let value = '';
-  let json = false;
-  let threshold: number | undefined;
-  const words: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] ?? '';
-    if (a === '--json') json = true;
-    else if (a === '--jsonl') mode = 'jsonl';
-    else if (a === '--request') {
-      mode = 'request';
-      value = args[++i] ?? '';
-      if (value === '') return '--request needs a file';
-    } else if (a === '--threshold') {
-      threshold = Number(args[++i]);
-      if (!Number.isFinite(threshold) || threshold < 0 || threshold > 1) return '--threshold needs a number in [0, 1]';
-    } else if (a.startsWith('--')) return `unknown option ${a}`;
-    else words.push(a);
-  }
-  if (mode === undefined) {
-    if (words.length === 0) return 'nothing to score';
-    return { mode: 'text', value: words.join(' '), json, threshold };
-  }
-  if (words.length > 0) return `unexpected argument "${words[0]}"`;
-  return { mode, value, json, threshold };
-}
+import { command, restArgs } from './framework/command.js';
+import { errorMessage, jsonLine, write, type CliIo } from './framework/io.js';
+import { flag, JSON_OPTION, number, string, UsageError } from './framework/options.js';
 
 /** Maps an OpenAI chat body with the protocol adapter (a missing `model` is tolerated for scoring). */
 function requestToConversation(body: Record<string, unknown>): Conversation {
@@ -97,10 +56,10 @@ function human(a: Assessment, threshold: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function runJsonl(detector: Detector, threshold: number): Promise<number> {
-  const toConversation = requestToConversation;
-  const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
-  for await (const line of rl) {
+/** One JSON line out per line in, written as soon as it is scored; a bad line gets `{"id","error"}`. */
+async function scoreLines(detector: Detector, io: CliIo): Promise<number> {
+  const lines = createInterface({ input: io.stdin ?? process.stdin, crlfDelay: Infinity });
+  for await (const line of lines) {
     if (line.trim() === '') continue;
     let id: unknown = null;
     let out: Record<string, unknown>;
@@ -113,54 +72,61 @@ async function runJsonl(detector: Detector, threshold: number): Promise<number> 
       else {
         const body = asObject(parsed.request);
         if (body === undefined) throw new Error('expected "text" (string) or "request" (object)');
-        conversation = toConversation(body);
+        conversation = requestToConversation(body);
       }
-      out = record(id, detector.assess(conversation), threshold);
+      out = record(id, detector.assess(conversation), detector.threshold);
     } catch (error) {
-      out = { id, error: error instanceof Error ? error.message : String(error) };
+      out = { id, error: errorMessage(error) };
     }
-    // One line out per line in, written at once (stdout to a pipe or file is synchronous on POSIX).
-    process.stdout.write(`${JSON.stringify(out)}\n`);
+    await write(io.stdout, jsonLine(out));
   }
   return 0;
 }
 
-export async function run(args: string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(`${USAGE}\n`);
+/** The request file's conversation, or the reason it cannot be read (exit 1). */
+async function requestFile(file: string, io: CliIo): Promise<Conversation | string> {
+  let body: Record<string, unknown> | undefined;
+  try {
+    const text = file === '-' ? await readAll(io.stdin ?? process.stdin) : await readFile(resolve(io.cwd, file), 'utf8');
+    body = asObject(JSON.parse(text));
+  } catch (error) {
+    return `cannot read request ${file}: ${errorMessage(error)}`;
+  }
+  if (body === undefined) return 'the request file must hold a JSON object';
+  try {
+    return requestToConversation(body);
+  } catch (error) {
+    return `invalid request: ${errorMessage(error)}`;
+  }
+}
+
+export default command({
+  description: `Give exactly one of TEXT, --request FILE or --jsonl.
+--jsonl reads JSON lines on stdin, {"id": ..., "text": ...} or {"id": ..., "request": {...}}, and writes
+one JSON line per input, in order: {"id","score","flagged","categories","signals","missingSlots",
+"suggestedQuestion","detectorVersion"}, or {"id","error"} for a line it cannot read.`,
+  args: [restArgs('text', 'the user message to assess (several words are joined with spaces)')],
+  options: {
+    request: string('FILE', 'assess a full OpenAI chat request body (a JSON file; - reads stdin)'),
+    jsonl: flag('score JSON lines from stdin, one JSON line out per line in'),
+    json: JSON_OPTION,
+    threshold: number('N', "flag at this score instead of the detector's threshold", { min: 0, max: 1 }),
+  },
+  async run({ args, values, io, path }) {
+    const given = [args.text.length > 0, values.request !== undefined, values.jsonl].filter(Boolean).length;
+    if (given === 0) throw new UsageError('nothing to score: give TEXT, --request FILE or --jsonl');
+    if (given > 1) throw new UsageError('give only one of TEXT, --request FILE, --jsonl');
+    const detector = createDetector(values.threshold === undefined ? {} : { threshold: values.threshold });
+    if (values.jsonl) return scoreLines(detector, io);
+    let conversation: Conversation | string;
+    if (values.request !== undefined) conversation = await requestFile(values.request, io);
+    else conversation = conversationFromText(args.text.join(' '));
+    if (typeof conversation === 'string') {
+      await write(io.stderr, `${path}: ${conversation}\n`);
+      return 1;
+    }
+    const assessment = detector.assess(conversation);
+    await write(io.stdout, values.json ? jsonLine(record(null, assessment, detector.threshold)) : human(assessment, detector.threshold));
     return 0;
-  }
-  const options = parseArgs(args);
-  if (typeof options === 'string') {
-    process.stderr.write(`clarion score: ${options}\n\n${USAGE}\n`);
-    return 2;
-  }
-  const detector = createDetector(options.threshold === undefined ? {} : { threshold: options.threshold });
-  const threshold = detector.threshold;
-  if (options.mode === 'jsonl') return runJsonl(detector, threshold);
-
-  let conversation: Conversation;
-  if (options.mode === 'text') conversation = conversationFromText(options.value);
-  else {
-    let body: Record<string, unknown> | undefined;
-    try {
-      body = asObject(JSON.parse(readFileSync(options.value === '-' ? 0 : options.value, 'utf8')));
-    } catch (error) {
-      process.stderr.write(`clarion score: cannot read request ${options.value}: ${error instanceof Error ? error.message : String(error)}\n`);
-      return 1;
-    }
-    if (body === undefined) {
-      process.stderr.write('clarion score: the request file must hold a JSON object\n');
-      return 1;
-    }
-    try {
-      conversation = requestToConversation(body);
-    } catch (error) {
-      process.stderr.write(`clarion score: invalid request: ${error instanceof Error ? error.message : String(error)}\n`);
-      return 1;
-    }
-  }
-  const assessment = detector.assess(conversation);
-  process.stdout.write(options.json ? `${JSON.stringify(record(null, assessment, threshold), null, 2)}\n` : human(assessment, threshold));
-  return 0;
-}
+  },
+});

@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
-import { run } from '../../src/cli/events.js';
+import { runCli } from '../../src/cli/main.js';
 import { createEventLog, type EventLog } from '../../src/events/log.js';
 import type { ClarionEvent } from '../../src/events/schema.js';
 import { deleteKeys, eventInput, silentLogger, testConfig, uniquePrefix, type InputOptions } from '../events/fixtures.js';
@@ -66,7 +66,7 @@ for (const kind of ['file', 'redis'] as const) {
     async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
       const stdout = new Capture();
       const stderr = new Capture();
-      const code = await run([...args, '--data-dir', dataDir], { stdout, stderr, env, cwd: dir });
+      const code = await runCli(['events', ...args, '--data-dir', dataDir], { stdout, stderr, env, cwd: dir });
       return { code, out: stdout.text, err: stderr.text };
     }
 
@@ -114,16 +114,15 @@ for (const kind of ['file', 'redis'] as const) {
       }
     });
 
-    test('list: newest first, every event, as jsonl / json / table', async () => {
+    test('list: newest first, every event, as jsonl / --json / table', async () => {
       const events = await jsonl('list', '--format', 'jsonl', '--limit', '100');
       assert.deepEqual(
         events.map((e) => e.id),
         seeded.map((s) => s.id).reverse(),
       );
-      const json = await cli('list', '--json', '--limit', '3');
-      assert.equal(json.code, 0);
+      // --json on a list is JSON lines, like --format jsonl.
       assert.deepEqual(
-        (JSON.parse(json.out) as ClarionEvent[]).map((e) => e.id),
+        (await jsonl('list', '--json', '--limit', '3')).map((e) => e.id),
         seeded
           .slice(-3)
           .map((s) => s.id)
@@ -268,7 +267,7 @@ for (const kind of ['file', 'redis'] as const) {
     test('tail: prints the backlog, then follows new events', async () => {
       const stdout = new Capture();
       const controller = new AbortController();
-      const done = run(['tail', '-n', '2', '--max', '4', '--format', 'jsonl', '--data-dir', dataDir], {
+      const done = runCli(['events', 'tail', '-n', '2', '--max', '4', '--format', 'jsonl', '--data-dir', dataDir], {
         stdout,
         stderr: new Capture(),
         env,
@@ -290,13 +289,42 @@ for (const kind of ['file', 'redis'] as const) {
       assert.deepEqual(ids, [...seeded.slice(-2).map((s) => s.id), ...fresh]);
       seeded.push(...fresh.map((id) => ({ id, expect: { action: 'clarify', model: 'gpt-4o-mini', tenant: 'acme', score: 0.82, day: 2 } })));
     });
+
+    test('--json: one JSON object per line, one per event for lists, one line for a single result', async () => {
+      const lines = async (...args: string[]): Promise<Record<string, unknown>[]> => {
+        const { code, out, err } = await cli(...args);
+        assert.equal(code, 0, err);
+        assert.ok(out.endsWith('\n'), 'ends with a newline');
+        return out
+          .trimEnd()
+          .split('\n')
+          .map((l) => JSON.parse(l) as Record<string, unknown>);
+      };
+      assert.deepEqual(
+        (await lines('export', '--json')).map((e) => e.id),
+        seeded.map((s) => s.id),
+      );
+      assert.deepEqual(
+        (await lines('tail', '--json', '-n', '2', '--max', '2')).map((e) => e.id),
+        seeded.slice(-2).map((s) => s.id),
+      );
+      const [stats, ...rest] = await lines('stats', '--json');
+      assert.equal(rest.length, 0);
+      assert.equal(stats?.total, seeded.length);
+      const target = seeded[0]?.id ?? 'none';
+      assert.deepEqual(
+        (await lines('show', target, '--json')).map((e) => e.id),
+        [target],
+      );
+      assert.deepEqual(await lines('label', target, 'helpful', '--json'), [{ id: target, verdict: 'helpful' }]);
+    });
   });
 }
 
 test('clarion events without a command prints usage and exits 2; a bad option exits 2', async () => {
   const stderr = new Capture();
-  assert.equal(await run([], { stdout: new Capture(), stderr, env: {}, cwd: tmpdir() }), 2);
+  assert.equal(await runCli(['events'], { stdout: new Capture(), stderr, env: {}, cwd: tmpdir() }), 2);
   assert.match(stderr.text, /usage: clarion events/);
   const err = new Capture();
-  assert.equal(await run(['list', '--bogus'], { stdout: new Capture(), stderr: err, env: {}, cwd: tmpdir() }), 2);
+  assert.equal(await runCli(['events', 'list', '--bogus'], { stdout: new Capture(), stderr: err, env: {}, cwd: tmpdir() }), 2);
 });

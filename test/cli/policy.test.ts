@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { clarion as inProcess, jsonLines } from '../helpers/cli.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'clarion-cli-policy-'));
@@ -98,4 +99,26 @@ test('policy test: an invalid cases file names its problems', () => {
   assert.equal(code, 1);
   assert.match(stdout, /cases\[0\]: give exactly one of text, request, conversation/);
   assert.match(stdout, /cases\[1\]\.expect/);
+});
+
+test('--json: policy check prints one object; policy test one line per case', async () => {
+  const ok = await inProcess(['policy', 'check', 'config/policy.yaml', '--json'], { cwd: root });
+  assert.equal(ok.code, 0);
+  assert.deepEqual(jsonLines(ok.stdout), [{ file: join(root, 'config', 'policy.yaml'), ok: true, problems: [], version: '2025-06-shipped-1', norms: 3 }]);
+  const policy = file('json-policy.yaml', 'version: j1\nnorms:\n  - { name: everything, then: { action: annotate } }\n');
+  const cases = file('json-cases.yaml', '- { name: right, text: "hi", expect: annotate }\n- { name: wrong, text: "hi", expect: defer }\n');
+  const run = await inProcess(['policy', 'test', policy, '--cases', cases, '--json']);
+  assert.equal(run.code, 1);
+  const results = jsonLines(run.stdout) as Array<{ name: string; ok: boolean; problems: string[]; decision: { action: string; norm: string } }>;
+  assert.deepEqual(
+    results.map((r) => [r.name, r.ok, r.decision.action, r.decision.norm]),
+    [
+      ['right', true, 'annotate', 'everything'],
+      ['wrong', false, 'annotate', 'everything'],
+    ],
+  );
+  assert.deepEqual(results[1]?.problems, ['action: expected defer, got annotate']);
+  const invalid = await inProcess(['policy', 'test', policy, '--cases', file('json-bad.yaml', '- { name: x }\n'), '--json']);
+  assert.equal(invalid.code, 1);
+  assert.equal((jsonLines(invalid.stdout)[0] as { ok: boolean }).ok, false);
 });

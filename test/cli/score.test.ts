@@ -5,6 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { clarion, jsonLines } from '../helpers/cli.js';
 
 const cwd = new URL('../..', import.meta.url).pathname;
 
@@ -24,6 +25,7 @@ describe('clarion score', () => {
   test('text --json and --threshold', () => {
     const r = score(['Tell me about mercury.', '--json', '--threshold', '0.99']);
     assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.split('\n').length, 2, '--json: one object on one line');
     const out = JSON.parse(r.stdout) as { score: number; flagged: boolean; signals: Array<{ id: string }> };
     assert.equal(out.flagged, false);
     assert.ok(out.signals.some((s) => s.id === 'polysemy'));
@@ -109,17 +111,35 @@ describe('clarion score', () => {
     child.stdin.end();
     await new Promise((resolve) => child.on('close', resolve));
   });
-  test('--jsonl: 10k lines in well under a few seconds', () => {
+  test('--jsonl: 10k lines, every one answered in order, in well under a few seconds of CPU', async () => {
     const texts = ['Summarize this.', 'Who wrote Hamlet?', 'Book a table for dinner.', 'Tell me about mercury.', 'Write a haiku about rain.'];
     const input = Array.from({ length: 10_000 }, (_, i) => JSON.stringify({ id: i, text: `${texts[i % texts.length]} (${i})` })).join('\n');
-    const started = Date.now();
-    const r = score(['--jsonl'], input);
-    const ms = Date.now() - started;
-    assert.equal(r.status, 0, r.stderr);
-    const out = r.stdout.trim().split('\n');
+    // CPU time in process, not wall time around a child: the machine is shared, its clock is not ours.
+    await clarion(['score', '--jsonl'], { input: `${JSON.stringify({ id: 0, text: 'warm up' })}\n` });
+    const before = process.cpuUsage();
+    const r = await clarion(['score', '--jsonl'], { input });
+    const used = process.cpuUsage(before);
+    const ms = (used.user + used.system) / 1_000;
+    assert.equal(r.code, 0, r.stderr);
+    const out = jsonLines(r.stdout);
     assert.equal(out.length, 10_000);
-    assert.equal((JSON.parse(out[9_999] ?? '') as { id: number }).id, 9_999);
-    assert.ok(ms < 5_000, `took ${ms} ms`);
+    assert.ok(out.every((o, i) => o.id === i && typeof o.score === 'number'));
+    assert.ok(ms < 5_000, `took ${ms} ms of CPU`);
+  });
+  test('--request - and --jsonl read stdin', async () => {
+    const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Translate this sentence: "Where is the station?"' }] });
+    const one = await clarion(['score', '--request', '-', '--json'], { input: body });
+    assert.equal(one.code, 0, one.stderr);
+    assert.deepEqual((jsonLines(one.stdout)[0] as { missingSlots: string[] }).missingSlots, ['target_language']);
+    const many = await clarion(['score', '--jsonl'], { input: '{"id":1,"text":"Fix it."}\n\n{"id":2,"text":"Who wrote Hamlet?"}\n' });
+    assert.equal(many.code, 0, many.stderr);
+    assert.deepEqual(
+      jsonLines(many.stdout).map((o) => o.id),
+      [1, 2],
+    );
+    const notJson = await clarion(['score', '--request', '-'], { input: 'nope' });
+    assert.equal(notJson.code, 1);
+    assert.match(notJson.stderr, /^clarion score: cannot read request -: /);
   });
   test('usage errors exit 2', () => {
     assert.equal(score([]).status, 2);
