@@ -11,6 +11,7 @@
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
+import { ClarionError } from '../errors.js';
 import type { Registry } from '../ops/metrics.js';
 import { createRedisClient, type Redis } from '../storage/redis.js';
 import { buildEvent } from './build.js';
@@ -59,10 +60,10 @@ export interface CreateEventLogOptions {
   logger: Logger;
 }
 
-export class EventStoreUnavailableError extends Error {
-  readonly code = 'CLARION_EVENT_STORE_UNAVAILABLE';
+/** label() could not reach the store (Redis down): the caller should retry later. */
+export class EventStoreUnavailableError extends ClarionError {
   constructor(detail: string) {
-    super(`Event store unavailable: ${detail}`);
+    super('CLARION_EVENT_STORE_UNAVAILABLE', detail);
     this.name = 'EventStoreUnavailableError';
   }
 }
