@@ -31,12 +31,12 @@ import { createLogger, type Logger } from './ops/logger.js';
 import { createCoreMetrics } from './ops/metrics.js';
 import { createRequestLog } from './ops/request-log.js';
 import { createPolicyHolder, type PolicyHolder } from './policy/load.js';
-import { createConversationMemory, type ConversationMemory } from './policy/memory.js';
-import { createReviewQueue, type ReviewQueue } from './policy/reviews.js';
+import { conversationMemory, type ConversationMemory } from './policy/memory.js';
+import { reviewQueue, type ReviewQueue } from './policy/reviews.js';
 import type { PipelineDeps } from './proxy/deps.js';
 import { createRouter } from './proxy/routing.js';
 import { createUpstreams } from './proxy/upstreams.js';
-import { createRedisClient, type Redis } from './storage/redis.js';
+import { openStateStores, type StateStores } from './storage/index.js';
 
 export interface ServerOptions {
   /** Defaults to a pino logger on stdout at the configured level. */
@@ -65,7 +65,7 @@ interface Components {
   policy: PolicyHolder;
   memory: ConversationMemory;
   reviews: ReviewQueue;
-  redis: Redis | null;
+  state: StateStores;
   instanceId: string;
 }
 
@@ -81,19 +81,13 @@ async function createComponents(loaded: LoadedConfig, options: ServerOptions): P
     logger,
     registry: metrics.registry,
   });
-  const redisUrl = config.redis.url;
-  const redis = redisUrl === undefined ? null : createRedisClient(redisUrl, { name: 'clarion-state', commandTimeoutMs: config.redis.commandTimeoutMs });
-  // Errors surface through command failures (handled where used); keep ioredis from printing them.
-  redis?.on('error', () => {});
-  const memory = createConversationMemory({
-    redis,
-    prefix: config.redis.prefix,
+  const state = openStateStores(config, dataDir);
+  const memory = conversationMemory(state.memory, {
     ttlSeconds: config.policy.conversationTtlSeconds,
     timeoutMs: config.policy.memoryTimeoutMs,
-    maxEntries: config.policy.memoryMaxEntries,
     onError: () => metrics.pipelineFailures.inc({ stage: 'memory' }),
   });
-  const reviews = createReviewQueue({ redis, prefix: config.redis.prefix, dataDir, redact: redactText });
+  const reviews = reviewQueue(state.reviews, { redact: redactText });
   const eventLog = await createEventLog({ config, dataDir, instanceId, registry: metrics.registry, logger });
   const deps: PipelineDeps = {
     router: createRouter(config),
@@ -109,7 +103,7 @@ async function createComponents(loaded: LoadedConfig, options: ServerOptions): P
     tenantHeader: config.server.tenantHeader,
     controlHeaders: new Set([config.server.tenantHeader]),
   };
-  return { deps, eventLog, policy, memory, reviews, redis, instanceId };
+  return { deps, eventLog, policy, memory, reviews, state, instanceId };
 }
 
 async function createApp(loaded: LoadedConfig, parts: Components, closing: () => boolean): Promise<FastifyInstance> {
@@ -170,8 +164,7 @@ export async function buildServer(loaded: LoadedConfig, options: ServerOptions =
       await parts.eventLog.close();
       await Promise.allSettled([parts.memory.close(), parts.reviews.close(), parts.deps.upstreams.close()]);
       parts.policy.close();
-      const { redis } = parts;
-      if (redis !== null) await redis.quit().catch(() => redis.disconnect());
+      await parts.state.close();
     },
   };
 }

@@ -12,7 +12,8 @@ import { CategorySchema, SignalIdSchema } from '../detect/assessment.js';
 import { ActionSchema } from '../policy/decision.js';
 import { redactText } from '../events/redact.js';
 import { VerdictSchema, type ClarionEvent, type Verdict } from '../events/schema.js';
-import { latestVerdict, openEventStore, type EventFilter, type EventStats, type EventStore } from '../events/store.js';
+import { latestVerdict, type EventFilter, type EventStats, type EventStore } from '../events/store.js';
+import { openEventStore } from '../storage/index.js';
 
 const USAGE = `usage: clarion events <command> [options]
 

@@ -6,7 +6,8 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultConfigPath, loadConfig } from '../config/load.js';
-import { openEventStore, type EventStore } from '../events/store.js';
+import type { EventStore } from '../events/store.js';
+import { openEventStore } from '../storage/index.js';
 import { loadPolicyFile, PolicyError } from '../policy/load.js';
 import { addToSummary, emptySummary, replayEvent, type ReplaySummary } from '../policy/replay.js';
 import { FILTER_OPTIONS, filterFromOptions, STORE_OPTIONS } from './events.js';

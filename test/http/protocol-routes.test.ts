@@ -9,7 +9,11 @@ import { startFakeUpstream, type FakeUpstream } from '../fixtures/fake-upstream.
 import { startClarion, type RunningClarion } from '../helpers/clarion.js';
 
 const CHAT = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Tell me a short story about a lighthouse keeper.' }] });
-const MESSAGES = JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 64, messages: [{ role: 'user', content: 'Tell me a short story about a lighthouse keeper.' }] });
+const MESSAGES = JSON.stringify({
+  model: 'claude-sonnet-4-5',
+  max_tokens: 64,
+  messages: [{ role: 'user', content: 'Tell me a short story about a lighthouse keeper.' }],
+});
 
 /** POSTs `body` with exactly these headers (node:http: fetch would add a content-type of its own). */
 function post(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; json: Record<string, unknown> }> {

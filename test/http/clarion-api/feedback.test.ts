@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import Fastify from 'fastify';
 import { Registry } from 'prom-client';
 import { createEventLog } from '../../../src/events/log.js';
-import { openEventStore } from '../../../src/events/store.js';
+import { openEventStore } from '../../../src/storage/index.js';
 import { FEEDBACK_PATH } from '../../../src/http/clarion-api/feedback.js';
 import { CLARION_API_PREFIX, clarionApi } from '../../../src/http/clarion-api/index.js';
 import { freePort } from '../../helpers/redis-server.js';
