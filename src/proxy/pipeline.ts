@@ -6,7 +6,7 @@
  *   judge    adapter -> conversation -> detector -> policy (fail open)     stages/judge.ts
  *   apply    the decision through the adapter: pass, rewrite, or reply     stages/apply.ts
  *   forward  to the upstream, the response relayed as it streams           stages/forward.ts
- *   finish   event, metrics, the log line: after the response is on its way stages/finish.ts
+ *   finish   event, metrics, log line, after the response is on its way    stages/finish.ts
  *
  * A stage that answers the request itself (an error, a clarifying question, a deferral) writes
  * the response and returns false; finish runs for every request. Nothing here waits on Redis

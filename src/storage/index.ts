@@ -34,6 +34,8 @@ export function storageKind(config: Pick<Config, 'redis'>): StorageKind {
 export function openEventBackend(config: Config, dataDir: string): EventBackend {
   if (storageKind(config) === 'file') return new FileEventStore(dataDir, config.events);
   const client = createRedisClient(config.redis.url ?? '', { name: 'clarion-events', commandTimeoutMs: config.redis.commandTimeoutMs });
+  // Errors reach the event log through onAvailability; until it listens, keep ioredis from printing them.
+  client.on('error', () => {});
   return new RedisEventStore(client, config.redis.prefix, config.events, true);
 }
 

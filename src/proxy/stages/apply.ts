@@ -8,7 +8,7 @@
 import { lastUserTurn, turnText } from '../../conversation.js';
 import { ClarionError } from '../../errors.js';
 import type { Decision } from '../../policy/decision.js';
-import { planAction, type ActionPlan } from '../actions.js';
+import { planAction, type ActionPlan, type ActionRequest } from '../actions.js';
 import type { PipelineDeps } from '../deps.js';
 import { respond, respondWithError } from '../respond.js';
 import type { Judgement, ProtocolState } from '../state.js';
@@ -18,15 +18,16 @@ export function apply(deps: PipelineDeps, state: ProtocolState): boolean {
   const { adapter } = state.route;
   const judgement = state.judgement;
   let decision = judgement !== null && !judgement.decision.shadow ? judgement.decision : null;
+  const request: ActionRequest = { adapter, body: state.body, raw: state.raw, model: state.model };
   let plan: ActionPlan;
   try {
-    plan = planAction(decision, adapter, state.body, state.raw, state.model);
+    plan = planAction(decision, request);
   } catch (error) {
     if (!failOpen(deps, state, decision, error)) {
       respondWithError(state, new ClarionError('CLARION_INTERNAL', 'the policy decision could not be applied'));
       return false;
     }
-    plan = planAction(null, adapter, state.body, state.raw, state.model);
+    plan = planAction(null, request);
     decision = null;
   }
   if (decision !== null && judgement !== null) sideEffects(deps, state, judgement, decision);
