@@ -68,6 +68,12 @@ export const ERRORS = {
     anthropicType: 'api_error',
     message: 'Upstream did not answer in time',
   },
+  CLARION_EVENT_STORE_UNAVAILABLE: {
+    status: 503,
+    openaiType: 'api_error',
+    anthropicType: 'api_error',
+    message: 'The event store is unavailable',
+  },
   CLARION_SHUTTING_DOWN: {
     status: 503,
     openaiType: 'api_error',

@@ -5,7 +5,8 @@
  */
 import { resolve } from 'node:path';
 import { defaultConfigPath, loadConfig, type LoadedConfig } from '../config/load.js';
-import { openEventStore, type EventStore } from '../events/store.js';
+import type { EventStore } from '../events/store.js';
+import { openEventStore } from '../storage/index.js';
 import type { CliIo } from './framework/io.js';
 import { string } from './framework/options.js';
 

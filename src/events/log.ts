@@ -1,7 +1,8 @@
 /**
  * The event log the request pipeline writes to. record() only pushes onto a bounded in-memory
  * queue; a single background pump builds the stored events (redaction, serialisation) and writes
- * them in batches: to Redis in pipelines, or to the embedded file store without a Redis URL.
+ * them in batches through the event backend the config selects (src/storage/index.ts): Redis in
+ * pipelines, or the embedded file store.
  *
  * Redis down or slow: the batch goes to the spool on disk (src/events/spool.ts). While anything is
  * spooled, new batches are appended to the spool too, so the replay keeps the original order; once
@@ -11,21 +12,21 @@
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
+import { ClarionError } from '../errors.js';
 import type { Registry } from '../ops/metrics.js';
-import { createRedisClient, type Redis } from '../storage/redis.js';
+import { openEventBackend } from '../storage/index.js';
 import { buildEvent } from './build.js';
-import { FileEventStore } from './file-store.js';
 import { createIdGenerator, isEventId } from './id.js';
 import type { EventInput, EventSink } from './input.js';
 import { createEventMetrics, type EventMetrics } from './metrics.js';
 import { createRecordingRule } from './recording.js';
 import { redactText } from './redact.js';
-import { RedisEventStore } from './redis-store.js';
 import type { ClarionEvent, Label, Verdict } from './schema.js';
 import { Spool } from './spool.js';
+import type { EventBackend, StorageKind, WriterStats } from './store.js';
 
 export interface EventLogHealth {
-  store: 'redis' | 'file';
+  store: StorageKind;
   redis: 'up' | 'down' | 'disabled';
   queued: number;
   spooled: number;
@@ -43,12 +44,7 @@ export interface EventLog extends EventSink {
   writerStats(): WriterStats;
 }
 
-export interface WriterStats {
-  pipelines: number;
-  events: number;
-  maxDepth: number;
-  duplicates: number;
-}
+export type { WriterStats };
 
 export interface CreateEventLogOptions {
   config: Config;
@@ -57,12 +53,14 @@ export interface CreateEventLogOptions {
   instanceId: string;
   registry: Registry;
   logger: Logger;
+  /** The backend to write through (the event log owns and closes it); default: the one the config selects. */
+  backend?: EventBackend;
 }
 
-export class EventStoreUnavailableError extends Error {
-  readonly code = 'CLARION_EVENT_STORE_UNAVAILABLE';
+/** label() could not reach the store (Redis down): the caller should retry later. */
+export class EventStoreUnavailableError extends ClarionError {
   constructor(detail: string) {
-    super(`Event store unavailable: ${detail}`);
+    super('CLARION_EVENT_STORE_UNAVAILABLE', detail);
     this.name = 'EventStoreUnavailableError';
   }
 }
@@ -104,36 +102,38 @@ class EventLogWriter implements EventLog {
   /** Batches taken from the queue and not yet written (label() waits for its event to leave them). */
   private readonly unwritten = new Set<readonly EventInput[]>();
 
+  /**
+   * `spool` is there exactly when the backend is remote (it can be unreachable): batches wait
+   * there, in order, until it is back. A local backend is written directly, always.
+   */
   constructor(
     private readonly options: CreateEventLogOptions,
-    private readonly fileStore: FileEventStore | null,
-    private readonly redisStore: RedisEventStore | null,
-    private readonly client: Redis | null,
+    private readonly backend: EventBackend,
     private readonly spool: Spool | null,
   ) {
     this.events = options.config.events;
     this.shouldRecord = createRecordingRule(this.events);
     this.metrics = createEventMetrics(options.registry, () => this.queue.length);
     this.metrics.redisUp.set(0);
-    if (client !== null) this.watchRedis(client);
+    if (!backend.local) this.watchBackend();
   }
 
   private get logger(): Logger {
     return this.options.logger;
   }
 
-  private watchRedis(client: Redis): void {
-    client.on('ready', () => {
-      this.backoffUntil = 0;
-      this.orphanCheckDue = true;
-      this.reportRedis('up');
-      this.schedule();
-    });
-    const down = (): void => this.reportRedis('down');
-    client.on('close', down);
-    client.on('end', down);
-    client.on('error', (error: Error) => {
-      if (this.redisReported !== 'down') this.logger.warn({ err: error.message }, 'event log: Redis error; events go to the spool until it is back');
+  private watchBackend(): void {
+    this.backend.onAvailability((state, error) => {
+      if (state === 'up') {
+        this.backoffUntil = 0;
+        this.orphanCheckDue = true;
+        this.reportRedis('up');
+        this.schedule();
+        return;
+      }
+      if (error !== undefined && this.redisReported !== 'down') {
+        this.logger.warn({ err: error.message }, 'event log: Redis error; events go to the spool until it is back');
+      }
       this.reportRedis('down');
     });
     const every = Math.max(1_000, this.events.writer.orphanSpoolAfterMs / 2);
@@ -152,8 +152,9 @@ class EventLogWriter implements EventLog {
     else this.logger.warn('event log: Redis is down; spooling events to disk');
   }
 
-  private redisWritable(): boolean {
-    return this.client !== null && this.client.status === 'ready' && Date.now() >= this.backoffUntil;
+  /** Whether a batch can go to the backend now (a remote one is up and its retry backoff is over). */
+  private writable(): boolean {
+    return this.backend.ready() && Date.now() >= this.backoffUntil;
   }
 
   private redisFailed(count: number): void {
@@ -209,13 +210,13 @@ class EventLogWriter implements EventLog {
       .catch((error: unknown) => this.logger.error({ err: error }, 'event log: writer failed'))
       .finally(() => {
         this.pumping = null;
-        if (this.queue.length > 0 || (this.replayWanted() && this.redisWritable())) {
+        if (this.queue.length > 0 || (this.replayWanted() && this.writable())) {
           this.schedule();
           return;
         }
         // A spool still waits but the backoff is not over (or the retry fired a hair early):
         // without a timer nothing would wake the pump until the next record() or reconnect.
-        if (this.replayWanted() && this.client !== null && this.client.status === 'ready') this.armRetry();
+        if (this.replayWanted() && this.backend.ready()) this.armRetry();
         for (const wake of this.idleWaiters.splice(0)) wake();
       });
   };
@@ -234,7 +235,7 @@ class EventLogWriter implements EventLog {
     try {
       for (;;) {
         let worked = false;
-        if (this.replayWanted() && this.redisWritable()) {
+        if (this.replayWanted() && this.writable()) {
           if (inFlight !== null) await inFlight;
           inFlight = null;
           worked = await this.replayStep();
@@ -263,15 +264,14 @@ class EventLogWriter implements EventLog {
   /** Replays one spool batch. Returns whether it made progress. */
   private async replayStep(): Promise<boolean> {
     const spool = this.spool;
-    const store = this.redisStore;
-    if (spool === null || store === null) return false;
+    if (spool === null) return false;
     const batch = await this.withDisk(() => spool.nextBatch(this.events.writer.batchSize));
     if (batch === null) {
       this.orphanCheckDue = false;
       return false;
     }
     if (batch.corrupt > 0) this.logger.warn({ lines: batch.corrupt }, 'event log: skipped torn lines in the spool (crash mid-write)');
-    const outcome = await store.append(batch.events, batch.lines);
+    const outcome = await this.backend.append(batch.events, batch.lines);
     if (outcome.failed.length > 0) {
       this.redisFailed(outcome.failed.length);
       return false;
@@ -312,27 +312,23 @@ class EventLogWriter implements EventLog {
 
   private async write({ events, serialized }: PreparedBatch): Promise<void> {
     if (events.length === 0) return;
-    if (this.fileStore !== null) {
-      const store = this.fileStore;
-      try {
-        await this.withDisk(() => store.append(events, serialized));
-        this.metrics.written.inc(events.length);
-      } catch (error) {
-        this.drop(events.length, error);
-      }
-      return;
-    }
-    if (this.redisStore === null || this.spool?.hasPending() === true || !this.redisWritable()) {
+    const spool = this.spool;
+    // Behind a spool that still holds older events, or while the backend is away: keep the order.
+    if (spool !== null && (spool.hasPending() || !this.writable())) {
       await this.toSpool(serialized);
       return;
     }
-    const outcome = await this.redisStore.append(events, serialized);
+    // A local backend writes to disk: serialised with the other disk writes.
+    const outcome = this.backend.local ? await this.withDisk(() => this.backend.append(events, serialized)) : await this.backend.append(events, serialized);
     this.metrics.written.inc(outcome.written);
-    if (outcome.failed.length > 0) {
-      this.redisFailed(outcome.failed.length);
-      const failed = new Set(outcome.failed);
-      await this.toSpool(serialized.filter((_, i) => failed.has(events[i] as ClarionEvent)));
+    if (outcome.failed.length === 0) return;
+    if (spool === null) {
+      this.drop(outcome.failed.length, outcome.error);
+      return;
     }
+    this.redisFailed(outcome.failed.length);
+    const failed = new Set(outcome.failed);
+    await this.toSpool(serialized.filter((_, i) => failed.has(events[i] as ClarionEvent)));
   }
 
   private async toSpool(serialized: readonly string[]): Promise<void> {
@@ -361,32 +357,22 @@ class EventLogWriter implements EventLog {
       const inputs = this.queue.splice(0);
       this.unwritten.add(inputs);
       const events = this.build(inputs);
-      const done = (): void => {
-        this.unwritten.delete(inputs);
-      };
-      if (this.fileStore !== null) {
-        const store = this.fileStore;
-        void this.withDisk(() => store.append(events))
-          .then(
-            () => this.metrics.written.inc(events.length),
-            (error: unknown) => this.drop(events.length, error),
-          )
-          .finally(done);
-        return;
-      }
-      void this.toSpool(events.map((e) => JSON.stringify(e))).finally(done);
+      const serialized = events.map((e) => JSON.stringify(e));
+      // The spool when there is one; a local backend takes the whole queue itself.
+      const written = this.spool !== null ? this.toSpool(serialized) : this.write({ events, serialized });
+      void written.finally(() => this.unwritten.delete(inputs));
     });
   }
 
   private writeAfterClose(input: EventInput): void {
     const events = this.build([input]);
     try {
-      if (this.fileStore !== null) {
-        this.fileStore.appendSync(events);
-        this.metrics.written.inc(events.length);
-      } else if (this.spool !== null) {
+      if (this.spool !== null) {
         this.spool.appendSync(events.map((e) => `${JSON.stringify(e)}\n`).join(''), events.length);
         this.metrics.spooled.inc(events.length);
+      } else {
+        this.backend.appendSync(events);
+        this.metrics.written.inc(events.length);
       }
     } catch (error) {
       this.drop(events.length, error);
@@ -422,15 +408,15 @@ class EventLogWriter implements EventLog {
 
   health(): EventLogHealth {
     return {
-      store: this.fileStore !== null ? 'file' : 'redis',
-      redis: this.client === null ? 'disabled' : this.redisWritable() ? 'up' : 'down',
+      store: this.backend.kind,
+      redis: this.backend.local ? 'disabled' : this.writable() ? 'up' : 'down',
       queued: this.queue.length,
       spooled: this.spool?.pending ?? 0,
     };
   }
 
   writerStats(): WriterStats {
-    return { ...(this.redisStore?.pipelineStats ?? { pipelines: 0, events: 0, maxDepth: 0, duplicates: 0 }) };
+    return this.backend.writerStats();
   }
 
   async label(eventId: string, verdict: Verdict, note?: string, source = 'api'): Promise<boolean> {
@@ -443,17 +429,17 @@ class EventLogWriter implements EventLog {
       time: new Date().toISOString(),
       source,
     };
-    if (this.fileStore !== null) return this.fileStore.label(eventId, label);
-    if (this.redisStore === null || !this.redisWritable()) throw new EventStoreUnavailableError('Redis is down');
+    if (!this.writable()) throw new EventStoreUnavailableError('Redis is down');
     try {
-      if (await this.redisStore.label(eventId, label)) return true;
-      // Not in Redis yet but maybe in the spool (after an outage or a burst): give the replay a moment.
+      if (await this.backend.label(eventId, label)) return true;
+      if (this.spool?.hasPending() !== true) return false;
+      // Not stored yet but maybe in the spool (after an outage or a burst): give the replay a moment.
       const deadline = Date.now() + LABEL_WAIT_MS;
-      while (this.spool?.hasPending() === true && this.redisWritable() && Date.now() < deadline) {
+      while (this.spool.hasPending() && this.writable() && Date.now() < deadline) {
         this.schedule();
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
-      return await this.redisStore.label(eventId, label);
+      return await this.backend.label(eventId, label);
     } catch (error) {
       throw new EventStoreUnavailableError(error instanceof Error ? error.message : String(error));
     }
@@ -473,16 +459,7 @@ class EventLogWriter implements EventLog {
       await (this.pumping ?? new Promise((r) => setImmediate(r)));
     }
     await this.diskLock;
-    if (this.client !== null) {
-      const client = this.client;
-      const quit = client.quit().then(
-        () => undefined,
-        () => client.disconnect(),
-      );
-      const timeout = new Promise<void>((r) => setTimeout(r, 1_000).unref());
-      await Promise.race([quit, timeout]);
-      client.disconnect();
-    }
+    await this.backend.close();
     for (const wake of this.idleWaiters.splice(0)) wake();
   }
 }
@@ -490,10 +467,10 @@ class EventLogWriter implements EventLog {
 /** Opens the event log. Never throws because Redis is down: the proxy starts and spools until it is back. */
 export async function createEventLog(options: CreateEventLogOptions): Promise<EventLog> {
   const { config, dataDir, logger } = options;
-  const url = config.redis.url;
-  if (url === undefined || url === '') {
+  const backend = options.backend ?? openEventBackend(config, dataDir);
+  if (backend.local) {
     logger.info({ dataDir }, 'event log: no Redis URL; using the embedded file store');
-    return new EventLogWriter(options, new FileEventStore(dataDir, config.events), null, null, null);
+    return new EventLogWriter(options, backend, null);
   }
   const spoolDir = resolve(dataDir, config.events.writer.spoolDir ?? 'spool');
   const spool = new Spool(spoolDir, options.instanceId, config.events.writer.orphanSpoolAfterMs);
@@ -503,7 +480,5 @@ export async function createEventLog(options: CreateEventLogOptions): Promise<Ev
     logger.error({ err: error, spoolDir }, 'event log: the spool directory is not usable; events will be dropped while Redis is down');
   }
   if (spool.pending > 0) logger.warn({ events: spool.pending }, 'event log: spooled events found; replaying once Redis is up');
-  const client = createRedisClient(url, { name: 'clarion-events', commandTimeoutMs: config.redis.commandTimeoutMs });
-  const store = new RedisEventStore(client, config.redis.prefix, config.events, false);
-  return new EventLogWriter(options, null, store, client, spool);
+  return new EventLogWriter(options, backend, spool);
 }

@@ -15,7 +15,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { appendFile, mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { endsMidLine, parseJsonLine, readLines } from './lines.js';
+import { endsMidLine, parseJsonLine, readLines } from '../storage/lines.js';
 import { ClarionEventSchema, type ClarionEvent } from './schema.js';
 
 const UNSAFE_NAME = /[^A-Za-z0-9_.-]/g;

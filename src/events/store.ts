@@ -1,9 +1,10 @@
 /**
- * The query interface both event stores implement (Redis stream, embedded file store), used by
- * `clarion events ...`, the feedback endpoint and `clarion replay`.
+ * The event store, as every backend implements it (Redis: src/storage/redis/events.ts, the
+ * embedded file store: src/storage/file/events.ts): the queries `clarion events ...`,
+ * `clarion replay` and the feedback endpoint use (EventStore), the writes the event log makes
+ * (EventBackend), and the filter and stats logic the backends share. Which backend serves is
+ * decided once, from the config, in src/storage/index.ts.
  */
-import { resolve } from 'node:path';
-import type { Config } from '../config/schema.js';
 import type { Category, SignalId } from '../detect/assessment.js';
 import type { Action } from '../policy/decision.js';
 import type { ClarionEvent, Label, Verdict } from './schema.js';
@@ -53,8 +54,10 @@ export interface TailOptions {
   signal?: AbortSignal;
 }
 
+export type StorageKind = 'redis' | 'file';
+
 export interface EventStore {
-  readonly kind: 'redis' | 'file';
+  readonly kind: StorageKind;
   list(filter: EventFilter): AsyncIterable<StoredEvent>;
   get(id: string): Promise<StoredEvent | null>;
   /** Follows new events as they are stored, until `options.signal` aborts. */
@@ -64,6 +67,44 @@ export interface EventStore {
   label(id: string, label: Label): Promise<boolean>;
   close(): Promise<void>;
 }
+
+export interface AppendOutcome {
+  written: number;
+  /** Already stored (a replay of an event that made it before): skipped. */
+  duplicates: number;
+  /** Not confirmed (Redis down, a timeout, a disk error): the writer spools them, or counts them dropped. */
+  failed: ClarionEvent[];
+  /** Why `failed` is not empty, when the backend knows. */
+  error?: unknown;
+}
+
+/** Pipelines sent, events in them, deepest pipeline, replayed events the backend already had (bench, tests). */
+export interface WriterStats {
+  pipelines: number;
+  events: number;
+  maxDepth: number;
+  duplicates: number;
+}
+
+/** What the event log (src/events/log.ts) writes through. */
+export interface EventBackend extends EventStore {
+  /**
+   * On local disk: never unreachable, so the event log keeps no spool for it and writes to it
+   * synchronously when it must (appendSync). A remote backend (Redis) gets a spool instead.
+   */
+  readonly local: boolean;
+  /** Writes a batch in order. Never throws: events not confirmed come back in `failed`. */
+  append(events: readonly ClarionEvent[], serialized: readonly string[]): Promise<AppendOutcome>;
+  /** Synchronous append for a record() after close; only called on local backends. */
+  appendSync(events: readonly ClarionEvent[]): void;
+  /** Whether a write now can be expected to succeed (a remote backend is connected). */
+  ready(): boolean;
+  /** Tells the event log when a remote backend comes and goes (and at once when it is already up); local backends never call it. */
+  onAvailability(listener: AvailabilityListener): void;
+  writerStats(): WriterStats;
+}
+
+export type AvailabilityListener = (state: 'up' | 'down', error?: Error) => void;
 
 /** Stats dimension -> rollup field prefix. The Redis rollup hashes use exactly these field names. */
 export const TENANT_NONE = '-';
@@ -204,14 +245,4 @@ export async function scanStats(events: AsyncIterable<StoredEvent>): Promise<Eve
   const stats = emptyStats('scan');
   for await (const event of events) addToStats(stats, event);
   return stats;
-}
-
-/** Opens the store the config points at: Redis when `redis.url` is set, else the file store in `dataDir`. Throws when Redis cannot be reached. */
-export async function openEventStore(config: Config, dataDir: string): Promise<EventStore> {
-  if (config.redis.url !== undefined && config.redis.url !== '') {
-    const { openRedisEventStore } = await import('./redis-store.js');
-    return openRedisEventStore(config);
-  }
-  const { FileEventStore } = await import('./file-store.js');
-  return new FileEventStore(resolve(dataDir), config.events);
 }

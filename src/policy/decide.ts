@@ -15,7 +15,7 @@ import type { Assessment } from '../detect/assessment.js';
 import { compilePolicy, samplePosition, signalBit, categoryBit, type CompiledNorm, type Facts, type Outcome } from './compile.js';
 import type { Action, Decision, RequestContext } from './decision.js';
 import type { Policy } from './schema.js';
-import { renderTemplate, templateValues, type CompiledTemplate, type TemplateValues } from './templates.js';
+import { renderTemplate, templateValues, type CompiledTemplate } from './templates.js';
 
 const ANSWERED = signalBit('answered_clarification');
 
@@ -43,7 +43,10 @@ function describeAssessment(assessment: Assessment): string {
   return `score ${assessment.score.toFixed(2)}${signals === '' ? '' : `; signals ${signals}`}`;
 }
 
-function passDecision(policy: Policy, norm: string | null, reason: string, failClosed: boolean, placement: 'append' | 'prepend'): Decision {
+/** Where a pass decision takes `failClosed` and `placement` from: the matched outcome, or the defaults. */
+type PassSettings = Pick<Outcome, 'failClosed' | 'placement'>;
+
+function passDecision(policy: Policy, norm: string | null, reason: string, settings: PassSettings): Decision {
   return {
     action: 'pass',
     mode: null,
@@ -51,12 +54,26 @@ function passDecision(policy: Policy, norm: string | null, reason: string, failC
     policyVersion: policy.version,
     shadow: false,
     instruction: null,
-    placement,
+    placement: settings.placement,
     reply: null,
     escalateTo: null,
     reason,
-    failClosed,
+    failClosed: settings.failClosed,
   };
+}
+
+function firstMatch(norms: readonly CompiledNorm[], facts: Facts): CompiledNorm | null {
+  for (const norm of norms) if (normMatches(norm, facts)) return norm;
+  return null;
+}
+
+/** Why a clarify outcome may not ask this time (already answered, budget spent or unknown), or null when it may. */
+function clarifyBlocked(outcome: Outcome, context: RequestContext, signalMask: number): string | null {
+  if ((signalMask & ANSWERED) !== 0) return 'the user already answered a clarification';
+  if (context.clarificationsSoFar >= CLARIFICATIONS_UNKNOWN)
+    return 'clarification count unavailable (conversation memory did not answer), budget treated as spent';
+  if (context.clarificationsSoFar >= outcome.budget) return `clarification budget spent (${context.clarificationsSoFar} of ${outcome.budget})`;
+  return null;
 }
 
 export function decide(assessment: Assessment, context: RequestContext, policy: Policy): Decision {
@@ -65,15 +82,7 @@ export function decide(assessment: Assessment, context: RequestContext, policy: 
   for (const signal of assessment.signals) signalMask |= signalBit(signal.id);
   let categoryMask = 0;
   for (const category of assessment.categories) categoryMask |= categoryBit(category);
-  const facts: Facts = { assessment, context, signalMask, categoryMask };
-
-  let matched: CompiledNorm | null = null;
-  for (const norm of compiled.norms) {
-    if (normMatches(norm, facts)) {
-      matched = norm;
-      break;
-    }
-  }
+  const matched = firstMatch(compiled.norms, { assessment, context, signalMask, categoryMask });
   const outcome: Outcome = matched?.outcome ?? compiled.defaultOutcome;
   const normName = matched?.name ?? null;
   let reason =
@@ -81,43 +90,29 @@ export function decide(assessment: Assessment, context: RequestContext, policy: 
       ? `norm "${matched.name}" matched (${describeAssessment(assessment)})`
       : `no norm matched (${describeAssessment(assessment)}); defaults apply`;
 
-  if (outcome.action === 'pass') return passDecision(policy, normName, reason, outcome.failClosed, outcome.placement);
+  if (outcome.action === 'pass') return passDecision(policy, normName, reason, outcome);
 
   if (context.optOut) {
-    if (outcome.allowOptOut) {
-      return passDecision(
-        policy,
-        normName,
-        `${reason}; ${outcome.action} skipped: the app opted out and the policy allows it`,
-        outcome.failClosed,
-        outcome.placement,
-      );
-    }
+    if (outcome.allowOptOut) return passDecision(policy, normName, `${reason}; ${outcome.action} skipped: the app opted out and the policy allows it`, outcome);
     reason += '; opt-out requested but not allowed here';
   }
 
   let action: Action = outcome.action;
   let instruction: CompiledTemplate | null = outcome.instruction;
   let reply: CompiledTemplate | null = outcome.reply;
-  if (action === 'clarify') {
-    let why: string | null = null;
-    if ((signalMask & ANSWERED) !== 0) why = 'the user already answered a clarification';
-    else if (context.clarificationsSoFar >= CLARIFICATIONS_UNKNOWN)
-      why = 'clarification count unavailable (conversation memory did not answer), budget treated as spent';
-    else if (context.clarificationsSoFar >= outcome.budget) why = `clarification budget spent (${context.clarificationsSoFar} of ${outcome.budget})`;
-    if (why !== null) {
-      reason += `; ${why}, ${outcome.fallback} instead of clarify`;
-      if (outcome.fallback === 'pass') return passDecision(policy, normName, reason, outcome.failClosed, outcome.placement);
-      action = 'annotate';
-      instruction = compiled.annotate;
-      reply = null;
-    }
+  const blocked = action === 'clarify' ? clarifyBlocked(outcome, context, signalMask) : null;
+  if (blocked !== null) {
+    reason += `; ${blocked}, ${outcome.fallback} instead of clarify`;
+    if (outcome.fallback === 'pass') return passDecision(policy, normName, reason, outcome);
+    action = 'annotate';
+    instruction = compiled.annotate;
+    reply = null;
   }
 
-  let values: TemplateValues | null = null;
-  if (instruction !== null || reply !== null) {
-    values = templateValues({ assessment, norm: normName, model: context.model, tenant: context.tenant }, compiled.question);
-  }
+  const values =
+    instruction !== null || reply !== null
+      ? templateValues({ assessment, norm: normName, model: context.model, tenant: context.tenant }, compiled.question)
+      : null;
   return {
     action,
     mode: action === 'clarify' ? outcome.mode : null,
@@ -139,5 +134,5 @@ export function decide(assessment: Assessment, context: RequestContext, policy: 
  */
 export function failureDecision(policy: Policy, stage: 'detector' | 'policy', error: unknown): Decision {
   const message = error instanceof Error ? error.message : String(error);
-  return passDecision(policy, null, `${stage} failed (${message.slice(0, 200)}); forwarded unchanged`, policy.defaults.failClosed, policy.defaults.placement);
+  return passDecision(policy, null, `${stage} failed (${message.slice(0, 200)}); forwarded unchanged`, policy.defaults);
 }

@@ -13,19 +13,31 @@ export type ActionPlan =
   /** Forward `body` (the raw bytes when unchanged) to `upstream` (null: route by model). */
   | { kind: 'forward'; body: Buffer | string; model: string | undefined; upstream: string | null };
 
-export function planAction(decision: Decision | null, adapter: ProtocolAdapter, body: JsonObject, raw: Buffer, model: string | undefined): ActionPlan {
+/** The request a decision is applied to, as the route's adapter reads it. */
+export interface ActionRequest {
+  adapter: ProtocolAdapter;
+  /** The parsed body. */
+  body: JsonObject;
+  /** The body bytes as received (forwarded as they are when nothing changes). */
+  raw: Buffer;
+  /** The body's `model`, when it is a string. */
+  model: string | undefined;
+}
+
+export function planAction(decision: Decision | null, request: ActionRequest): ActionPlan {
+  const { adapter, body, raw, model } = request;
   const unchanged: ActionPlan = { kind: 'forward', body: raw, model, upstream: null };
   if (decision === null) return unchanged;
   switch (decision.action) {
     case 'pass':
       return unchanged;
     case 'defer':
-      return reply(decision, adapter, body, model);
+      return reply(decision, request);
     case 'clarify':
-      if (decision.mode === 'respond') return reply(decision, adapter, body, model);
-      return inject(decision, adapter, body, raw, model);
+      if (decision.mode === 'respond') return reply(decision, request);
+      return inject(decision, request);
     case 'annotate':
-      return inject(decision, adapter, body, raw, model);
+      return inject(decision, request);
     case 'escalate': {
       const target = decision.escalateTo;
       if (target === null) return unchanged;
@@ -36,12 +48,12 @@ export function planAction(decision: Decision | null, adapter: ProtocolAdapter, 
   }
 }
 
-function reply(decision: Decision, adapter: ProtocolAdapter, body: JsonObject, model: string | undefined): ActionPlan {
+function reply(decision: Decision, { adapter, body, model }: ActionRequest): ActionPlan {
   const rendered = adapter.renderReply({ text: decision.reply ?? '', model: model ?? 'unknown', stream: adapter.isStream(body) }, body);
   return { kind: 'reply', rendered };
 }
 
-function inject(decision: Decision, adapter: ProtocolAdapter, body: JsonObject, raw: Buffer, model: string | undefined): ActionPlan {
+function inject(decision: Decision, { adapter, body, raw, model }: ActionRequest): ActionPlan {
   if (decision.instruction === null || decision.instruction === '') return { kind: 'forward', body: raw, model, upstream: null };
   const rewritten = JSON.stringify(adapter.injectInstruction(body, decision.instruction, decision.placement));
   return { kind: 'forward', body: rewritten, model, upstream: null };

@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { createEventLog } from '../../src/events/log.js';
-import { openEventStore } from '../../src/events/store.js';
+import { openEventStore } from '../../src/storage/index.js';
 import { freePort, startRedisServer } from '../helpers/redis-server.js';
 import { deleteKeys, eventInput, silentLogger, streamIds, testConfig, uniquePrefix } from './fixtures.js';
 

@@ -14,7 +14,7 @@ import { Registry } from 'prom-client';
 import { buildEvent } from '../../src/events/build.js';
 import { createIdGenerator } from '../../src/events/id.js';
 import { createEventLog, type EventLog } from '../../src/events/log.js';
-import { RedisEventStore } from '../../src/events/redis-store.js';
+import { RedisEventStore } from '../../src/storage/redis/events.js';
 import { startRedisServer } from '../helpers/redis-server.js';
 import { eventInput, silentLogger, streamIds, testConfig } from './fixtures.js';
 

@@ -12,7 +12,7 @@ import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { createEventLog } from '../../src/events/log.js';
 import type { ClarionEvent } from '../../src/events/schema.js';
-import { openEventStore } from '../../src/events/store.js';
+import { openEventStore } from '../../src/storage/index.js';
 import { freePort } from '../helpers/redis-server.js';
 import { deleteKeys, eventInput, silentLogger, testConfig, uniquePrefix } from './fixtures.js';
 import { KNOWN_SECRETS } from './secrets.js';

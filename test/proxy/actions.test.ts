@@ -36,7 +36,7 @@ function decision(overrides: Partial<Decision>): Decision {
 
 test('pass and no decision forward the raw bytes untouched', () => {
   for (const d of [null, decision({})]) {
-    const plan = planAction(d, chat, body, raw, 'small');
+    const plan = planAction(d, { adapter: chat, body, raw, model: 'small' });
     assert.equal(plan.kind, 'forward');
     assert.equal(plan.kind === 'forward' && plan.body, raw, 'the very same buffer');
   }
@@ -47,7 +47,7 @@ test('annotate and clarify/instruct forward a body carrying the instruction afte
     decision({ action: 'annotate', instruction: 'STATE ASSUMPTIONS' }),
     decision({ action: 'clarify', mode: 'instruct', instruction: 'ASK FIRST' }),
   ]) {
-    const plan = planAction(d, chat, body, raw, 'small');
+    const plan = planAction(d, { adapter: chat, body, raw, model: 'small' });
     assert.equal(plan.kind, 'forward');
     if (plan.kind !== 'forward') return;
     const sent = JSON.parse(String(plan.body)) as { messages: Array<{ role: string; content: string }> };
@@ -63,7 +63,7 @@ test('clarify/respond and defer answer with the reply, in the route format', () 
     decision({ action: 'clarify', mode: 'respond', reply: 'Which language?' }),
     decision({ action: 'defer', reply: 'A person will follow up.' }),
   ]) {
-    const plan = planAction(d, chat, body, raw, 'small');
+    const plan = planAction(d, { adapter: chat, body, raw, model: 'small' });
     assert.equal(plan.kind, 'reply');
     if (plan.kind !== 'reply') return;
     const reply = JSON.parse(plan.rendered.chunks.join('')) as { object: string; model: string; choices: Array<{ message: { content: string } }> };
@@ -74,12 +74,17 @@ test('clarify/respond and defer answer with the reply, in the route format', () 
 });
 
 test('escalate swaps the model and/or names the upstream', () => {
-  const both = planAction(decision({ action: 'escalate', escalateTo: { upstream: 'strong', model: 'large' } }), chat, body, raw, 'small');
+  const both = planAction(decision({ action: 'escalate', escalateTo: { upstream: 'strong', model: 'large' } }), { adapter: chat, body, raw, model: 'small' });
   assert.deepEqual(both.kind === 'forward' && { model: both.model, upstream: both.upstream, sent: JSON.parse(String(both.body)).model }, {
     model: 'large',
     upstream: 'strong',
     sent: 'large',
   });
-  const upstreamOnly = planAction(decision({ action: 'escalate', escalateTo: { upstream: 'strong', model: null } }), chat, body, raw, 'small');
+  const upstreamOnly = planAction(decision({ action: 'escalate', escalateTo: { upstream: 'strong', model: null } }), {
+    adapter: chat,
+    body,
+    raw,
+    model: 'small',
+  });
   assert.equal(upstreamOnly.kind === 'forward' && upstreamOnly.body, raw, 'same model: bytes untouched');
 });

@@ -5,18 +5,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import { Registry } from 'prom-client';
-import { createEventLog } from '../../src/events/log.js';
-import { FEEDBACK_PATH, registerFeedbackRoutes } from '../../src/events/routes.js';
-import { openEventStore } from '../../src/events/store.js';
-import { freePort } from '../helpers/redis-server.js';
-import { eventInput, silentLogger, testConfig } from './fixtures.js';
+import { createEventLog } from '../../../src/events/log.js';
+import { openEventStore } from '../../../src/storage/index.js';
+import { FEEDBACK_PATH } from '../../../src/http/clarion-api/feedback.js';
+import { CLARION_API_PREFIX, clarionApi } from '../../../src/http/clarion-api/index.js';
+import { freePort } from '../../helpers/redis-server.js';
+import { eventInput, silentLogger, testConfig } from '../../events/fixtures.js';
 
 test('POST /v1/clarion/feedback: 200 labels the event, 400 bad body (OpenAI shape), 404 unknown id', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'clarion-feedback-'));
   const config = testConfig();
   const log = await createEventLog({ config, dataDir, instanceId: 'fb', registry: new Registry(), logger: silentLogger });
   const app = Fastify();
-  registerFeedbackRoutes(app, log);
+  await app.register(clarionApi, { prefix: CLARION_API_PREFIX, events: log, logger: silentLogger, closing: () => false });
   try {
     const id = log.newId();
     log.record(eventInput({ id }));
@@ -62,7 +63,7 @@ test('feedback answers 503 when Redis is down, never hangs', async () => {
     logger: silentLogger,
   });
   const app = Fastify();
-  registerFeedbackRoutes(app, log);
+  await app.register(clarionApi, { prefix: CLARION_API_PREFIX, events: log, logger: silentLogger, closing: () => false });
   try {
     const res = await app.inject({ method: 'POST', url: FEEDBACK_PATH, payload: { eventId: log.newId(), verdict: 'helpful' } });
     assert.equal(res.statusCode, 503);

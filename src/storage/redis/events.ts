@@ -15,12 +15,11 @@
  * hash-tagged prefix such as `{clarion}:` (see docs/events.md).
  */
 import type { Redis, Result } from 'ioredis';
-import type { Config } from '../config/schema.js';
-import { createRedisClient, waitForReady } from '../storage/redis.js';
-import type { EventsConfig } from './config.js';
-import { eventIdTime } from './id.js';
-import { parseJsonLine } from './lines.js';
-import { ClarionEventSchema, LabelSchema, type ClarionEvent, type Label } from './schema.js';
+import { z } from 'zod';
+import type { Config } from '../../config/schema.js';
+import type { EventsConfig } from '../../events/config.js';
+import { eventIdTime } from '../../events/id.js';
+import { ClarionEventSchema, LabelSchema, type ClarionEvent, type Label } from '../../events/schema.js';
 import {
   addRollupField,
   emptyStats,
@@ -30,12 +29,17 @@ import {
   scanStats,
   takeMatching,
   utcDay,
+  type AppendOutcome,
+  type AvailabilityListener,
+  type EventBackend,
   type EventFilter,
   type EventStats,
-  type EventStore,
   type StoredEvent,
   type TailOptions,
-} from './store.js';
+  type WriterStats,
+} from '../../events/store.js';
+import { parseJsonLine } from '../lines.js';
+import { createRedisClient, waitForReady } from '../redis.js';
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
@@ -124,14 +128,6 @@ export function eventKeys(prefix: string): EventKeys {
   };
 }
 
-export interface AppendOutcome {
-  written: number;
-  /** Already stored (a replay of an event that made it before): skipped. */
-  duplicates: number;
-  /** Not confirmed (Redis down, timeout): the caller spools them; a later replay is deduplicated. */
-  failed: ClarionEvent[];
-}
-
 type StreamEntry = [id: string, fields: string[]];
 
 function entryEvent(entry: StreamEntry): ClarionEvent | null {
@@ -145,6 +141,9 @@ function entryEvent(entry: StreamEntry): ClarionEvent | null {
   return null;
 }
 
+/** A rollup hash as read back: every field a count. */
+const RollupSchema = z.record(z.string(), z.coerce.number().int());
+
 function parseLabels(text: string | null | undefined): Label[] {
   if (text === null || text === undefined) return [];
   const parsed = LabelSchema.array().safeParse(parseJsonLine(text));
@@ -157,11 +156,15 @@ export function defineEventScripts(client: Redis): void {
   client.defineCommand('clarionLabel', { numberOfKeys: 3, lua: LABEL_LUA });
 }
 
-export class RedisEventStore implements EventStore {
+/** Longest close() waits for Redis to acknowledge QUIT before dropping the connection. */
+const QUIT_WAIT_MS = 1_000;
+
+export class RedisEventStore implements EventBackend {
   readonly kind = 'redis' as const;
+  readonly local = false;
   readonly keys: EventKeys;
   /** Pipelines sent, events in them (bench: pipeline depth), and replays Redis already had (exactly-once at work). */
-  readonly pipelineStats = { pipelines: 0, events: 0, maxDepth: 0, duplicates: 0 };
+  readonly pipelineStats: WriterStats = { pipelines: 0, events: 0, maxDepth: 0, duplicates: 0 };
 
   constructor(
     readonly client: Redis,
@@ -171,6 +174,28 @@ export class RedisEventStore implements EventStore {
   ) {
     this.keys = eventKeys(prefix);
     defineEventScripts(client);
+  }
+
+  ready(): boolean {
+    return this.client.status === 'ready';
+  }
+
+  /** Also reports 'up' at once when the connection is already there (it may have come up before anyone listened). */
+  onAvailability(listener: AvailabilityListener): void {
+    if (this.client.status === 'ready') queueMicrotask(() => listener('up'));
+    this.client.on('ready', () => listener('up'));
+    this.client.on('close', () => listener('down'));
+    this.client.on('end', () => listener('down'));
+    this.client.on('error', (error: Error) => listener('down', error));
+  }
+
+  writerStats(): WriterStats {
+    return { ...this.pipelineStats };
+  }
+
+  /** Never called: the event log spools for a remote backend instead of writing synchronously. */
+  appendSync(): void {
+    throw new Error('a Redis event store cannot be written synchronously; the event log spools instead');
   }
 
   private trimArgs(): [string, string] {
@@ -212,7 +237,8 @@ export class RedisEventStore implements EventStore {
     let results: [Error | null, unknown][] | null;
     try {
       results = await pipeline.exec();
-    } catch {
+    } catch (error) {
+      outcome.error = error;
       results = null;
     }
     groups.forEach((indexes, g) => {
@@ -346,8 +372,9 @@ export class RedisEventStore implements EventStore {
     const results = (await pipeline.exec()) ?? [];
     days.forEach((day, i) => {
       const [error, hash] = results[i] ?? [null, null];
-      if (error !== null || hash === null || typeof hash !== 'object') return;
-      for (const [field, value] of Object.entries(hash as Record<string, string>)) addRollupField(stats, field, Number(value), day);
+      const counts = RollupSchema.safeParse(hash);
+      if (error !== null || !counts.success) return;
+      for (const [field, value] of Object.entries(counts.data)) addRollupField(stats, field, value, day);
     });
     return dropZeros(stats);
   }
@@ -368,7 +395,13 @@ export class RedisEventStore implements EventStore {
 
   async close(): Promise<void> {
     if (!this.ownsClient) return;
-    await this.client.quit().catch(() => this.client.disconnect());
+    const { client } = this;
+    const quit = client.quit().then(
+      () => undefined,
+      () => client.disconnect(),
+    );
+    await Promise.race([quit, new Promise<void>((resolve) => setTimeout(resolve, QUIT_WAIT_MS).unref())]);
+    client.disconnect();
   }
 }
 
@@ -380,7 +413,7 @@ function dropZeros(stats: EventStats): EventStats {
   return stats;
 }
 
-/** For the CLI: connects and waits until Redis answers; throws a clear error when it cannot be reached. */
+/** For reading (the CLI): connects and waits until Redis answers; throws a clear error when it cannot be reached. */
 export async function openRedisEventStore(config: Config): Promise<RedisEventStore> {
   const url = config.redis.url ?? '';
   const client = createRedisClient(url, { name: 'clarion-events-cli', commandTimeoutMs: Math.max(config.redis.commandTimeoutMs, 5_000) });

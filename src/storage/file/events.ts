@@ -8,21 +8,23 @@ import { appendFile, mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import type { EventsConfig } from './config.js';
-import { eventIdTime } from './id.js';
-import { endsMidLine, parseJsonLine, readLines } from './lines.js';
-import { ClarionEventSchema, LabelSchema, type ClarionEvent, type Label } from './schema.js';
+import type { EventsConfig } from '../../events/config.js';
+import { eventIdTime } from '../../events/id.js';
+import { ClarionEventSchema, LabelSchema, type ClarionEvent, type Label } from '../../events/schema.js';
 import {
   matchesFilter,
   scanStats,
   takeMatching,
   utcDay,
+  type AppendOutcome,
+  type EventBackend,
   type EventFilter,
   type EventStats,
-  type EventStore,
   type StoredEvent,
   type TailOptions,
-} from './store.js';
+  type WriterStats,
+} from '../../events/store.js';
+import { endsMidLine, parseJsonLine, readLines } from '../lines.js';
 
 const SEGMENT = /^(\d{4}-\d{2}-\d{2})\.jsonl$/;
 const DAY_MS = 86_400_000;
@@ -37,8 +39,11 @@ export function parseEventLine(text: string): ClarionEvent | null {
   return parsed.success ? parsed.data : null;
 }
 
-export class FileEventStore implements EventStore {
+const NO_PIPELINES: WriterStats = Object.freeze({ pipelines: 0, events: 0, maxDepth: 0, duplicates: 0 });
+
+export class FileEventStore implements EventBackend {
   readonly kind = 'file' as const;
+  readonly local = true;
   readonly eventsDir: string;
   readonly labelsFile: string;
   /** Ids this process appended, newest last: `label` finds fresh events without scanning. */
@@ -59,8 +64,30 @@ export class FileEventStore implements EventStore {
     return join(this.eventsDir, `${day}.jsonl`);
   }
 
-  /** Appends events (one write per day segment). Throws on I/O errors (disk full). */
-  async append(events: readonly ClarionEvent[], serialized?: readonly string[]): Promise<void> {
+  /** Appends events (one write per day segment). An I/O error (disk full) fails the whole batch. */
+  async append(events: readonly ClarionEvent[], serialized?: readonly string[]): Promise<AppendOutcome> {
+    try {
+      await this.write(events, serialized);
+      return { written: events.length, duplicates: 0, failed: [] };
+    } catch (error) {
+      return { written: 0, duplicates: 0, failed: [...events], error };
+    }
+  }
+
+  /** Always ready: the disk is here. */
+  ready(): boolean {
+    return true;
+  }
+
+  onAvailability(): void {
+    // Never unavailable: nothing to report.
+  }
+
+  writerStats(): WriterStats {
+    return { ...NO_PIPELINES };
+  }
+
+  private async write(events: readonly ClarionEvent[], serialized?: readonly string[]): Promise<void> {
     if (events.length === 0) return;
     const byDay = new Map<string, string[]>();
     events.forEach((event, i) => {

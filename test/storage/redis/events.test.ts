@@ -1,11 +1,11 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
-import { buildEvent } from '../../src/events/build.js';
-import { EventsConfigSchema } from '../../src/events/config.js';
-import { createIdGenerator } from '../../src/events/id.js';
-import { RedisEventStore } from '../../src/events/redis-store.js';
-import { deleteKeys, eventInput, streamIds, uniquePrefix } from './fixtures.js';
+import { buildEvent } from '../../../src/events/build.js';
+import { EventsConfigSchema } from '../../../src/events/config.js';
+import { createIdGenerator } from '../../../src/events/id.js';
+import { RedisEventStore } from '../../../src/storage/redis/events.js';
+import { deleteKeys, eventInput, streamIds, uniquePrefix } from '../../events/fixtures.js';
 
 const client = new Redis();
 const prefixes: string[] = [];

@@ -1,7 +1,8 @@
 /**
- * Sends one request upstream and streams the reply to the client as it arrives: bytes are
- * copied, never re-serialised; backpressure is the client's (a write that does not drain holds
- * the upstream read); a client that goes away aborts the upstream request.
+ * The relay under the forward stage: sends one request upstream and streams the reply to the
+ * client as it arrives. Bytes are copied, never re-serialised; backpressure is the client's (a
+ * write that does not drain holds the upstream read); a client that goes away aborts the upstream
+ * request.
  */
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
@@ -11,7 +12,7 @@ import type { ProtocolAdapter } from '../protocols/types.js';
 import { clientResponseHeaders } from './headers.js';
 import type { Upstream } from './upstreams.js';
 
-export interface ForwardRequest {
+export interface RelayRequest {
   upstream: Upstream;
   method: string;
   /** Path on the upstream (base path included) plus query string. */
@@ -50,7 +51,7 @@ function isEventStream(headers: OutgoingHttpHeaders): boolean {
   return typeof type === 'string' && type.includes('text/event-stream');
 }
 
-export function forward(request: ForwardRequest): Promise<ForwardResult> {
+export function relay(request: RelayRequest): Promise<ForwardResult> {
   return new Promise((settle) => new ResponseRelay(request, settle).start());
 }
 
@@ -68,7 +69,7 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
   private settled = false;
 
   constructor(
-    private readonly request: ForwardRequest,
+    private readonly request: RelayRequest,
     private readonly settle: (result: ForwardResult) => void,
   ) {}
 

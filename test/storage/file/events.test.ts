@@ -7,11 +7,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildEvent } from '../../src/events/build.js';
-import { EventsConfigSchema } from '../../src/events/config.js';
-import { FileEventStore } from '../../src/events/file-store.js';
-import { createIdGenerator } from '../../src/events/id.js';
-import { eventInput } from './fixtures.js';
+import { buildEvent } from '../../../src/events/build.js';
+import { EventsConfigSchema } from '../../../src/events/config.js';
+import { FileEventStore } from '../../../src/storage/file/events.js';
+import { createIdGenerator } from '../../../src/events/id.js';
+import { eventInput } from '../../events/fixtures.js';
 
 test('appends to the day segment, recreating a removed events directory', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'clarion-fs-'));

@@ -1,0 +1,69 @@
+/**
+ * Request bodies. Protocol routes keep the bytes (forwarded as received unless a decision rewrites
+ * them); Clarion's own JSON APIs get the parsed value; pass-through never reads the body at all.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { FastifyRequest } from 'fastify';
+import { ClarionError } from '../errors.js';
+
+/** Bodies of Clarion's own JSON APIs (admin, /v1/clarion/*) are small. */
+export const OWN_API_BODY_LIMIT = 1024 * 1024;
+
+/** A fastify content-type parser in its callback form. */
+export type BodyParser = (request: FastifyRequest, payload: IncomingMessage, done: (error: Error | null, body?: unknown) => void) => void;
+
+/** Reads a request body into one Buffer, refusing more than `limit` bytes (CLARION_BODY_TOO_LARGE). */
+export function collectBody(payload: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolvePromise, reject) => {
+    const declared = Number(payload.headers['content-length']);
+    if (declared > limit) {
+      payload.resume();
+      reject(new ClarionError('CLARION_BODY_TOO_LARGE', `body of ${declared} bytes exceeds ${limit}`));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    payload.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        payload.removeAllListeners('data');
+        payload.resume();
+        reject(new ClarionError('CLARION_BODY_TOO_LARGE', `body exceeds ${limit} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    payload.once('end', () => resolvePromise(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)));
+    payload.once('error', reject);
+  });
+}
+
+/** A content-type parser that hands the handler the body's bytes. */
+export function bytesParser(limit: number): BodyParser {
+  return (_request, payload, done) => {
+    collectBody(payload, limit).then(
+      (body) => done(null, body),
+      (error: Error) => done(error, undefined),
+    );
+  };
+}
+
+/** A content-type parser for Clarion's own JSON APIs: the parsed body, undefined when empty. */
+export function jsonParser(limit: number): BodyParser {
+  return (_request, payload, done) => {
+    collectBody(payload, limit).then(
+      (body) => {
+        if (body.length === 0) {
+          done(null, undefined);
+          return;
+        }
+        try {
+          done(null, JSON.parse(body.toString('utf8')));
+        } catch (error) {
+          done(new ClarionError('CLARION_INVALID_JSON', (error as Error).message), undefined);
+        }
+      },
+      (error: Error) => done(error, undefined),
+    );
+  };
+}

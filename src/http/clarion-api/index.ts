@@ -1,0 +1,20 @@
+/**
+ * Clarion's own API under `/v1/clarion/*`, as one fastify plugin: small JSON bodies, errors in
+ * the OpenAI shape. Today: event feedback (./feedback.ts). The guardrail endpoints for other
+ * gateways (`/v1/clarion/assess`, `/v1/clarion/decide`) belong here, each a plugin beside
+ * feedback, behind `requireBearer` from ../guards.ts.
+ */
+import type { FastifyInstance } from 'fastify';
+import { setUpOwnApi, type OwnApiOptions } from '../own-api.js';
+import { feedback, type FeedbackOptions } from './feedback.js';
+
+export const CLARION_API_PREFIX = '/v1/clarion';
+
+export interface ClarionApiOptions extends OwnApiOptions {
+  events: FeedbackOptions['events'];
+}
+
+export async function clarionApi(app: FastifyInstance, options: ClarionApiOptions): Promise<void> {
+  setUpOwnApi(app, options);
+  await app.register(feedback, { events: options.events, logger: options.logger });
+}

@@ -1,0 +1,40 @@
+/**
+ * What the request path is built from: the components the composition root (`src/server.ts`)
+ * creates once and every request shares. Stages take them as their first argument.
+ */
+import type { RouteKind } from '../config/schema.js';
+import type { Detector } from '../detect/index.js';
+import type { EventSink } from '../events/input.js';
+import type { Logger } from '../ops/logger.js';
+import type { CoreMetrics } from '../ops/metrics.js';
+import type { RequestLog } from '../ops/request-log.js';
+import type { PolicyHolder } from '../policy/load.js';
+import type { ConversationMemory } from '../policy/memory.js';
+import type { ReviewQueue } from '../policy/reviews.js';
+import type { ProtocolAdapter } from '../protocols/types.js';
+import type { Router } from './routing.js';
+import type { Upstreams } from './upstreams.js';
+
+export interface PipelineDeps {
+  router: Router;
+  upstreams: Upstreams;
+  detector: Detector;
+  policy: PolicyHolder;
+  memory: ConversationMemory;
+  reviews: ReviewQueue;
+  events: EventSink;
+  metrics: CoreMetrics;
+  logger: Logger;
+  /** Writes the request's one log line (a no-op when request logging is off). */
+  requestLog: RequestLog;
+  tenantHeader: string;
+  /** Header names Clarion reads and never forwards (tenant header). */
+  controlHeaders: ReadonlySet<string>;
+}
+
+/** One of the three assessed routes and the adapter that speaks its wire format. */
+export interface ProtocolRoute {
+  kind: RouteKind;
+  path: string;
+  adapter: ProtocolAdapter;
+}

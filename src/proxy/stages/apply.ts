@@ -1,0 +1,74 @@
+/**
+ * Stage 3, apply: what the decision does to the request, through the route's adapter (see
+ * ../actions.ts): forward it as it is, forward a rewritten body, or answer with Clarion's own
+ * reply. A shadow decision is recorded but not applied. Applying fails open like judging does.
+ * The side effects of an applied decision happen here: a clarification is remembered for the
+ * conversation, a deferral goes to the review queue.
+ */
+import { lastUserTurn, turnText } from '../../conversation.js';
+import { ClarionError } from '../../errors.js';
+import type { Decision } from '../../policy/decision.js';
+import { planAction, type ActionPlan, type ActionRequest } from '../actions.js';
+import type { PipelineDeps } from '../deps.js';
+import { respond, respondWithError } from '../respond.js';
+import type { Judgement, ProtocolState } from '../state.js';
+
+/** False when Clarion answered the request itself (a reply, or an error the norm fails closed on). */
+export function apply(deps: PipelineDeps, state: ProtocolState): boolean {
+  const { adapter } = state.route;
+  const judgement = state.judgement;
+  let decision = judgement !== null && !judgement.decision.shadow ? judgement.decision : null;
+  const request: ActionRequest = { adapter, body: state.body, raw: state.raw, model: state.model };
+  let plan: ActionPlan;
+  try {
+    plan = planAction(decision, request);
+  } catch (error) {
+    if (!failOpen(deps, state, decision, error)) {
+      respondWithError(state, new ClarionError('CLARION_INTERNAL', 'the policy decision could not be applied'));
+      return false;
+    }
+    plan = planAction(null, request);
+    decision = null;
+  }
+  if (decision !== null && judgement !== null) sideEffects(deps, state, judgement, decision);
+  if (plan.kind === 'reply') {
+    respond(state, plan.rendered);
+    return false;
+  }
+  state.outBody = plan.body;
+  state.outLength = typeof plan.body === 'string' ? Buffer.byteLength(plan.body) : plan.body.length;
+  state.outModel = plan.model;
+  state.outUpstream = plan.upstream;
+  state.streaming = adapter.isStream(state.body);
+  return true;
+}
+
+/**
+ * Applying the decision threw (a bug, or a body the adapter cannot rewrite): logged and counted.
+ * True to forward the request unchanged; false when the norm says to fail closed.
+ */
+function failOpen(deps: PipelineDeps, state: ProtocolState, decision: Decision | null, error: unknown): boolean {
+  deps.metrics.pipelineFailures.inc({ stage: 'action' });
+  deps.logger.error({ err: error, action: decision?.action, norm: decision?.norm }, 'applying the decision failed');
+  if (decision?.failClosed === true) return false;
+  state.replyHeaders['x-clarion-action'] = 'pass';
+  return true;
+}
+
+function sideEffects(deps: PipelineDeps, state: ProtocolState, judgement: Judgement, decision: Decision): void {
+  const { context, conversation } = judgement;
+  if (decision.action === 'clarify') deps.memory.recordClarification(context.conversationId);
+  if (decision.action !== 'defer') return;
+  const last = lastUserTurn(conversation);
+  deps.reviews.enqueue({
+    eventId: state.eventId,
+    time: new Date(state.arrived).toISOString(),
+    conversationId: context.conversationId,
+    tenant: context.tenant,
+    model: state.model ?? 'unknown',
+    protocol: state.route.adapter.id,
+    reason: decision.reason,
+    norm: decision.norm,
+    text: last === undefined ? '' : turnText(last),
+  });
+}

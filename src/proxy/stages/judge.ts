@@ -1,0 +1,84 @@
+/**
+ * Stage 2, judge: adapter.toConversation -> detector.assess -> policy decide, failing open. If any
+ * of them throws, the request goes on unassessed (and the failure is counted) unless the policy
+ * says failClosed. Conversation memory is awaited only when the policy is about to ask a
+ * clarifying question. The outcome is announced in the response headers, with the event id when
+ * the decision is recorded.
+ */
+import { ClarionError, isClarionError } from '../../errors.js';
+import { decide } from '../../policy/decide.js';
+import type { Policy } from '../../policy/schema.js';
+import type { PipelineDeps } from '../deps.js';
+import { buildRequestContext } from '../request-context.js';
+import { respondWithError } from '../respond.js';
+import type { Judgement, ProtocolState } from '../state.js';
+
+type Step = 'parse' | 'detect' | 'policy' | 'memory';
+
+/** False when the request was answered with an error (a failure the policy fails closed on). */
+export async function judge(deps: PipelineDeps, state: ProtocolState): Promise<boolean> {
+  const policy = deps.policy.current();
+  const progress: { step: Step } = { step: 'parse' };
+  try {
+    state.judgement = await assessAndDecide(deps, state, policy, progress);
+  } catch (error) {
+    if (failsClosed(deps, policy, progress.step, error)) {
+      respondWithError(state, new ClarionError('CLARION_INTERNAL', 'assessment failed and the policy fails closed'));
+      return false;
+    }
+  }
+  announce(deps, state);
+  return true;
+}
+
+async function assessAndDecide(deps: PipelineDeps, state: ProtocolState, policy: Policy, progress: { step: Step }): Promise<Judgement> {
+  const conversation = state.route.adapter.toConversation(state.body);
+  progress.step = 'detect';
+  const started = performance.now();
+  const assessment = deps.detector.assess(conversation);
+  const detectorMicros = Math.round((performance.now() - started) * 1000);
+  state.score = assessment.score;
+  progress.step = 'policy';
+  const context = buildRequestContext({ conversation, body: state.body, headers: state.headers, route: state.path, tenantHeader: deps.tenantHeader });
+  let decision = decide(assessment, context, policy);
+  if (decision.action === 'clarify' && !decision.shadow) {
+    progress.step = 'memory';
+    const asked = await deps.memory.clarifications(context.conversationId);
+    if (asked > 0) {
+      context.clarificationsSoFar = asked;
+      progress.step = 'policy';
+      decision = decide(assessment, context, policy);
+    }
+  }
+  return { conversation, assessment, context, decision, detectorMicros };
+}
+
+/** Logs and counts a failure; true when the policy wants it to stop the request. */
+function failsClosed(deps: PipelineDeps, policy: Policy, step: Step, error: unknown): boolean {
+  if (step === 'parse' && isClarionError(error)) {
+    // A body shape the adapter does not know (a newer API field, say): the upstream is the
+    // authority on validity, so forward it unassessed rather than break the app.
+    deps.logger.debug({ err: error.message }, 'request not assessed: unrecognised body shape');
+    return false;
+  }
+  deps.metrics.pipelineFailures.inc({ stage: step });
+  deps.logger.error({ err: error, stage: step }, 'assessment or policy failed; failing open');
+  return policy.defaults.failClosed === true;
+}
+
+/** Score, action and norm headers; an event id when the decision is recorded. */
+function announce(deps: PipelineDeps, state: ProtocolState): void {
+  const headers = state.replyHeaders;
+  if (state.score !== undefined) headers['x-clarion-score'] = state.score.toFixed(3);
+  const judgement = state.judgement;
+  if (judgement === null) return;
+  const { decision, assessment } = judgement;
+  headers['x-clarion-action'] = decision.action;
+  if (decision.mode !== null) headers['x-clarion-mode'] = decision.mode;
+  if (decision.norm !== null) headers['x-clarion-norm'] = decision.norm;
+  if (decision.shadow) headers['x-clarion-shadow'] = 'true';
+  if (deps.events.shouldRecord(decision, assessment, state.requestId)) {
+    state.eventId = deps.events.newId();
+    headers['x-clarion-event-id'] = state.eventId;
+  }
+}
