@@ -14,6 +14,7 @@ import { calibrate, clariqLevel } from '../model.js';
 import { runSignals } from '../signals/index.js';
 import { buildView } from '../view.js';
 import type { LabelledRow } from './datasets.js';
+import { prng } from './random.js';
 import { fitLogistic, raw, type Example, type LinearWeights, type TrainParams } from './logistic.js';
 import { binary, weightedF1 } from './metrics.js';
 
@@ -33,17 +34,7 @@ export const CLARIQ_RIDGE = 0.01;
 /** The shipped threshold is the best-F1 point whose out-of-fold precision is at least this. */
 export const MIN_PRECISION = 0.77;
 
-/** Mulberry32: a tiny seeded PRNG, so folds are the same on every run. */
-export function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 export function toExample(row: LabelledRow, params: TrainParams): Example {
   const view = buildView(conversationFromText(row.text));
@@ -54,7 +45,11 @@ export function toExample(row: LabelledRow, params: TrainParams): Example {
 }
 
 /** Stratified fold ids (by source, group and label), seeded. */
-export function assignFolds(rows: readonly LabelledRow[], k: number, seed: number): Int32Array {
+export function assignFolds(
+  rows: ReadonlyArray<{ readonly source: string; readonly group: string; readonly label: number }>,
+  k: number,
+  seed: number,
+): Int32Array {
   const rand = prng(seed);
   const strata = new Map<string, number[]>();
   rows.forEach((r, i) => {
