@@ -32,6 +32,7 @@ import { aurocInterval, binary, pairAccuracy, weightedF1, type Interval } from '
 import { DEFAULT_PARAMS, weightsFile } from '../src/detect/training/pipeline.js';
 import { prng } from '../src/detect/training/random.js';
 import { readWeightsFile } from '../src/detect/weights.js';
+import { TokenScratch } from '../src/detect/scan.js';
 import { decide } from '../src/policy/decide.js';
 import type { Decision, RequestContext } from '../src/policy/decision.js';
 import { loadPolicyFile } from '../src/policy/load.js';
@@ -95,7 +96,8 @@ function main(): void {
   const misses = Number(arg('misses') ?? '3');
 
   const items = loadCorpus(dir, { clear: EVERYDAY_CLEAR, underspecified: EVERYDAY_UNDERSPECIFIED });
-  const xs = items.map(featuresOf);
+  const scratch = new TokenScratch();
+  const xs = items.map((item) => featuresOf(item, scratch));
   const only = arg('sources')?.split(',');
   const sources = [...new Set(items.map((i) => i.source))].filter((s) => only === undefined || only.includes(s)).sort(sourceOrder);
   const lines: string[] = [];

@@ -6,10 +6,10 @@
  * Lenient on purpose: free-text parameters count as fillable when the request has any content.
  */
 import type { ToolDefinition } from '../../conversation.js';
-import type { Finding } from '../finding.js';
 import { STOPWORDS } from '../lexicon.js';
 import { tokenize } from '../text.js';
 import type { RequestView } from '../view.js';
+import type { FindingSink, Rule } from './rule.js';
 import { DATE, EMAIL_ADDRESS, hasLanguage, hasPlace, NUMBER, TIME, URL } from './patterns.js';
 
 const GENERIC_NAME_WORDS = new Set([
@@ -107,7 +107,7 @@ function fillable(name: string, schema: Record<string, unknown>, ev: Evidence): 
   return ev.freeContent > 0;
 }
 
-export function toolSlots(view: RequestView, out: Finding[]): void {
+function run(view: RequestView, out: FindingSink): void {
   if (view.tools.length === 0 || view.empty) return;
   const stems = new Set<string>();
   for (const t of view.tokens) if (t.length > 2) stems.add(stem(t));
@@ -139,3 +139,5 @@ export function toolSlots(view: RequestView, out: Finding[]): void {
     });
   }
 }
+
+export const toolSlots: Rule = { name: 'tool_slots', reads: [], run };

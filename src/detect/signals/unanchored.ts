@@ -3,10 +3,10 @@
  * minister", "what's the minimum wage") or on a time ("who won the world series") that nobody
  * stated: not the user, not the system prompt, not an earlier turn.
  */
-import type { Finding } from '../finding.js';
 import { snippet, tokenize } from '../text.js';
 import { isTrimmed, type RequestView } from '../view.js';
 import { DATE, hasPlace, YEAR } from './patterns.js';
+import type { FindingSink, Rule } from './rule.js';
 
 const PLACE_DEPENDENT =
   /\b(prime minister|president|chancellor|governor|mayor|head of state|head of government|minimum wage|sales tax|income tax|property tax|tax rate|tax bracket|vat rate|voting age|drinking age|legal age|age of consent|driving age|retirement age|speed limit|emergency number|national anthem|currency|inflation rate|unemployment rate|interest rate|population|weather|forecast|time zone|local time|public holidays?|bank holidays?|election|gas prices?|petrol prices?|cost of living|average (?:salary|rent|income)|legal limit|tipping)\b/i;
@@ -36,7 +36,7 @@ function mayBeQuestion(text: string): boolean {
   return c === 119 || c === 104 || c === 105 || c === 97 || c === 100 || c === 99 || c === 116 || c === 103;
 }
 
-export function unanchored(view: RequestView, out: Finding[]): void {
+function run(view: RequestView, out: FindingSink): void {
   if (view.empty || !mayBeQuestion(view.head) || !QUESTION.test(view.head)) return;
   const text = view.head;
   const place = PLACE_DEPENDENT.exec(text);
@@ -70,3 +70,5 @@ export function unanchored(view: RequestView, out: Finding[]): void {
     }
   }
 }
+
+export const unanchored: Rule = { name: 'unanchored', reads: [], run };

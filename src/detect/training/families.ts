@@ -12,6 +12,7 @@
  * Generation is deterministic (seeded picks), and nothing here is read at serving time.
  */
 import type { Conversation, Part, ToolDefinition, Turn } from '../../conversation.js';
+import { fnv1a } from '../text.js';
 import { prng } from './random.js';
 
 export interface Pair {
@@ -51,9 +52,7 @@ const SYSTEMS = [
 
 /** Deterministic picks for one family. */
 function picker(seed: string): { pick: <T>(items: readonly T[]) => T; system: () => string } {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 0x01000193);
-  const rand = prng(h >>> 0);
+  const rand = prng(fnv1a(seed));
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;
   return { pick, system: () => pick(SYSTEMS) };
 }

@@ -5,6 +5,7 @@
  * from the training sources' own out-of-fold scores, never from the held-out source.
  */
 import { extractFeatures, type FeatureVector } from '../features.js';
+import { TokenScratch } from '../scan.js';
 import { runSignals } from '../signals/index.js';
 import { buildView } from '../view.js';
 import type { Item } from './corpus.js';
@@ -12,8 +13,8 @@ import { fitLogistic, fitPlatt, raw, type Example, type LinearWeights, type Trai
 import { assignFolds, SEED } from './pipeline.js';
 
 /** The serving code path's features of one item (independent of the weights: computed once per item). */
-export function featuresOf(item: Item): FeatureVector {
-  const view = buildView(item.conversation);
+export function featuresOf(item: Item, scratch: TokenScratch = new TokenScratch()): FeatureVector {
+  const view = buildView(item.conversation, scratch);
   return extractFeatures(view, runSignals(view));
 }
 

@@ -11,6 +11,7 @@ import { RULE_FEATURES } from '../finding.js';
 import { HASH_BITS } from '../features.js';
 import type { WeightsFile } from '../model.js';
 import { calibrate, clariqLevel } from '../model.js';
+import { TokenScratch } from '../scan.js';
 import { runSignals } from '../signals/index.js';
 import { buildView } from '../view.js';
 import type { LabelledRow } from './datasets.js';
@@ -37,7 +38,7 @@ export const MIN_PRECISION = 0.77;
 export { prng };
 
 export function toExample(row: LabelledRow, params: TrainParams): Example {
-  const view = buildView(conversationFromText(row.text));
+  const view = buildView(conversationFromText(row.text), new TokenScratch());
   const x = extractFeatures(view, runSignals(view));
   const y = (row.source === 'clariq-train' || row.source === 'clariq-dev') && params.clariqGraded === true ? (row.need - 1) / 3 : row.label;
   const w = row.source === 'clamber' ? 1 : row.source === 'everyday' ? (params.everydayWeight ?? 0) : params.clariqWeight;
