@@ -187,8 +187,12 @@ class LinearDetector implements Detector {
       if (s.weight > 0 && s.category !== null) categoryBits |= 1 << CATEGORY_ORDER.indexOf(s.category);
       if (s.id === 'missing_slot' && s.slot !== undefined && s.weight > 0 && !missingSlots.includes(s.slot)) missingSlots.push(s.slot);
     }
+    // No question after an answered one, nor for a greeting or a thank-you.
     let answered = false;
-    for (let i = 0; i < findings.length; i++) if ((findings[i] as Finding).feature === 'answered_clarification') answered = true;
+    for (let i = 0; i < findings.length; i++) {
+      const feature = (findings[i] as Finding).feature;
+      if (feature === 'answered_clarification' || feature === 'conversational_turn') answered = true;
+    }
     let suggestedQuestion: string | null = null;
     if (!answered && refs.length > 0) {
       refs.sort((p, q) => q.weight - p.weight);
@@ -205,6 +209,7 @@ class LinearDetector implements Detector {
       signals,
       missingSlots,
       suggestedQuestion,
+      context: view.contextUnknown ? 'unknown' : 'known',
       detectorVersion: this.version,
     };
   }

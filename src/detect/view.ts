@@ -46,8 +46,10 @@ export interface RequestView {
   readonly empty: boolean;
   /** Kinds of material found anywhere (e.g. `image`, `file`, `tool result`, `earlier text`, `inline text`). */
   readonly material: readonly string[];
-  /** Any text before the last user turn (earlier turns, tool results). */
+  /** Any text before the last user turn (earlier turns, tool results), or earlier turns held elsewhere (contextUnknown). */
   readonly hasEarlierTurns: boolean;
+  /** Earlier turns exist but are not in the request (Conversation.priorContext): what they say is unknown. */
+  readonly contextUnknown: boolean;
   /** Lower-cased window of system text and earlier turns, for slot and anchor lookups. */
   readonly contextLower: string;
   /** The same window, original case (proper nouns). */
@@ -201,7 +203,21 @@ export function buildView(conversation: Conversation, scratch: TokenScratch): Re
   const head = headOf(instruction);
   const empty = trimmedLength(full, 0) === 0;
   const cues = scan(head, scratch);
-  return new View(instruction, full.length, empty, material, hasEarlierTurns, contextCased, previousAssistant, conversation.tools, head, cues, scratch);
+  const contextUnknown = conversation.priorContext !== undefined;
+  return new View(
+    instruction,
+    full.length,
+    empty,
+    material,
+    hasEarlierTurns || contextUnknown,
+    contextUnknown,
+    contextCased,
+    previousAssistant,
+    conversation.tools,
+    head,
+    cues,
+    scratch,
+  );
 }
 
 /**
@@ -223,6 +239,7 @@ class View implements RequestView {
     readonly empty: boolean,
     readonly material: readonly string[],
     readonly hasEarlierTurns: boolean,
+    readonly contextUnknown: boolean,
     readonly contextCased: string,
     readonly previousAssistant: string | null,
     readonly tools: readonly ToolDefinition[],

@@ -39,6 +39,16 @@ function run(view: RequestView, out: FindingSink, prior: PriorFindings): void {
 /** Reads every rule before it: a request another rule explains is not a bare topic. */
 export const broadTopic: Rule = {
   name: 'broad_topic',
-  reads: ['missing_input', 'unresolved_reference', 'missing_slot', 'tool_slots', 'unanchored', 'polysemy', 'contradiction', 'unfamiliar_entity'],
+  reads: [
+    'conversational',
+    'missing_input',
+    'unresolved_reference',
+    'missing_slot',
+    'tool_slots',
+    'unanchored',
+    'polysemy',
+    'contradiction',
+    'unfamiliar_entity',
+  ],
   run,
 };

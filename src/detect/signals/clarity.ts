@@ -84,7 +84,8 @@ function run(view: RequestView, out: FindingSink, prior: PriorFindings): void {
   for (const m of view.material) if (m !== 'inline text') attached = attached === '' ? m : `${attached}, ${m}`;
   if (view.hasEarlierTurns || attached !== '') {
     const material = attached === '' ? '' : `attached material (${attached})`;
-    const what = view.hasEarlierTurns ? (material === '' ? 'earlier turns' : `earlier turns and ${material}`) : material;
+    const turns = view.contextUnknown ? 'earlier turns (held elsewhere, not in the request)' : 'earlier turns';
+    const what = view.hasEarlierTurns ? (material === '' ? turns : `${turns} and ${material}`) : material;
     out.push({ feature: 'clear_context', id: 'clear_request', category: null, evidence: `${what} give the request its context` });
   }
   // Not English: enough words and almost none of them English function words, or mostly non-Latin letters.

@@ -9,6 +9,7 @@ import { answeredClarification } from './answered-clarification.js';
 import { broadTopic } from './broad-topic.js';
 import { clarity } from './clarity.js';
 import { contradiction } from './contradiction.js';
+import { conversational } from './conversational.js';
 import { missingInput } from './missing-input.js';
 import { missingSlot } from './missing-slot.js';
 import { polysemy } from './polysemy.js';
@@ -20,6 +21,7 @@ import { unfamiliarEntity } from './unfamiliar-entity.js';
 import { unresolvedReference } from './unresolved-reference.js';
 
 const RULES: readonly Rule[] = [
+  conversational,
   missingInput,
   unresolvedReference,
   missingSlot,

@@ -75,6 +75,8 @@ function run(view: RequestView, out: FindingSink): void {
   const materialNoun = noun === '' ? 'text' : noun;
   let canFetch = false;
   for (let i = 0; i < view.tools.length && !canFetch; i++) canFetch = FETCHING_TOOL.test((view.tools[i] as ToolDefinition).name);
+  // Earlier turns held elsewhere may carry the material: no claim either way.
+  if (view.contextUnknown && view.material.length === 0 && !canFetch) return;
   if (view.material.length > 0 || canFetch) {
     out.push({
       feature: 'material_for_action',

@@ -5,6 +5,7 @@
  * or format; compare -> the items; "best X" / recommend -> criteria.
  */
 import { keywords } from '../cues.js';
+import { STOPWORDS } from '../lexicon.js';
 import { snippet, tokenize } from '../text.js';
 import type { RequestView } from '../view.js';
 import type { FindingSink, Rule } from './rule.js';
@@ -14,6 +15,10 @@ import { DATE, EMAIL_ADDRESS, hasPlace, hasTargetLanguage, PARTY_SIZE, TIME } fr
 const FRAME = String.raw`(?:^|[.!?\n]\s*|\bplease\s+|\b(?:can|could|would|will)\s+you\s+(?:please\s+)?|\bi\s+(?:want|need|would like|'d like|wanna)\s+(?:you\s+)?to\s+|\bhelp\s+me\s+(?:to\s+)?|\blet'?s\s+|\bgo ahead and\s+)`;
 
 const TRANSLATE_WORD = keywords('translate');
+const WRITE_WORDS = keywords('write|draft|compose|prepare');
+const MESSAGE_WORDS = keywords('e-?mail|emails|message|letter|note|text|memo|invitation|invite|reply|dm');
+const WHICH_WORD = keywords('which');
+const DIFFERENCE_WORDS = keywords('difference|differences|comparison|pros|side-by-side|differ');
 const BOOK_WORDS = keywords('book|reserv|schedul|set up|arrang|plan', { prefix: true });
 const SEND_WORDS = keywords('send|e-?mail|mail|text|message|forward|dm|ping');
 const CONVERT_WORDS = keywords('convert|transform|export');
@@ -61,8 +66,35 @@ function pushSlot(out: FindingSink, slot: string, evidence: string, vars: Record
   });
 }
 
+// "Write an email saying I'll be late": a message to be written for someone not named.
+const WRITE_MESSAGE = new RegExp(
+  `\\b(?:${WRITE_WORDS.source})\\s+(?:me\\s+)?(?:a|an|the|my|our|some)?\\s*(?:[a-z-]+\\s+){0,2}?(${MESSAGE_WORDS.source})\\b`,
+  'i',
+);
+// A cover letter goes with an application, not to a person the request must name.
+const COVER_LETTER = /\bcover (?:letter|note)\b/i;
+// A named addressee: "to my manager", "to Sarah", "to hr@acme.com", "for the landlord"; or an address anywhere.
+const ADDRESSEE = /\b(?:to|for|cc|addressed to)\s+(?:my|our|the|his|her|their|all|everyone|everybody|team|him|them|[A-Z][\p{L}'’-]+|[\w.+-]+@)/u;
+// "Which one is better?", "Which is cheaper?", "Which should I pick?": a choice among items never named.
+const WHICH_CHOICE = /^\s*which\s+(?:one|ones|of (?:them|these|those|the two|the three|both)|is|are|should|would|do|does|to)\b([^.!\n]{0,80})$/i;
+const CHOICE_WORDS = /\b(?:better|worse|best|worst|more|less|prefer|pick|choose|recommend|go with|buy|get|\w{3,}er)\b/i;
+const ITEMS_NAMED = /\b(?:or|vs\.?|versus|between|than)\b|,\s*\S/i;
+// "What is the difference?", "Give me a side-by-side comparison.", "a pros and cons table of both".
+const DIFFERENCE = /\b(?:differences?|comparison|pros and cons|side-by-side|differ)\b/i;
+const DIFFERENCE_ITEMS =
+  /\b(?:between|of|in|for|on)\s+(?!(?:them|these|those|both|the two|it|this|that)\b)[\p{L}\d][^.?!\n]{0,120}?\b(?:and|vs\.?|versus|or|to|with|from)\b\s+\S|\b(?:vs\.?|versus)\b|,\s*\S[^.?!\n]*\b(?:and|or)\b/iu;
+
 const ANY_ACTION = new RegExp(`\\b(?:${ANY_ACTION_WORDS.source})`);
-const SLOT_CUES = TRANSLATE_WORD.bit | BOOK_WORDS.bit | SEND_WORDS.bit | CONVERT_WORDS.bit | COMPARE_WORD.bit | BEST_WORDS.bit;
+const SLOT_CUES =
+  WRITE_WORDS.bit |
+  WHICH_WORD.bit |
+  DIFFERENCE_WORDS.bit |
+  TRANSLATE_WORD.bit |
+  BOOK_WORDS.bit |
+  SEND_WORDS.bit |
+  CONVERT_WORDS.bit |
+  COMPARE_WORD.bit |
+  BEST_WORDS.bit;
 
 /** The request head followed by the recent context (slot values may come from either). */
 function casedOf(view: RequestView): string {
@@ -73,7 +105,48 @@ function allTokensOf(view: RequestView): readonly string[] {
   return view.contextCased.length > 0 ? [...view.tokens, ...tokenize(view.contextLower)] : view.tokens;
 }
 
+/** Content words (3+ letters, not function words) in `text`. */
+function contentWordCount(view: RequestView, text: string): number {
+  let n = 0;
+  for (const t of tokenize(text.toLowerCase())) if (t.length > 2 && !STOPWORDS.has(t)) n++;
+  return n;
+}
+
+/** The items of a choice or a comparison: named in the request, or given by earlier turns or attached material. */
+function itemsGap(view: RequestView, out: FindingSink): void {
+  if (view.hasEarlierTurns || view.material.length > 0 || view.instruction.length > 200) return;
+  const text = view.head;
+  const which = (view.cues & WHICH_WORD.bit) !== 0 ? WHICH_CHOICE.exec(text) : null;
+  if (which !== null) {
+    const rest = which[1] ?? '';
+    // "Which is the largest planet?" names its set (a noun); "which is faster?" does not.
+    if (CHOICE_WORDS.test(rest) && !ITEMS_NAMED.test(rest) && contentWordCount(view, rest.replace(CHOICE_WORDS, ' ')) <= 1) {
+      pushSlot(out, 'items', `"${snippet(text, which.index, which[0].length)}" does not say which options to choose between`, {});
+      return;
+    }
+  }
+  const diff = (view.cues & DIFFERENCE_WORDS.bit) !== 0 ? DIFFERENCE.exec(text) : null;
+  if (diff !== null && !DIFFERENCE_ITEMS.test(text) && contentWordCount(view, text.slice(diff.index + diff[0].length)) <= 1) {
+    pushSlot(out, 'items', `"${snippet(text, diff.index, diff[0].length + 30)}" does not say what to compare`, {});
+  }
+}
+
+/** A message to write whose addressee is named nowhere (not in the request, the system text or earlier turns). */
+function recipientGap(view: RequestView, out: FindingSink): void {
+  if ((view.cues & WRITE_WORDS.bit) === 0 || (view.cues & MESSAGE_WORDS.bit) === 0 || view.hasEarlierTurns) return;
+  const text = view.head;
+  const write = WRITE_MESSAGE.exec(text);
+  if (write === null || COVER_LETTER.test(text) || SEND.test(text) || ADDRESSEE.test(text.slice(write.index)) || EMAIL_ADDRESS.test(casedOf(view))) return;
+  pushSlot(out, 'recipient', `"${snippet(text, write.index, write[0].length + 30)}" does not say who it is for`, {
+    what: (write[1] ?? 'message').toLowerCase(),
+  });
+}
+
 function run(view: RequestView, out: FindingSink): void {
+  if (!view.empty) {
+    itemsGap(view, out);
+    recipientGap(view, out);
+  }
   // Each check below needs its cue (a word it matches whole, or its prefix); without any of them nothing can fire.
   if (view.empty || (view.cues & ANY_ACTION_WORDS.bit) === 0 || (view.cues & SLOT_CUES) === 0 || !ANY_ACTION.test(view.headLower)) return;
   const text = view.head;

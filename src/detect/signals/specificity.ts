@@ -78,6 +78,7 @@ function run(view: RequestView, out: FindingSink, prior: PriorFindings): void {
 export const specificity: Rule = {
   name: 'specificity',
   reads: [
+    'conversational',
     'missing_input',
     'unresolved_reference',
     'missing_slot',

@@ -69,7 +69,7 @@ function toWithin(tokens: readonly string[], from: number): boolean {
 }
 
 function run(view: RequestView, out: FindingSink, prior: PriorFindings): void {
-  if (view.empty) return;
+  if (view.empty || prior.has('conversational_turn')) return;
   const answered = view.hasEarlierTurns || view.material.length > 0;
   const flags = view.tokenFlags;
 
@@ -141,5 +141,5 @@ function run(view: RequestView, out: FindingSink, prior: PriorFindings): void {
   }
 }
 
-/** Reads missing_input: a missing-input request's pronoun ("summarize it") is that rule's finding, not a second one. */
-export const unresolvedReference: Rule = { name: 'unresolved_reference', reads: ['missing_input'], run };
+/** Reads missing_input (a missing-input request's pronoun, "summarize it", is that rule's finding) and conversational ("thanks, that helps"). */
+export const unresolvedReference: Rule = { name: 'unresolved_reference', reads: ['conversational', 'missing_input'], run };

@@ -22,10 +22,13 @@ import { binary, weightedF1 } from './metrics.js';
 export const SEED = 20240611;
 export const FOLDS = 5;
 export const DEFAULT_PARAMS: TrainParams = {
-  lambdaHash: 1e-3,
+  lambdaHash: 3e-3,
   lambdaRule: 1e-4,
   clariqWeight: 1,
   everydayWeight: 30,
+  in3Weight: 0.2,
+  templateWeight: 3,
+  conversationalWeight: 5,
   epochs: 300,
   learningRate: 0.05,
   clariqGraded: false,
