@@ -1,220 +1,309 @@
 /**
- * `npm run eval`: measures the detector on every dataset it can see, on rows not trained on.
- * CLAMBER dev and ClariQ train: 5-fold stratified cross-validation with the shipped training
- * parameters (the same pipeline as `npm run train`), Platt-calibrated on out-of-fold scores and
- * judged at the shipped threshold (the everyday even half joins every training fold, as in
- * training). ClariQ dev: a model trained on CLAMBER + ClariQ train + the everyday even half.
- * Everyday (held-out half): the odd-indexed items of test/detect/fixtures/everyday.ts, never
- * trained on, scored by the shipped model: false-positive rate on clear, recall on underspecified.
- * Prints markdown tables (the ones in docs/detection.md). `--json` prints the numbers as JSON.
+ * `npm run eval`: how well the detector generalises to traffic it was not trained on.
+ *
+ * 1. Leave-one-source-out: for each source (CLAMBER, ClariQ, IN3, the everyday requests, each
+ *    template family, the conversational turns) a model trained on all the other sources — the
+ *    same `trainOn` as `npm run train`, with the shipped training parameters — scores it. AUROC
+ *    with a stratified bootstrap 95% interval, precision / recall / false-positive rate at the
+ *    shipped threshold, and the mean over sources (a change that lifts one source while lowering
+ *    the mean is a regression).
+ * 2. Minimal pairs: over pairs that differ only in the missing piece (IN3's filled-in twins, the
+ *    template families), the share where the underspecified member scores higher, with an interval.
+ * 3. The shipped policy (config/policy.yaml) through the real decide(), on the held-out scores:
+ *    per source, the share of underspecified requests acted on (and clarified) and of clear ones touched.
+ * 4. Details: CLAMBER subclasses, ClariQ levels, the everyday held-out half and the misses by kind.
+ *
+ * Options: `--params JSON` overrides training parameters (e.g. '{"in3Weight":0}'), `--policy FILE`,
+ * `--sources a,b` limits the held-out sources, `--json FILE` writes the numbers, `--misses N` lists N misses per source.
  */
-import { datasetsDir, everydayRows, loadClamber, loadClariq, type LabelledRow } from '../src/detect/training/datasets.js';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { EVERYDAY_CLEAR, EVERYDAY_UNDERSPECIFIED } from '../test/detect/fixtures/everyday.js';
-import { fitLogistic, fitPlatt, raw, type TrainParams } from '../src/detect/training/logistic.js';
-import { auroc, binary, ece, reliability, weightedF1 } from '../src/detect/training/metrics.js';
-import { crossValidate, DEFAULT_PARAMS, FOLDS, scoresOf, toExample } from '../src/detect/training/pipeline.js';
-import { clariqLevel, modelFromFile } from '../src/detect/model.js';
+import type { Assessment } from '../src/detect/assessment.js';
 import { clariqLevelOfText } from '../src/detect/clariq.js';
-import { readWeightsFile } from '../src/detect/weights.js';
 import { createDetector } from '../src/detect/index.js';
-import { CLEAR_FIXTURES, UNDERSPECIFIED_FIXTURES } from '../src/detect/training/fixtures.js';
-import { conversationFromText } from '../src/conversation.js';
+import { modelFromFile } from '../src/detect/model.js';
+import { datasetsDir } from '../src/detect/training/datasets.js';
+import { itemText, loadCorpus, type Item } from '../src/detect/training/corpus.js';
+import type { TrainParams } from '../src/detect/training/logistic.js';
+import { featuresOf, leaveOneSourceOut } from '../src/detect/training/loso.js';
+import { aurocInterval, binary, pairAccuracy, weightedF1, type Interval } from '../src/detect/training/metrics.js';
+import { DEFAULT_PARAMS, weightsFile } from '../src/detect/training/pipeline.js';
+import { prng } from '../src/detect/training/random.js';
+import { readWeightsFile } from '../src/detect/weights.js';
+import { TokenScratch } from '../src/detect/scan.js';
+import { decide } from '../src/policy/decide.js';
+import type { Decision, RequestContext } from '../src/policy/decision.js';
+import { loadPolicyFile } from '../src/policy/load.js';
+
+const root = resolve(fileURLToPath(import.meta.url), '..', '..');
+const BOOTSTRAP = 1000;
+/** A pass at or above this score is still recorded as an event (events.record.passScoreFloor default). */
+const EVENT_FLOOR = 0.3;
+const INNER_FOLDS = 3;
 
 const f3 = (v: number): string => (Number.isNaN(v) ? 'n/a' : v.toFixed(3));
+const pct = (k: number, n: number): string => (n === 0 ? '–' : `${((100 * k) / n).toFixed(1)}%`);
+const ci = (i: Interval): string => (Number.isNaN(i.value) ? 'n/a' : `${f3(i.value)} [${f3(i.lo)}, ${f3(i.hi)}]`);
+
+function arg(name: string): string | undefined {
+  const a = process.argv.find((x) => x.startsWith(`--${name}=`));
+  if (a !== undefined) return a.slice(name.length + 3);
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+function contextOf(item: Item): RequestContext {
+  return {
+    protocol: item.conversation.protocol,
+    route: '/v1/chat/completions',
+    model: item.conversation.model,
+    tenant: null,
+    headers: {},
+    metadata: {},
+    conversationId: item.id,
+    clarificationsSoFar: 0,
+    optOut: false,
+  };
+}
+
+/** Source order in the tables: public sets, our own, then the template families. */
+function sourceOrder(a: string, b: string): number {
+  const rank = (s: string): number => ['clamber', 'clariq', 'in3', 'everyday', 'conversational'].indexOf(s);
+  const ra = rank(a);
+  const rb = rank(b);
+  if (ra >= 0 || rb >= 0) return (ra < 0 ? 99 : ra) - (rb < 0 ? 99 : rb);
+  return a.localeCompare(b);
+}
+
+interface Scored {
+  readonly item: Item;
+  readonly assessment: Assessment;
+  readonly decision: Decision;
+}
 
 function main(): void {
+  const started = Date.now();
   const dir = datasetsDir();
-  const clamber = loadClamber(dir);
-  const clariqTrain = loadClariq(dir, 'train');
-  const clariqDev = loadClariq(dir, 'dev');
   const shipped = readWeightsFile();
-  const params = (shipped.training.params as TrainParams | undefined) ?? DEFAULT_PARAMS;
   const threshold = shipped.threshold;
-  const cuts = shipped.clariqCuts;
+  const shippedParams = (shipped.training.params as TrainParams | undefined) ?? DEFAULT_PARAMS;
+  const overrides = arg('params');
+  const params: TrainParams = { ...shippedParams, ...(overrides === undefined ? {} : (JSON.parse(overrides) as Partial<TrainParams>)) };
+  const policyFile = arg('policy') ?? resolve(root, 'config', 'policy.yaml');
+  const policy = loadPolicyFile(policyFile);
+  const misses = Number(arg('misses') ?? '3');
+
+  const items = loadCorpus(dir, { clear: EVERYDAY_CLEAR, underspecified: EVERYDAY_UNDERSPECIFIED });
+  const scratch = new TokenScratch();
+  const xs = items.map((item) => featuresOf(item, scratch));
+  const only = arg('sources')?.split(',');
+  const sources = [...new Set(items.map((i) => i.source))].filter((s) => only === undefined || only.includes(s)).sort(sourceOrder);
   const lines: string[] = [];
   const out = (s = ''): void => {
     lines.push(s);
   };
-  out(`Detector ${shipped.version}; threshold ${threshold}; ClariQ cuts ${cuts.join(' / ')}; datasets ${dir}`);
+  out(`Detector ${shipped.version}; threshold ${threshold}; policy ${policy.version}; datasets ${dir}`);
+  out(`Training parameters: ${JSON.stringify(params)}`);
   out();
-  // Everyday app requests: the even half is trained on (as in `npm run train`, cross-validated
-  // with the datasets); the odd half is held out and only scored by the shipped model below.
-  const everydayTrain = everydayRows(EVERYDAY_CLEAR, EVERYDAY_UNDERSPECIFIED, 'train');
-  const everydayHeldOut = everydayRows(EVERYDAY_CLEAR, EVERYDAY_UNDERSPECIFIED, 'heldout');
-  const nData = clamber.length + clariqTrain.length;
-  const cvRows = [...clamber, ...clariqTrain, ...everydayTrain];
-  if (nData === 0) {
-    out('No datasets found (set CLARION_DATASETS).');
-    process.stdout.write(`${lines.join('\n')}\n`);
-    return;
+
+  const folds = leaveOneSourceOut(items, xs, params, sources, INNER_FOLDS, (s) => process.stderr.write(`eval: holding out ${s}\n`));
+  const scored = new Map<string, Scored[]>();
+  for (const fold of folds) {
+    const detector = createDetector({ weights: weightsFile(fold.trained.weights, fold.trained.platt, threshold, shipped.clariqCuts, {}), threshold });
+    const list: Scored[] = [];
+    for (const item of items) {
+      if (item.source !== fold.source) continue;
+      const assessment = detector.assess(item.conversation);
+      list.push({ item, assessment, decision: decide(assessment, contextOf(item), policy) });
+    }
+    scored.set(fold.source, list);
   }
-  const labels = cvRows.map((r) => r.label);
-  const examples = cvRows.map((r) => toExample(r, params));
-  const oof = crossValidate(cvRows, examples, [], params);
-  const platt = fitPlatt(Array.from(oof.subarray(0, nData)), labels.slice(0, nData));
-  const scores = scoresOf(oof, platt);
 
-  const pick = (pred: (r: LabelledRow) => boolean): { s: number[]; y: number[]; rows: LabelledRow[] } => {
-    const s: number[] = [];
-    const y: number[] = [];
-    const rows: LabelledRow[] = [];
-    cvRows.forEach((r, i) => {
-      if (!pred(r)) return;
-      s.push(scores[i] ?? 0);
-      y.push(r.label);
-      rows.push(r);
-    });
-    return { s, y, rows };
-  };
-
-  out('| dataset (rows not trained on) | n | AUROC | precision | recall | F1 | FPR on clear rows |');
+  // 1. Leave-one-source-out.
+  out('## Leave-one-source-out (each source scored by a model trained on all the others)');
+  out();
+  out(`| held-out source | underspecified / clear | AUROC [95% CI] | precision | recall | FPR on clear | at threshold ${threshold} |`);
   out('|---|---|---|---|---|---|---|');
-  const row = (name: string, s: number[], y: number[]): void => {
+  const json: Record<string, unknown> = { threshold, params, policy: policy.version, sources: {} };
+  const means: Record<string, number[]> = { public: [], own: [], all: [] };
+  for (const source of sources) {
+    const list = (scored.get(source) ?? []).filter((s) => !(s.item.source === 'in3' && s.item.group === 'twin'));
+    const s = list.map((x) => x.assessment.score);
+    const y = list.map((x) => x.item.label);
+    const pos = y.filter((v) => v === 1).length;
+    const auc = aurocInterval(s, y, BOOTSTRAP, prng(7));
     const m = binary(
       s.map((v) => (v >= threshold ? 1 : 0)),
       y,
     );
-    out(`| ${name} | ${y.length} | ${f3(auroc(s, y))} | ${f3(m.precision)} | ${f3(m.recall)} | ${f3(m.f1)} | ${f3(m.fp / Math.max(m.fp + m.tn, 1))} |`);
-  };
-  const c = pick((r) => r.source === 'clamber');
-  if (c.y.length > 0) row(`CLAMBER dev, ${FOLDS}-fold CV`, c.s, c.y);
-  const q = pick((r) => r.source === 'clariq-train');
-  if (q.y.length > 0) row(`ClariQ train, ${FOLDS}-fold CV (need >= 3)`, q.s, q.y);
-
-  let devLevels: number[] = [];
-  let devScores: number[] = [];
-  let devModelLevels: number[] = [];
-  const level = modelFromFile(shipped).clariqLevel;
-  if (clariqDev.length > 0) {
-    const w = fitLogistic(examples, params);
-    devScores = scoresOf(
-      clariqDev.map((r) => raw(w, toExample(r, params).x)),
-      platt,
-    );
-    row(
-      'ClariQ dev, trained on CLAMBER + ClariQ train (need >= 3)',
-      devScores,
-      clariqDev.map((r) => r.label),
-    );
-    devLevels = devScores.map((s) => clariqLevel(cuts, s));
-    if (level !== undefined) devModelLevels = clariqDev.map((r, i) => clariqLevelOfText(level, r.text, devScores[i] ?? 0.5));
-  }
-  if (c.y.length > 0) {
-    const baseline = c.rows.map((r) => r.baseline);
-    const mb = binary(baseline, c.y);
     out(
-      `| CLAMBER dev, shipped LLM predictions (baseline) | ${c.y.length} | n/a | ${f3(mb.precision)} | ${f3(mb.recall)} | ${f3(mb.f1)} | ${f3(mb.fp / Math.max(mb.fp + mb.tn, 1))} |`,
+      `| ${source}${source === 'in3' ? ' (tasks)' : ''} | ${pos} / ${y.length - pos} | ${ci(auc)} | ${pos === 0 || m.tp + m.fp === 0 ? '–' : f3(m.precision)} | ${pos === 0 ? '–' : f3(m.recall)} | ${y.length === pos ? '–' : f3(m.fp / Math.max(m.fp + m.tn, 1))} | |`,
     );
+    if (!Number.isNaN(auc.value)) {
+      means.all?.push(auc.value);
+      (['clamber', 'clariq', 'in3'].includes(source) ? means.public : means.own)?.push(auc.value);
+    }
+    (json.sources as Record<string, unknown>)[source] = {
+      auroc: auc,
+      precision: m.precision,
+      recall: m.recall,
+      fpr: m.fp / Math.max(m.fp + m.tn, 1),
+      n: y.length,
+    };
   }
+  const mean = (v: number[] | undefined): string => (v === undefined || v.length === 0 ? 'n/a' : f3(v.reduce((a, b) => a + b, 0) / v.length));
+  out();
+  out(
+    `Mean AUROC over held-out sources: public (CLAMBER, ClariQ, IN3) **${mean(means.public)}**; our own sources ${mean(means.own)}; all ${mean(means.all)} (${means.all?.length ?? 0} sources).`,
+  );
+  json.meanAuroc = { public: means.public, own: means.own, all: means.all };
   out();
 
-  if (c.y.length > 0) {
-    out('CLAMBER recall per ambiguous subclass, and false-positive rate on the clear rows of each subclass (CV, shipped threshold):');
+  // 2. Minimal pairs.
+  out('## Minimal pairs (same request with and without the missing piece; scored by the model that did not see the source)');
+  out();
+  out('| source | gap | pairs | underspecified member scores higher [95% CI] | both sides of the threshold |');
+  out('|---|---|---|---|---|');
+  const allUnder: number[] = [];
+  const allClear: number[] = [];
+  for (const source of sources) {
+    const byPair = new Map<string, { under?: number; clear?: number; gap: string }>();
+    for (const x of scored.get(source) ?? []) {
+      if (x.item.pair === undefined) continue;
+      const p = byPair.get(x.item.pair) ?? { gap: x.item.source === 'in3' ? 'IN3 missing details' : x.item.group };
+      if (x.item.label === 1) p.under = x.assessment.score;
+      else p.clear = x.assessment.score;
+      byPair.set(x.item.pair, p);
+    }
+    const complete = [...byPair.values()].filter((p) => p.under !== undefined && p.clear !== undefined);
+    if (complete.length === 0) continue;
+    const u = complete.map((p) => p.under ?? 0);
+    const c = complete.map((p) => p.clear ?? 0);
+    allUnder.push(...u);
+    allClear.push(...c);
+    const split = complete.filter((p) => (p.under ?? 0) >= threshold && (p.clear ?? 0) < threshold).length;
+    out(`| ${source} | ${complete[0]?.gap ?? ''} | ${complete.length} | ${ci(pairAccuracy(u, c, BOOTSTRAP, prng(11)))} | ${pct(split, complete.length)} |`);
+  }
+  const templateUnder: number[] = [];
+  const templateClear: number[] = [];
+  for (const source of sources) {
+    if (!source.startsWith('tmpl:')) continue;
+    const list = scored.get(source) ?? [];
+    for (const x of list) if (x.item.label === 1) templateUnder.push(x.assessment.score);
+    for (const x of list) if (x.item.label === 0) templateClear.push(x.assessment.score);
+  }
+  out(`| **all pairs** | | ${allUnder.length} | **${ci(pairAccuracy(allUnder, allClear, BOOTSTRAP, prng(13)))}** | |`);
+  out();
+  json.pairs = pairAccuracy(allUnder, allClear, BOOTSTRAP, prng(13));
+
+  // 3. The shipped policy.
+  out(`## The shipped policy (${policyFile.replace(`${root}/`, '')}, version ${policy.version}) on held-out scores, through decide()`);
+  out();
+  out(
+    '| source | underspecified acted on | of which clarified | clear touched | clear recorded as events (action, or score ≥ 0.3) | missing a required tool parameter: clarified |',
+  );
+  out('|---|---|---|---|---|---|');
+  const policyJson: Record<string, unknown> = {};
+  const totals = { under: 0, acted: 0, clarified: 0, clear: 0, touched: 0 };
+  for (const source of sources) {
+    const list = scored.get(source) ?? [];
+    const under = list.filter((x) => x.item.label === 1);
+    const clear = list.filter((x) => x.item.label === 0);
+    const acted = under.filter((x) => x.decision.action !== 'pass').length;
+    const clarified = under.filter((x) => x.decision.action === 'clarify').length;
+    const touched = clear.filter((x) => x.decision.action !== 'pass').length;
+    const recorded = clear.filter((x) => x.decision.action !== 'pass' || x.assessment.score >= EVENT_FLOOR).length;
+    const toolGap = source.startsWith('tmpl:tool') ? `${pct(clarified, under.length)}` : '';
+    out(
+      `| ${source} | ${pct(acted, under.length)} (${acted}/${under.length}) | ${pct(clarified, under.length)} | ${pct(touched, clear.length)} (${touched}/${clear.length}) | ${pct(recorded, clear.length)} | ${toolGap} |`,
+    );
+    totals.under += under.length;
+    totals.acted += acted;
+    totals.clarified += clarified;
+    totals.clear += clear.length;
+    totals.touched += touched;
+    policyJson[source] = { under: under.length, acted, clarified, clear: clear.length, touched, recorded };
+  }
+  out(`| **all** | **${pct(totals.acted, totals.under)}** | ${pct(totals.clarified, totals.under)} | **${pct(totals.touched, totals.clear)}** | | |`);
+  out();
+  json.policy = policyJson;
+
+  // 4. Details.
+  const clamber = scored.get('clamber') ?? [];
+  if (clamber.length > 0) {
+    out('CLAMBER (held out) recall per ambiguous subclass and false-positive rate on its clear rows, at the shipped threshold:');
     out();
     out('| subclass | ambiguous n | recall | clear n | FPR | LLM baseline recall |');
     out('|---|---|---|---|---|---|');
     for (const sub of ['NK', 'ICL', 'what', 'when', 'where', 'whom', 'co-reference', 'polysemy', 'none']) {
-      const idx = c.rows.map((r, i) => (r.group === sub ? i : -1)).filter((i) => i >= 0);
-      const pos = idx.filter((i) => c.y[i] === 1);
-      const neg = idx.filter((i) => c.y[i] === 0);
-      const rec = pos.filter((i) => (c.s[i] ?? 0) >= threshold).length / Math.max(pos.length, 1);
-      const fpr = neg.filter((i) => (c.s[i] ?? 0) >= threshold).length / Math.max(neg.length, 1);
-      const base = pos.filter((i) => c.rows[i]?.baseline === 1).length / Math.max(pos.length, 1);
+      const rows = clamber.filter((x) => x.item.group === sub);
+      const pos = rows.filter((x) => x.item.label === 1);
+      const neg = rows.filter((x) => x.item.label === 0);
+      const rec = pos.filter((x) => x.assessment.score >= threshold).length;
+      const fp = neg.filter((x) => x.assessment.score >= threshold).length;
+      const base = pos.filter((x) => x.item.baseline === 1).length;
       out(
-        `| ${sub} | ${pos.length} | ${pos.length === 0 ? '–' : f3(rec)} | ${neg.length} | ${neg.length === 0 ? '–' : f3(fpr)} | ${pos.length === 0 ? '–' : f3(base)} |`,
+        `| ${sub} | ${pos.length} | ${pos.length === 0 ? '–' : f3(rec / pos.length)} | ${neg.length} | ${neg.length === 0 ? '–' : f3(fp / neg.length)} | ${pos.length === 0 ? '–' : f3(base / pos.length)} |`,
       );
     }
+    const b = binary(
+      clamber.map((x) => (x.item.baseline === 1 ? 1 : 0)),
+      clamber.map((x) => x.item.label),
+    );
+    out();
+    out(`CLAMBER baseline (the LLM predictions shipped with the dataset): precision ${f3(b.precision)}, recall ${f3(b.recall)}, F1 ${f3(b.f1)}.`);
     out();
   }
-
-  if (clariqDev.length > 0) {
-    const gold = clariqDev.map((r) => r.need);
-    const majority = weightedF1(
-      gold.map(() => 2),
-      gold,
+  const clariq = (scored.get('clariq') ?? []).filter((x) => x.item.group === 'dev');
+  const level = modelFromFile(shipped).clariqLevel;
+  if (clariq.length > 0 && level !== undefined) {
+    const gold = clariq.map((x) => x.item.need);
+    const predicted = clariq.map((x) => clariqLevelOfText(level, itemText(x.item), x.assessment.score));
+    out(
+      `ClariQ dev (held out with all of ClariQ), official 4-class weighted F1 with the shipped level model: ${f3(weightedF1(predicted, gold))} (majority class: ${f3(
+        weightedF1(
+          gold.map(() => 2),
+          gold,
+        ),
+      )}).`,
     );
-    const spread = (levels: readonly number[]): string => [1, 2, 3, 4].map((k) => levels.filter((l) => l === k).length).join('/');
-    out(`ClariQ dev (${spread(gold)} topics at need 1/2/3/4), official 4-class weighted F1; majority class 2: ${f3(majority)}`);
     out();
+  }
+  const everyday = scored.get('everyday') ?? [];
+  if (everyday.length > 0) {
+    const odd = everyday.filter((x) => x.item.group === 'odd');
+    const flagged = (x: Scored): boolean => x.assessment.score >= threshold;
+    const c = odd.filter((x) => x.item.label === 0);
+    const u = odd.filter((x) => x.item.label === 1);
     out(
-      '| level mapping (fitted on ClariQ train out-of-fold scores) | ClariQ dev weighted F1 | dev predictions 1/2/3/4 | ClariQ train weighted F1 (where it was fitted) |',
-    );
-    out('|---|---|---|---|');
-    const needs = q.rows.map((r) => r.need);
-    if (devModelLevels.length > 0 && level !== undefined) {
-      const trainLevels = q.rows.map((r, i) => clariqLevelOfText(level, r.text, q.s[i] ?? 0.5));
-      out(
-        `| level model (score + request shape, shipped) | **${f3(weightedF1(devModelLevels, gold))}** | ${spread(devModelLevels)} | ${q.y.length > 0 ? f3(weightedF1(trainLevels, needs)) : 'n/a'} |`,
-      );
-    }
-    out(
-      `| score cut points only | ${f3(weightedF1(devLevels, gold))} | ${spread(devLevels)} | ${
-        q.y.length > 0
-          ? f3(
-              weightedF1(
-                q.s.map((s) => clariqLevel(cuts, s)),
-                needs,
-              ),
-            )
-          : 'n/a'
-      } |`,
+      `Everyday odd half (never trained on; here also the even half is held out): clear flagged ${c.filter(flagged).length}/${c.length}, underspecified caught ${u.filter(flagged).length}/${u.length}.`,
     );
     out();
   }
 
-  // App-style traffic the public sets lack (hand-written, see src/detect/training/fixtures.ts), shipped model.
-  const detector = createDetector();
-  const clearFlagged = CLEAR_FIXTURES.filter((t) => detector.assess(conversationFromText(t)).score >= threshold);
-  const vagueFlagged = UNDERSPECIFIED_FIXTURES.filter((t) => detector.assess(conversationFromText(t)).score >= threshold);
-  out(
-    `App-style fixtures (ours, shipped model): clear requests flagged ${clearFlagged.length}/${CLEAR_FIXTURES.length}${clearFlagged.length > 0 ? ` (${clearFlagged.map((t) => `"${t}"`).join(', ')})` : ''}; underspecified requests flagged ${vagueFlagged.length}/${UNDERSPECIFIED_FIXTURES.length}`,
-  );
-  out();
-
-  // Everyday app traffic (hand-written, test/detect/fixtures/everyday.ts).
-  const rate = (rows: readonly LabelledRow[], label: 0 | 1, flagged: (r: LabelledRow) => boolean): string => {
-    const of = rows.filter((r) => r.label === label);
-    const k = of.filter(flagged).length;
-    return `${k}/${of.length} = ${f3(k / Math.max(of.length, 1))}`;
-  };
-  const shippedFlags = (r: LabelledRow): boolean => detector.assess(conversationFromText(r.text)).score >= threshold;
-  out('Everyday app requests (test/detect/fixtures/everyday.ts):');
-  out();
-  out('| everyday | clear n | false-positive rate on clear | underspecified n | recall on underspecified |');
-  out('|---|---|---|---|---|');
-  out(
-    `| **everyday (held-out half)**: odd-indexed items, never trained on, shipped model | ${everydayHeldOut.filter((r) => r.label === 0).length} | **${rate(everydayHeldOut, 0, shippedFlags)}** | ${everydayHeldOut.filter((r) => r.label === 1).length} | **${rate(everydayHeldOut, 1, shippedFlags)}** |`,
-  );
-  const oofFlags = new Map(everydayTrain.map((r, i) => [r.id, (scores[nData + i] ?? 0) >= threshold]));
-  out(
-    `| everyday (trained half, ${FOLDS}-fold CV): even-indexed items | ${everydayTrain.filter((r) => r.label === 0).length} | ${rate(everydayTrain, 0, (r) => oofFlags.get(r.id) === true)} | ${everydayTrain.filter((r) => r.label === 1).length} | ${rate(everydayTrain, 1, (r) => oofFlags.get(r.id) === true)} |`,
-  );
-  const heldOutFp = everydayHeldOut.filter((r) => r.label === 0 && shippedFlags(r)).map((r) => `"${r.text}"`);
-  const heldOutFn = everydayHeldOut.filter((r) => r.label === 1 && !shippedFlags(r)).map((r) => `"${r.text}"`);
-  out();
-  out(
-    `Held-out clear flagged: ${heldOutFp.length === 0 ? 'none' : heldOutFp.join(', ')}; held-out underspecified missed: ${heldOutFn.length === 0 ? 'none' : heldOutFn.join(', ')}`,
-  );
-  out();
-
-  out('Reliability of the calibrated score (all out-of-fold rows; CLAMBER and ClariQ train):');
-  out();
-  out('| score bin | n | mean score | observed rate needing clarification | CLAMBER n / rate | ClariQ n / rate |');
-  out('|---|---|---|---|---|---|');
-  const bins = reliability(scores.slice(0, nData), labels.slice(0, nData));
-  const binsC = reliability(c.s, c.y);
-  const binsQ = reliability(q.s, q.y);
-  bins.forEach((b, i) => {
-    if (b.n === 0) return;
-    const bc = binsC[i];
-    const bq = binsQ[i];
-    out(
-      `| ${b.lo.toFixed(1)}–${b.hi.toFixed(1)} | ${b.n} | ${f3(b.meanScore)} | ${f3(b.positiveRate)} | ${bc?.n ?? 0} / ${bc && bc.n > 0 ? f3(bc.positiveRate) : '–'} | ${bq?.n ?? 0} / ${bq && bq.n > 0 ? f3(bq.positiveRate) : '–'} |`,
-    );
-  });
-  out();
-  out(`Expected calibration error: all ${f3(ece(bins))}, CLAMBER ${f3(ece(binsC))}, ClariQ ${f3(ece(binsQ))}`);
+  if (misses > 0) {
+    out('Misses at the shipped threshold, per source (held-out scores):');
+    out();
+    for (const source of sources) {
+      const list = scored.get(source) ?? [];
+      const fn = list.filter((x) => x.item.label === 1 && x.assessment.score < threshold).sort((a, b) => a.assessment.score - b.assessment.score);
+      const fp = list.filter((x) => x.item.label === 0 && x.assessment.score >= threshold).sort((a, b) => b.assessment.score - a.assessment.score);
+      const show = (xs: Scored[]): string =>
+        xs
+          .slice(0, misses)
+          .map((x) => `${x.assessment.score.toFixed(2)} "${itemText(x.item).replace(/\s+/g, ' ').slice(0, 90)}"`)
+          .join('; ');
+      if (fn.length + fp.length === 0) continue;
+      out(`- ${source}: missed ${fn.length}${fn.length > 0 ? ` (${show(fn)})` : ''}; flagged clear ${fp.length}${fp.length > 0 ? ` (${show(fp)})` : ''}`);
+    }
+    out();
+  }
+  out(`took ${((Date.now() - started) / 1000).toFixed(0)} s`);
   process.stdout.write(`${lines.join('\n')}\n`);
+  const jsonFile = arg('json');
+  if (jsonFile !== undefined) writeFileSync(jsonFile, `${JSON.stringify(json, null, 1)}\n`);
 }
 
 main();

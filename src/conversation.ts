@@ -43,6 +43,17 @@ export const ToolDefinitionSchema = z.object({
 });
 export type ToolDefinition = z.infer<typeof ToolDefinitionSchema>;
 
+/**
+ * Earlier turns exist but are not in this request: the request points at them by reference
+ * (Responses `previous_response_id` or `conversation`). The detector then knows it cannot see the
+ * context; a caller that remembers those turns can put them back (withRememberedTurns).
+ */
+export const PriorContextSchema = z.object({
+  kind: z.enum(['previous_response_id', 'conversation']),
+  id: z.string(),
+});
+export type PriorContext = z.infer<typeof PriorContextSchema>;
+
 export const ConversationSchema = z.object({
   protocol: ProtocolIdSchema,
   model: z.string(),
@@ -51,6 +62,8 @@ export const ConversationSchema = z.object({
   turns: z.array(TurnSchema),
   tools: z.array(ToolDefinitionSchema),
   stream: z.boolean(),
+  /** Set when earlier turns exist elsewhere (see PriorContextSchema); absent when the request carries its whole conversation. */
+  priorContext: PriorContextSchema.optional(),
 });
 export type Conversation = z.infer<typeof ConversationSchema>;
 
@@ -71,6 +84,15 @@ export function lastUserTurn(conversation: Conversation): Turn | undefined {
     if (turn !== undefined && turn.role === 'user') return turn;
   }
   return undefined;
+}
+
+/**
+ * The conversation with remembered earlier turns (oldest first) put before its own: its context is
+ * then known, so `priorContext` is dropped.
+ */
+export function withRememberedTurns(conversation: Conversation, remembered: readonly Turn[]): Conversation {
+  const { priorContext: _resolved, ...rest } = conversation;
+  return { ...rest, turns: [...remembered, ...conversation.turns] };
 }
 
 /** Convenience for tests, the CLI and datasets: a single user turn with no system text. */

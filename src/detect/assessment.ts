@@ -42,6 +42,13 @@ export const AssessmentSchema = z.object({
   signals: z.array(SignalSchema),
   missingSlots: z.array(z.string()),
   suggestedQuestion: z.string().nullable(),
+  /**
+   * Whether the detector saw the request's context: `unknown` when earlier turns exist but were not
+   * in the request (Responses `previous_response_id` / `conversation` with nothing remembered), so
+   * no gap that those turns could fill (a reference, material, a slot) is claimed. Absent in
+   * assessments recorded before this field existed: read as `known`.
+   */
+  context: z.enum(['known', 'unknown']).optional(),
   /** Identifies the weights/rules that produced this assessment, stored with every event. */
   detectorVersion: z.string(),
 });

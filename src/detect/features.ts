@@ -6,8 +6,7 @@
  */
 import { RULE_FEATURES, type Finding, type RuleFeature } from './finding.js';
 import { DIGIT_FLAG, STOPWORD_FLAG } from './lexicon.js';
-import { innerCapitalsOf } from './cues.js';
-import { fnv1a, mixHash } from './text.js';
+import { FNV_OFFSET, fnv1a, fnvStep, mixHash } from './text.js';
 import type { RequestView } from './view.js';
 
 export const HASH_BITS = 18;
@@ -60,12 +59,11 @@ function isYearToken(token: string): boolean {
 
 /** FNV-1a of the token, or the shape hash for tokens with digits (years vs other numbers). */
 function tokenHash(token: string): number {
-  let h = 0x811c9dc5;
+  let h = FNV_OFFSET;
   for (let i = 0; i < token.length; i++) {
     const c = token.charCodeAt(i);
     if (c >= 48 && c <= 57) return isYearToken(token) ? YEAR_HASH : NUM_HASH;
-    h ^= c;
-    h = Math.imul(h, 0x01000193) >>> 0;
+    h = fnvStep(h, c);
   }
   return h >>> 0;
 }
@@ -80,8 +78,9 @@ function lengthBucket(n: number): number {
 }
 
 /**
- * Reusable feature buffers: the serving path fills one preallocated buffer per call instead of
- * allocating arrays; training copies it into an owned FeatureVector (same code, see extractFeatures).
+ * Reusable feature buffers, owned by one detector: the serving path fills its buffer on every
+ * call instead of allocating arrays; training copies it into an owned FeatureVector (same code,
+ * see extractFeatures).
  */
 export interface FeatureBuffer {
   readonly rule: Float64Array;
@@ -90,38 +89,47 @@ export interface FeatureBuffer {
   readonly origin: Int32Array;
   /** How many entries of hashed / origin are filled. */
   count: number;
+  /**
+   * Open-addressing set of the indices seen in this call (generation-stamped: no clearing per
+   * call). Each slot is [generation, index] side by side, so a probe touches one cache line. A call
+   * uses only the first 2^seenBits slots, sized to at most half full for its token count: a typical
+   * request touches ~2 KiB of it, not the whole 8 KiB (fewer cache misses when caches are cold).
+   */
+  readonly seen: Int32Array;
+  generation: number;
+  seenBits: number;
 }
 
 /** At most 2 features per token read (unigram + bigram), the end bigram and 7 markers. */
 const MAX_HASHED = 2 * (HEAD_TOKENS + TAIL_TOKENS) + 16;
-/**
- * Open-addressing set of the indices seen in this call (generation-stamped: no clearing per call).
- * Each slot is [generation, index] side by side, so a probe touches one cache line. A call uses
- * only the first 2^seenBits slots, sized to at most half full for its token count: a typical
- * request touches ~2 KiB of it, not the whole 8 KiB (fewer cache misses when caches are cold).
- */
 const SEEN_MAX_BITS = 10;
-const SEEN = new Int32Array(2 << SEEN_MAX_BITS);
-let generation = 0;
-let seenBits = SEEN_MAX_BITS;
 
 export function createFeatureBuffer(): FeatureBuffer {
-  return { rule: new Float64Array(RULE_FEATURES.length), hashed: new Uint32Array(MAX_HASHED), origin: new Int32Array(MAX_HASHED), count: 0 };
+  return {
+    rule: new Float64Array(RULE_FEATURES.length),
+    hashed: new Uint32Array(MAX_HASHED),
+    origin: new Int32Array(MAX_HASHED),
+    count: 0,
+    seen: new Int32Array(2 << SEEN_MAX_BITS),
+    generation: 0,
+    seenBits: SEEN_MAX_BITS,
+  };
 }
 
 function add(buf: FeatureBuffer, gen: number, hash: number, origin: number): void {
   const idx = hash & HASH_MASK;
-  const bits = seenBits;
+  const bits = buf.seenBits;
+  const seen = buf.seen;
   const mask = (1 << bits) - 1;
   let slot = Math.imul(idx, 0x9e3779b1) >>> (32 - bits);
   for (;;) {
     const at = slot << 1;
-    if (SEEN[at] !== gen) {
-      SEEN[at] = gen;
-      SEEN[at + 1] = idx;
+    if (seen[at] !== gen) {
+      seen[at] = gen;
+      seen[at + 1] = idx;
       break;
     }
-    if (SEEN[at + 1] === idx) return;
+    if (seen[at + 1] === idx) return;
     slot = (slot + 1) & mask;
   }
   const n = buf.count;
@@ -147,16 +155,16 @@ export function featurize(view: RequestView, findings: readonly Finding[], buf: 
     if (v > (rule[i] ?? 0)) rule[i] = v;
   }
   buf.count = 0;
-  generation = generation === 0x7fffffff ? 1 : generation + 1;
-  if (generation === 1) SEEN.fill(0);
-  const gen = generation;
+  const gen = buf.generation === 0x7fffffff ? 1 : buf.generation + 1;
+  buf.generation = gen;
+  if (gen === 1) buf.seen.fill(0);
   const stops = view.tokenFlags;
   const total = view.tokenCount;
   const n = Math.min(total, HEAD_TOKENS + TAIL_TOKENS);
   // At most 2 features per token, the end bigram and 7 markers: keep the table at most half full.
   let bits = 6;
   while (bits < SEEN_MAX_BITS && 1 << bits < 2 * (2 * n + 8)) bits++;
-  seenBits = bits;
+  buf.seenBits = bits;
   if (!view.empty) {
     // Function-word-only n-grams ("the", "is the") carry a dataset's style more than meaning: skipped.
     let prev = BOS;
@@ -178,8 +186,8 @@ export function featurize(view: RequestView, findings: readonly Finding[], buf: 
     add(buf, gen, mixHash(prev, EOS), -1);
     const text = view.instruction;
     add(buf, gen, MARKERS.len[lengthBucket(total)] ?? 0, -1);
-    // Counted by the cue scan of view.head, whose first 600 characters are the instruction's.
-    add(buf, gen, MARKERS.caps[innerCapitalsOf(view.cues)] ?? 0, -1);
+    // Counted by the scan of view.head, whose first 600 characters are the instruction's.
+    add(buf, gen, MARKERS.caps[view.capitals] ?? 0, -1);
     if (text.includes('?')) add(buf, gen, MARKERS.question, -1);
     if (text.includes(':')) add(buf, gen, MARKERS.colon, -1);
     if (hasInnerNewline(text)) add(buf, gen, MARKERS.multiline, -1);
@@ -188,16 +196,14 @@ export function featurize(view: RequestView, findings: readonly Finding[], buf: 
   }
 }
 
-const SCRATCH = createFeatureBuffer();
-
-/** Features as an owned vector (training keeps one per row); serving uses featurize with a reused buffer. */
-export function extractFeatures(view: RequestView, findings: readonly Finding[]): FeatureVector {
-  featurize(view, findings, SCRATCH);
+/** Features as an owned vector (training keeps one per row); serving uses featurize with its own reused buffer. */
+export function extractFeatures(view: RequestView, findings: readonly Finding[], buf: FeatureBuffer = createFeatureBuffer()): FeatureVector {
+  featurize(view, findings, buf);
   const total = view.tokens.length;
   const n = Math.min(total, HEAD_TOKENS + TAIL_TOKENS);
   const tokens: string[] = [];
   for (let i = 0; i < n; i++) tokens.push(view.tokens[tokenIndex(total, i)] ?? '');
-  return { rule: SCRATCH.rule.slice(), hashed: SCRATCH.hashed.slice(0, SCRATCH.count), origin: SCRATCH.origin.slice(0, SCRATCH.count), tokens };
+  return { rule: buf.rule.slice(), hashed: buf.hashed.slice(0, buf.count), origin: buf.origin.slice(0, buf.count), tokens };
 }
 
 /** Human-readable name of a hashed feature, from its origin code. */

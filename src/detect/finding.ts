@@ -31,6 +31,9 @@ export const RULE_FEATURES = [
   'specific_content',
   'broad_topic',
   'specific_question',
+  'conversational_turn',
+  'unanchored_work',
+  'deferred_answer',
 ] as const;
 export type RuleFeature = (typeof RULE_FEATURES)[number];
 
@@ -57,6 +60,9 @@ export const PRIOR_WEIGHTS: Record<RuleFeature, number> = {
   specific_content: -0.3,
   broad_topic: 0.5,
   specific_question: -1.0,
+  conversational_turn: -4.0,
+  unanchored_work: 1.5,
+  deferred_answer: 2.0,
 };
 
 export interface QuestionRef {

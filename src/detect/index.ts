@@ -15,6 +15,7 @@ import { calibrate, modelFromFile, type Model, type WeightsFile } from './model.
 import { composeQuestion, DEFAULT_QUESTION_TEMPLATES, type Templates } from './question.js';
 import { runSignals } from './signals/index.js';
 import { STOPWORDS } from './lexicon.js';
+import { TokenScratch } from './scan.js';
 import { buildView, type RequestView } from './view.js';
 import { SHIPPED_THRESHOLD } from './shipped.js';
 import { readWeightsFile } from './weights.js';
@@ -35,12 +36,26 @@ const WORDING_MIN = 0.5;
 const CATEGORY_ORDER: readonly Category[] = ['epistemic', 'aleatoric', 'linguistic'];
 const ABOUT_TOPIC = /\b(?:about|on|regarding|information on|info on|for)\s+([^.?!\n]{2,60})/i;
 
-/** The strongest EVIDENCE_WORDS wording features of one sign, kept in a fixed buffer (per module: assess is synchronous). */
+/** The strongest EVIDENCE_WORDS wording features of one sign are named in the evidence. */
 const EVIDENCE_WORDS = 4;
-const TOP_W = new Float64Array(EVIDENCE_WORDS);
-const TOP_ORIGIN = new Int32Array(EVIDENCE_WORDS);
 
-function wordingEvidence(buf: FeatureBuffer, weights: Float64Array, view: RequestView, positive: boolean): string {
+/** Per-call working memory of one detector, reused (assess is synchronous, so calls never overlap). */
+class Scratch {
+  readonly tokens = new TokenScratch();
+  readonly features: FeatureBuffer = createFeatureBuffer();
+  readonly rulePart = new Float64Array(RULE_FEATURES.length);
+  readonly perFeature = new Int32Array(RULE_FEATURES.length);
+  /** The weight of each hashed feature of this call (looked up once: the evidence reads them again). */
+  readonly hashedWeights = new Float64Array(this.features.hashed.length);
+  readonly topWeight = new Float64Array(EVIDENCE_WORDS);
+  readonly topOrigin = new Int32Array(EVIDENCE_WORDS);
+}
+
+function wordingEvidence(scratch: Scratch, view: RequestView, positive: boolean): string {
+  const buf = scratch.features;
+  const weights = scratch.hashedWeights;
+  const TOP_W = scratch.topWeight;
+  const TOP_ORIGIN = scratch.topOrigin;
   // The first four of a stable sort by |weight| descending (ties keep first-seen order), without sorting them all.
   let k = 0;
   for (let i = 0; i < buf.count; i++) {
@@ -91,12 +106,7 @@ class LinearDetector implements Detector {
   readonly version: string;
   private readonly model: Model;
   private readonly templates: Templates;
-  /** Per-call scratch, reused (assess is synchronous, so calls never overlap). */
-  private readonly features: FeatureBuffer = createFeatureBuffer();
-  private readonly rulePart = new Float64Array(RULE_FEATURES.length);
-  private readonly perFeature = new Int32Array(RULE_FEATURES.length);
-  /** The weight of each hashed feature of this call (looked up once: the evidence reads them again). */
-  private readonly hashedWeights = new Float64Array(this.features.hashed.length);
+  private readonly scratch = new Scratch();
 
   constructor(model: Model, threshold: number, templates: Templates) {
     this.model = model;
@@ -106,14 +116,15 @@ class LinearDetector implements Detector {
   }
 
   assess(conversation: Conversation): Assessment {
-    const view = buildView(conversation);
+    const scratch = this.scratch;
+    const view = buildView(conversation, scratch.tokens);
     const findings = runSignals(view);
-    const buf = this.features;
+    const buf = scratch.features;
     featurize(view, findings, buf);
     const model = this.model;
     // Same arithmetic, in the same order, as rawScore (model.ts), without its allocations.
     const rule = buf.rule;
-    const rulePart = this.rulePart;
+    const rulePart = scratch.rulePart;
     let raw = model.bias;
     for (let i = 0; i < rule.length; i++) {
       const v = (rule[i] ?? 0) * (model.rule[i] ?? 0);
@@ -121,7 +132,7 @@ class LinearDetector implements Detector {
       raw += v;
     }
     let hashedPart = 0;
-    const weights = this.hashedWeights;
+    const weights = scratch.hashedWeights;
     for (let i = 0; i < buf.count; i++) {
       const w = model.hashed.get(buf.hashed[i] ?? 0);
       weights[i] = w;
@@ -131,7 +142,7 @@ class LinearDetector implements Detector {
     const a = model.a;
 
     // Findings of one feature share its contribution.
-    const perFeature = this.perFeature;
+    const perFeature = scratch.perFeature;
     perFeature.fill(0);
     for (const f of findings) {
       const k = RULE_INDEX.get(f.feature) ?? 0;
@@ -147,7 +158,7 @@ class LinearDetector implements Detector {
     }
     const wording = a * hashedPart;
     if (wording >= WORDING_MIN) {
-      const evidence = wordingEvidence(buf, weights, view, true);
+      const evidence = wordingEvidence(scratch, view, true);
       signals.push({
         id: 'vague_request',
         category: 'aleatoric',
@@ -160,7 +171,7 @@ class LinearDetector implements Detector {
         refs.push({ ref: topic === '' ? { template: 'vague_request', vars: {} } : { template: 'vague_request.topic', vars: { topic } }, weight: wording });
       }
     } else if (wording <= -WORDING_MIN) {
-      const evidence = wordingEvidence(buf, weights, view, false);
+      const evidence = wordingEvidence(scratch, view, false);
       signals.push({
         id: 'clear_request',
         category: null,
@@ -176,8 +187,12 @@ class LinearDetector implements Detector {
       if (s.weight > 0 && s.category !== null) categoryBits |= 1 << CATEGORY_ORDER.indexOf(s.category);
       if (s.id === 'missing_slot' && s.slot !== undefined && s.weight > 0 && !missingSlots.includes(s.slot)) missingSlots.push(s.slot);
     }
+    // No question after an answered one, nor for a greeting or a thank-you.
     let answered = false;
-    for (let i = 0; i < findings.length; i++) if ((findings[i] as Finding).feature === 'answered_clarification') answered = true;
+    for (let i = 0; i < findings.length; i++) {
+      const feature = (findings[i] as Finding).feature;
+      if (feature === 'answered_clarification' || feature === 'conversational_turn') answered = true;
+    }
     let suggestedQuestion: string | null = null;
     if (!answered && refs.length > 0) {
       refs.sort((p, q) => q.weight - p.weight);
@@ -194,6 +209,7 @@ class LinearDetector implements Detector {
       signals,
       missingSlots,
       suggestedQuestion,
+      context: view.contextUnknown ? 'unknown' : 'known',
       detectorVersion: this.version,
     };
   }

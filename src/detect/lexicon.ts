@@ -2,6 +2,7 @@
  * Word lists the signal rules read. Sets for O(1) lookups; kept small and general (everyday
  * English), not fitted to any dataset.
  */
+import { fnv } from './text.js';
 
 function set(words: string): ReadonlySet<string> {
   return new Set(words.split(/\s+/).filter((w) => w.length > 0));
@@ -275,9 +276,8 @@ const WORD_FLAGS: ReadonlyMap<string, number> = (() => {
 })();
 
 /**
- * Bit flags of the word lists `token` belongs to (0 for none), keyed by the token's FNV-1a hash
- * (int32 bits, as text.ts tokenizeHashed computes while tokenising), so the token is never hashed
- * again. One open-addressing table of the listed words, confirmed by comparing characters. Every
+ * Bit flags of the word lists a token belongs to (0 for none), keyed by the token's FNV-1a hash
+ * (int32 bits, as the scanner computes while tokenising), so the token is never hashed again. One open-addressing table of the listed words, confirmed by comparing characters. Every
  * request looks up each of its tokens here, at random slots: so a slot is 8 bytes in one array —
  * [hash, flags (bits 0-12) | word length << 13 (4 bits) | offset of the word in WORD_CHARS << 17
  * (13 bits) | OCCUPIED] — and the words' characters are packed in one small array, so a lookup
@@ -294,12 +294,6 @@ const WORD_CHARS: Uint16Array = (() => {
   return new Uint16Array(total);
 })();
 
-function fnvInt(word: string): number {
-  let h = 0x811c9dc5 | 0;
-  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), 0x01000193);
-  return h;
-}
-
 function flagSlot(hash: number): number {
   return Math.imul(hash, 0x9e3779b1) >>> (32 - FLAG_TABLE_BITS);
 }
@@ -307,7 +301,7 @@ function flagSlot(hash: number): number {
 {
   let offset = 0;
   for (const [word, flags] of WORD_FLAGS) {
-    const h = fnvInt(word);
+    const h = fnv(word);
     let s = flagSlot(h);
     while (((FLAG_SLOTS[2 * s + 1] ?? 0) & OCCUPIED) !== 0) s = (s + 1) & (FLAG_TABLE_SIZE - 1);
     if (flags > FLAG_BITS || word.length > 15 || offset + word.length > 1 << 13) throw new Error(`word-flag table cannot pack "${word}"`);
@@ -318,26 +312,11 @@ function flagSlot(hash: number): number {
   }
 }
 
-export function wordFlagsHashed(token: string, hash: number): number {
-  let s = flagSlot(hash);
-  for (;;) {
-    const value = FLAG_SLOTS[2 * s + 1] ?? 0;
-    if (value === 0) return 0;
-    if (FLAG_SLOTS[2 * s] === hash && ((value >>> 13) & 15) === token.length && sameChars((value >>> 17) & FLAG_BITS, token)) return value & FLAG_BITS;
-    s = (s + 1) & (FLAG_TABLE_SIZE - 1);
-  }
-}
-
-function sameChars(offset: number, token: string): boolean {
-  for (let k = 0; k < token.length; k++) if (WORD_CHARS[offset + k] !== token.charCodeAt(k)) return false;
-  return true;
-}
-
 /** Not a word list: set on tokens with an ASCII digit (their lexical hash is a number shape). */
 export const DIGIT_FLAG = 1 << 20;
 
 /**
- * wordFlagsHashed of the token text[start, end) lower-cased (ASCII letters only; ’ read as '),
+ * Word-list flags of the token text[start, end) lower-cased (ASCII letters only; ’ read as '),
  * without making the token string: the listed word is compared character by character.
  */
 export function wordFlagsAt(text: string, start: number, end: number, hash: number): number {

@@ -26,6 +26,7 @@ export const DEFAULT_QUESTION_TEMPLATES: Readonly<Record<string, string>> = {
   'slot.tool.combined': 'Could you give me the {params}?',
   'unanchored.place': 'Which country or place do you mean?',
   'unanchored.time': 'Which year or season do you mean?',
+  'unanchored.work': 'Which book, film, product or event do you mean?',
   polysemy: 'Which “{term}” do you mean — {senses}?',
   'polysemy.title': 'Which “{term}” do you mean — the book, the film or something else?',
   contradiction: 'Your constraints conflict (“{a}” vs “{b}”) — which one should take priority?',

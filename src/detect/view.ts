@@ -6,9 +6,7 @@
  * stays linear in the number of parts and flat in their size.
  */
 import type { Conversation, ToolDefinition, Turn } from '../conversation.js';
-import { headTokenCount, scanCues, scanHead } from './cues.js';
-import { DIGIT_FLAG, wordFlagsHashed } from './lexicon.js';
-import { tokenizeHashed } from './text.js';
+import { scan, type TokenScratch } from './scan.js';
 
 /** Instructions longer than this are cut to head + tail (a pasted document sits in between). */
 export const DEEP_HEAD = 3072;
@@ -34,11 +32,13 @@ export interface RequestView {
   tokenAt(i: number): string;
   /** tokens[i].length (or 0 past the end), without making the string. */
   tokenLength(i: number): number;
-  /** FNV-1a hash of each token (int32 bits; text.ts tokenizeHashed), for the lexical features. Valid for indices < tokens.length, until the next buildView. */
+  /** FNV-1a hash of each token (int32 bits), for the lexical features. Valid for indices < tokenCount, until the scratch's next scan. */
   readonly tokenHashes: Int32Array;
   /** Keyword cue bits of `head` (cues.ts): which keyword regexes could match at all. */
   readonly cues: number;
-  /** Word-list flags of each token (lexicon.ts wordFlags): one lookup per token for every rule. Valid for indices < tokens.length, until the next buildView. */
+  /** Capitalised words after the first in the head's first 600 characters, "I" excluded (0-3). */
+  readonly capitals: number;
+  /** Word-list flags of each token (lexicon.ts): one lookup per token for every rule. Valid for indices < tokenCount, until the scratch's next scan. */
   readonly tokenFlags: Int32Array;
   /** Length of the full last user turn text. */
   readonly fullLength: number;
@@ -46,8 +46,10 @@ export interface RequestView {
   readonly empty: boolean;
   /** Kinds of material found anywhere (e.g. `image`, `file`, `tool result`, `earlier text`, `inline text`). */
   readonly material: readonly string[];
-  /** Any text before the last user turn (earlier turns, tool results). */
+  /** Any text before the last user turn (earlier turns, tool results), or earlier turns held elsewhere (contextUnknown). */
   readonly hasEarlierTurns: boolean;
+  /** Earlier turns exist but are not in the request (Conversation.priorContext): what they say is unknown. */
+  readonly contextUnknown: boolean;
   /** Lower-cased window of system text and earlier turns, for slot and anchor lookups. */
   readonly contextLower: string;
   /** The same window, original case (proper nouns). */
@@ -118,18 +120,6 @@ function trimmedLength(text: string, from: number): number {
 
 const HEAD = 1024;
 const HEAD_TAIL = 256;
-/**
- * Per-token hashes and flags of the head (at most HEAD + HEAD_TAIL + 3 characters, so at most
- * ~642 tokens), in module-level arrays: no typed-array allocation per request (small typed arrays
- * get off-heap backing stores — a malloc each). So a view's tokenHashes / tokenFlags hold its
- * values only until the next buildView (every caller assesses one view at a time); entries past
- * tokens.length are stale.
- */
-const TOKEN_CAPACITY = 2048;
-const TOKEN_HASHES = new Int32Array(TOKEN_CAPACITY);
-const TOKEN_FLAGS = new Int32Array(TOKEN_CAPACITY);
-const TOKEN_STARTS = new Int32Array(TOKEN_CAPACITY);
-const TOKEN_ENDS = new Int32Array(TOKEN_CAPACITY);
 
 function headOf(text: string): string {
   if (text.length <= HEAD + HEAD_TAIL) return text;
@@ -141,7 +131,11 @@ function bounded(text: string): string {
   return `${text.slice(0, DEEP_HEAD)}\n…\n${text.slice(text.length - DEEP_TAIL)}`;
 }
 
-export function buildView(conversation: Conversation): RequestView {
+/**
+ * The view of a conversation. Its tokens live in `scratch` (owned by the caller: a detector, or one
+ * training call), so the view is valid until that scratch's next scan.
+ */
+export function buildView(conversation: Conversation, scratch: TokenScratch): RequestView {
   const turns = conversation.turns;
   let last = -1;
   for (let i = turns.length - 1; i >= 0; i--) {
@@ -208,80 +202,57 @@ export function buildView(conversation: Conversation): RequestView {
 
   const head = headOf(instruction);
   const empty = trimmedLength(full, 0) === 0;
-  // A token takes at least two characters with its separator; the head is bounded, so the scratch always fits (the fallback is defensive).
-  const fits = head.length < 2 * TOKEN_CAPACITY - 2;
-  const hashes = fits ? TOKEN_HASHES : new Int32Array(head.length + 2);
-  const flags = fits ? TOKEN_FLAGS : new Int32Array(head.length + 2);
-  // One pass for the cues and the tokens when the head is ASCII (plus plain punctuation); the tokens are then made only if a rule reads them.
-  if (fits) {
-    const cues = scanHead(head, TOKEN_STARTS, TOKEN_ENDS, hashes, flags);
-    if (cues >= 0)
-      return new View(
-        instruction,
-        full.length,
-        empty,
-        material,
-        hasEarlierTurns,
-        contextCased,
-        previousAssistant,
-        conversation.tools,
-        head,
-        undefined,
-        undefined,
-        headTokenCount,
-        flags,
-        hashes,
-        cues,
-      );
-  }
-  const headLower = head.toLowerCase();
-  const tokens = tokenizeHashed(headLower, hashes, flags);
-  const n = tokens.length;
-  // tokenizeHashed left 1 in flags[i] for tokens with a digit.
-  for (let i = 0; i < n; i++) flags[i] = wordFlagsHashed(tokens[i] as string, hashes[i] ?? 0) | (flags[i] === 1 ? DIGIT_FLAG : 0);
+  const cues = scan(head, scratch);
+  const contextUnknown = conversation.priorContext !== undefined;
   return new View(
     instruction,
     full.length,
     empty,
     material,
-    hasEarlierTurns,
+    hasEarlierTurns || contextUnknown,
+    contextUnknown,
     contextCased,
     previousAssistant,
     conversation.tools,
     head,
-    headLower,
-    tokens,
-    n,
-    flags,
-    hashes,
-    scanCues(head),
+    cues,
+    scratch,
   );
 }
 
 /**
  * Lower-cased copies (head, whole instruction, context) and the token strings are made only if
- * a rule reads them; on the one-pass path the tokens are read from TOKEN_STARTS / TOKEN_ENDS.
+ * a rule reads them; tokens are read from the scratch's offsets into the scanned text.
  */
 class View implements RequestView {
   private lowerCache: string | undefined;
   private contextLowerCache: string | undefined;
+  private headLowerCache: string | undefined;
+  private tokensCache: string[] | undefined;
+  readonly tokenCount: number;
+  readonly tokenFlags: Int32Array;
+  readonly tokenHashes: Int32Array;
+  readonly capitals: number;
   constructor(
     readonly instruction: string,
     readonly fullLength: number,
     readonly empty: boolean,
     readonly material: readonly string[],
     readonly hasEarlierTurns: boolean,
+    readonly contextUnknown: boolean,
     readonly contextCased: string,
     readonly previousAssistant: string | null,
     readonly tools: readonly ToolDefinition[],
     readonly head: string,
-    private headLowerCache: string | undefined,
-    private tokensCache: string[] | undefined,
-    readonly tokenCount: number,
-    readonly tokenFlags: Int32Array,
-    readonly tokenHashes: Int32Array,
     readonly cues: number,
-  ) {}
+    private readonly scratch: TokenScratch,
+  ) {
+    this.tokenCount = scratch.count;
+    this.tokenFlags = scratch.flags;
+    this.tokenHashes = scratch.hashes;
+    this.capitals = scratch.capitals;
+    if (scratch.lowered) this.headLowerCache = scratch.source;
+  }
 
   get headLower(): string {
     this.headLowerCache ??= this.head.toLowerCase();
@@ -300,13 +271,15 @@ class View implements RequestView {
   tokenAt(i: number): string {
     if (this.tokensCache !== undefined) return this.tokensCache[i] ?? '';
     if (i < 0 || i >= this.tokenCount) return '';
-    const w = this.head.slice(TOKEN_STARTS[i] ?? 0, TOKEN_ENDS[i] ?? 0).toLowerCase();
+    const s = this.scratch;
+    const raw = s.source.slice(s.starts[i] ?? 0, s.ends[i] ?? 0);
+    const w = s.lowered ? raw : raw.toLowerCase();
     return w.includes('’') ? w.replace(/’/g, "'") : w;
   }
 
   tokenLength(i: number): number {
     if (this.tokensCache !== undefined) return (this.tokensCache[i] ?? '').length;
-    return i < 0 || i >= this.tokenCount ? 0 : (TOKEN_ENDS[i] ?? 0) - (TOKEN_STARTS[i] ?? 0);
+    return i < 0 || i >= this.tokenCount ? 0 : (this.scratch.ends[i] ?? 0) - (this.scratch.starts[i] ?? 0);
   }
 
   get lower(): string {

@@ -9,8 +9,9 @@
  *   new one), `function_call_output` / `custom_tool_call_output` -> `tool` turns. Other item types
  *   (reasoning, item_reference, built-in tool calls) carry nothing the detector reads and are skipped.
  * - `tools`: function and custom tools by name; built-in tools (web_search, file_search...) named by type.
+ * - `previous_response_id` / `conversation` -> `priorContext` (earlier turns the request does not carry).
  */
-import type { Conversation, Part, ToolDefinition, Turn } from '../conversation.js';
+import type { Conversation, Part, PriorContext, ToolDefinition, Turn } from '../conversation.js';
 import type { ClarionError } from '../errors.js';
 import { renderOpenAIError, renderResponsesStreamError } from './error-shapes.js';
 import {
@@ -119,7 +120,18 @@ function toConversation(body: JsonObject): Conversation {
   } else {
     invalid('"input" must be a string or an array of input items');
   }
-  return { protocol: 'openai-responses', model, system, turns, tools: toolsOf(body), stream: isStream(body) };
+  const conversation: Conversation = { protocol: 'openai-responses', model, system, turns, tools: toolsOf(body), stream: isStream(body) };
+  const prior = priorContextOf(body);
+  if (prior !== undefined) conversation.priorContext = prior;
+  return conversation;
+}
+
+/** Earlier turns held by the API rather than sent: `previous_response_id`, or a `conversation` (its id, or `{ id }`). */
+function priorContextOf(body: JsonObject): PriorContext | undefined {
+  if (typeof body.previous_response_id === 'string' && body.previous_response_id !== '') return { kind: 'previous_response_id', id: body.previous_response_id };
+  const c = body.conversation;
+  const id = typeof c === 'string' ? c : isObject(c) && typeof c.id === 'string' ? c.id : '';
+  return id === '' ? undefined : { kind: 'conversation', id };
 }
 
 /** `instructions` is the Responses API's system text: append or prepend with a blank line. */

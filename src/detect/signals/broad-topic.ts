@@ -3,10 +3,10 @@
  * diversity", "I'm interested in dinosaurs", "figs") that names no aspect, purpose or angle, so
  * the answer has to guess what the user wants to know. Stronger the fewer topic words there are.
  */
-import type { Finding } from '../finding.js';
 import { FRAME_VERBS, STOPWORDS } from '../lexicon.js';
 import { tokenize } from '../text.js';
 import type { RequestView } from '../view.js';
+import type { FindingSink, PriorFindings, Rule } from './rule.js';
 
 export const OPEN_FRAME =
   /^\s*(?:please\s+)?(?:tell me (?:more |something |everything |all )?(?:about|on)|(?:can you |could you )?(?:give|find|show|get) me (?:some |more )?(?:information|info|details) (?:about|on|for)|(?:find |give me |get me |show me )?(?:some |more )?(?:information|info|details) (?:about|on|for)|i(?:'m| am) (?:looking for(?: information (?:about|on))?|interested in|curious about|researching)|i (?:want|would like|'d like) to (?:know|learn|read|find out) (?:more )?about|what (?:do you know|can you tell me) about|(?:search|look) (?:for|up)|find(?: me)?)\s+(.+?)\s*[.?!]*\s*$/i;
@@ -15,9 +15,9 @@ export const OPEN_FRAME =
 const LATIN_LETTER = /[A-Za-z]/;
 const NAMES_ASPECT = /\b(?:of|its|their)\s+\S/i;
 
-export function broadTopic(view: RequestView, out: Finding[]): void {
+function run(view: RequestView, out: FindingSink, prior: PriorFindings): void {
   // Only when no other rule already explains the request, and not for a bare command ("Summarize this").
-  if (view.empty || out.length > 0 || view.material.length > 0 || view.hasEarlierTurns || view.instruction.length > 200) return;
+  if (view.empty || prior.any() || view.material.length > 0 || view.hasEarlierTurns || view.instruction.length > 200) return;
   const m = OPEN_FRAME.exec(view.instruction);
   const bare = view.tokens.length <= 3 && !FRAME_VERBS.has(view.tokens[0] ?? '') && !STOPWORDS.has(view.tokens[0] ?? '');
   const topicText = m !== null ? (m[1] ?? '') : bare ? view.instruction.trim().replace(/[.?!]+$/, '') : '';
@@ -35,3 +35,20 @@ export function broadTopic(view: RequestView, out: Finding[]): void {
     question: { template: 'vague_request.topic', vars: { topic: topicText } },
   });
 }
+
+/** Reads every rule before it: a request another rule explains is not a bare topic. */
+export const broadTopic: Rule = {
+  name: 'broad_topic',
+  reads: [
+    'conversational',
+    'missing_input',
+    'unresolved_reference',
+    'missing_slot',
+    'tool_slots',
+    'unanchored',
+    'polysemy',
+    'contradiction',
+    'unfamiliar_entity',
+  ],
+  run,
+};

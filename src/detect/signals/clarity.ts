@@ -3,31 +3,36 @@
  * audience, quoted text, named things), earlier turns that give the request its context, and
  * text that is not English (the rules are English; other languages are never flagged for it).
  */
-import type { Finding } from '../finding.js';
-import { CUE } from '../cues.js';
+import { keywords, SHAPE } from '../cues.js';
 import { STOPWORD_FLAG } from '../lexicon.js';
 import type { RequestView } from '../view.js';
+import type { FindingSink, PriorFindings, Rule } from './rule.js';
 
-/** Each constraint with the keyword cue (cues.ts) its regex needs. */
+// Keyword groups (cues.ts): each constraint pattern is built from one, and needs one of its words.
+const LENGTH_UNIT = keywords('sentences?|paragraphs?|words|lines|bullet points?|items|steps|examples|pages');
+const FORMAT = keywords(
+  'bulleted points?|bullet points?|bullets|markdown table|json|csv|yaml|markdown|numbered list|haiku|sonnet|limerick|outline|step[- ]by[- ]step',
+);
+const TABLE = keywords('table');
+const FOR = keywords('for');
+const TONE = keywords('formal|informal|casual|friendly|professional|humorous|funny|polite|persuasive|neutral');
+
+/** Each constraint with the cue bits (cues.ts) its regex needs; one label may have several patterns. */
 const CONSTRAINTS: ReadonlyArray<readonly [string, RegExp, number]> = [
-  ['a number', /\b\d+(?:[.,]\d+)?\b/, CUE.digits],
-  [
-    'a length',
-    /\b(?:one|two|three|four|five|ten|a single|a few|\d+)[ -](?:sentences?|paragraphs?|words|lines|bullet points?|items|steps|examples|pages)\b/i,
-    CUE.lengthUnit,
-  ],
-  [
-    'a format',
-    /\b(?:bullet(?:ed)? points?|bullets|(?:as|in) a table|markdown table|json|csv|yaml|markdown|numbered list|haiku|sonnet|limerick|outline|step[- ]by[- ]step)\b/i,
-    CUE.format,
-  ],
+  ['a number', /\b\d+(?:[.,]\d+)?\b/, SHAPE.digits],
+  ['a length', new RegExp(`\\b(?:one|two|three|four|five|ten|a single|a few|\\d+)[ -](?:${LENGTH_UNIT.source})\\b`, 'i'), LENGTH_UNIT.bit],
+  ['a format', new RegExp(`\\b(?:${FORMAT.source})\\b`, 'i'), FORMAT.bit],
+  ['a format', new RegExp(`\\b(?:as|in) a (?:${TABLE.source})\\b`, 'i'), TABLE.bit],
   [
     'an audience',
-    /\bfor (?:a |an |my |our )?(?:\d+[- ]year[- ]olds?|kids|children|beginners|experts|students|teenagers|executives|engineers|developers|non-technical|a general audience)\b/i,
-    CUE.audience,
+    new RegExp(
+      `\\b(?:${FOR.source}) (?:a |an |my |our )?(?:\\d+[- ]year[- ]olds?|kids|children|beginners|experts|students|teenagers|executives|engineers|developers|non-technical|a general audience)\\b`,
+      'i',
+    ),
+    FOR.bit,
   ],
-  ['a tone', /\b(?:formal|informal|casual|friendly|professional|humorous|funny|polite|persuasive|neutral)\b/i, CUE.tone],
-  ['quoted text', /["“«][^"”»\n]{3,}["”»]/, CUE.quote],
+  ['a tone', new RegExp(`\\b(?:${TONE.source})\\b`, 'i'), TONE.bit],
+  ['quoted text', /["“«][^"”»\n]{3,}["”»]/, SHAPE.quote],
 ];
 const NON_LATIN_LETTER = /[^\P{L}\p{Script=Latin}]/u;
 
@@ -38,19 +43,17 @@ function hasNonAscii(text: string, limit: number): boolean {
   return false;
 }
 
-export function clarity(view: RequestView, out: Finding[]): void {
+function run(view: RequestView, out: FindingSink, prior: PriorFindings): void {
   if (view.empty) return;
   // Constraints are stated with the instruction (view.head), not inside a pasted body.
   const head = view.head.length > 640 ? view.head.slice(0, 640) : view.head;
   const found: string[] = [];
   for (let i = 0; i < CONSTRAINTS.length; i++) {
     const constraint = CONSTRAINTS[i] as (typeof CONSTRAINTS)[number];
-    if ((view.cues & constraint[2]) !== 0 && constraint[1].test(head)) found.push(constraint[0]);
+    if ((view.cues & constraint[2]) !== 0 && !found.includes(constraint[0]) && constraint[1].test(head)) found.push(constraint[0]);
   }
   // Constraints that contradict each other are the problem, not a clarification.
-  let contradicted = false;
-  for (const f of out) if (f.feature === 'contradiction') contradicted = true;
-  if (found.length > 0 && !contradicted) {
+  if (found.length > 0 && !prior.has('contradiction')) {
     out.push({
       feature: 'clear_constraints',
       id: 'clear_request',
@@ -81,7 +84,8 @@ export function clarity(view: RequestView, out: Finding[]): void {
   for (const m of view.material) if (m !== 'inline text') attached = attached === '' ? m : `${attached}, ${m}`;
   if (view.hasEarlierTurns || attached !== '') {
     const material = attached === '' ? '' : `attached material (${attached})`;
-    const what = view.hasEarlierTurns ? (material === '' ? 'earlier turns' : `earlier turns and ${material}`) : material;
+    const turns = view.contextUnknown ? 'earlier turns (held elsewhere, not in the request)' : 'earlier turns';
+    const what = view.hasEarlierTurns ? (material === '' ? turns : `${turns} and ${material}`) : material;
     out.push({ feature: 'clear_context', id: 'clear_request', category: null, evidence: `${what} give the request its context` });
   }
   // Not English: enough words and almost none of them English function words, or mostly non-Latin letters.
@@ -99,3 +103,6 @@ export function clarity(view: RequestView, out: Finding[]): void {
     });
   }
 }
+
+/** Reads contradiction: contradictory constraints are the problem, not a clarification. */
+export const clarity: Rule = { name: 'clarity', reads: ['contradiction'], run };

@@ -3,28 +3,40 @@
  * sentence, at least 500 words"), a format banned and required ("no bullet points ... as a
  * bulleted list"), or a register both formal and casual.
  */
-import type { Finding } from '../finding.js';
-import { CUE } from '../cues.js';
+import { keywords, SHAPE } from '../cues.js';
 import { snippet } from '../text.js';
 import type { RequestView } from '../view.js';
+import type { FindingSink, Rule } from './rule.js';
 
 const WORD_NUMBERS: Record<string, number> = { one: 1, a: 1, single: 1, two: 2, three: 3, four: 4, five: 5 };
-const SHORT_UNITS =
-  /\b(?:(one|a single|single|two|three|\d{1,2})[ -](sentence|line|word|paragraph)s?|(?:no more than|at most|under|max(?:imum)?(?: of)?|fewer than|less than|within)\s+(\d{1,4})\s+(words|characters|sentences|lines))\b/i;
-const SHORT_WORDS = /\b(?:brief|briefly|short|concise|concisely|tl;?dr|tweet|haiku|in a nutshell)\b/i;
-const LONG_COUNT =
-  /\b(?:at least|minimum(?: of)?|over|more than|no less than|no fewer than)\s+(\d{2,5})\s+(words|sentences|paragraphs|pages|lines)\b|\b(\d{3,5})[ -]words?\b/i;
-const LONG_WORDS = /\b(?:detailed|in[ -]depth|comprehensive|exhaustive|thorough|lengthy|elaborate|essay)\b/i;
-const BANNED_FORMAT = /\b(?:no|without|don't use|do not use|avoid|never use)\s+(bullet(?:ed)?(?: points?)?|bullets|lists?|headings|tables?|emojis?|code)\b/i;
+// Keyword groups (cues.ts): each pattern below is built from them, and needs one of their words.
+const SHORT_UNIT = keywords('sentence|line|word|paragraph', { plural: true });
+const CAP_UNIT = keywords('words|characters|sentences|lines');
+const BRIEF = keywords('brief|briefly|short|concise|concisely|tl;?dr|tweet|haiku');
+const NUTSHELL = keywords('nutshell');
+const LONG_UNIT = keywords('words|sentences|paragraphs|pages|lines');
+const WORD_UNIT = keywords('words?');
+const LONG = keywords('detailed|comprehensive|exhaustive|thorough|lengthy|elaborate|essay');
+const DEPTH = keywords('depth');
+const BAN = keywords("no|without|don't use|do not use|avoid|never use");
+const BANNABLE = keywords('bulleted points?|bulleted|bullet points?|bullet|bullets|lists?|headings|tables?|emojis?|code');
+const FORMAL_WORD = keywords('formal');
+const CASUAL_WORD = keywords('casual|informal|slang|chatty');
+
+const SHORT_UNITS = new RegExp(
+  `\\b(?:(one|a single|single|two|three|\\d{1,2})[ -](${SHORT_UNIT.source})s?|(?:no more than|at most|under|max(?:imum)?(?: of)?|fewer than|less than|within)\\s+(\\d{1,4})\\s+(${CAP_UNIT.source}))\\b`,
+  'i',
+);
+const SHORT_WORDS = new RegExp(`\\b(?:${BRIEF.source}|in a (?:${NUTSHELL.source}))\\b`, 'i');
+const LONG_COUNT = new RegExp(
+  `\\b(?:at least|minimum(?: of)?|over|more than|no less than|no fewer than)\\s+(\\d{2,5})\\s+(${LONG_UNIT.source})\\b|\\b(\\d{3,5})[ -](?:${WORD_UNIT.source})\\b`,
+  'i',
+);
+const LONG_WORDS = new RegExp(`\\b(?:${LONG.source}|in[ -](?:${DEPTH.source}))\\b`, 'i');
+const BANNED_FORMAT = new RegExp(`\\b(?:${BAN.source})\\s+(${BANNABLE.source})\\b`, 'i');
 const WANTED_FORMAT = /\b(?:use|using|as|in|with|include|including|formatted as|format as|make it)\s+(?:a\s+|an\s+)?(bullet|list|heading|table|emoji|code)/gi;
-const FORMAL = /\bformal\b/i;
-const CASUAL = /\b(?:casual|informal|slang|chatty)\b/i;
-/** Prefilters: a conflict needs a cap and a floor, a ban and a format, or two registers. */
-const CAP_CUE = /sentence|line|word|paragraph|brief|short|concise|tweet|haiku|nutshell|tl;?dr|under|at most|max|fewer|less than|within/;
-const FLOOR_CUE =
-  /\b(?:least|minimum|over|more than|no less|no fewer|\d{3,}|detailed|in-depth|depth|comprehensive|exhaustive|thorough|lengthy|elaborate|essay)\b/;
-const BAN_CUE = /\b(?:no|without|don't|do not|avoid|never)\b/;
-const REGISTER_CUE = /formal/;
+const FORMAL = new RegExp(`\\b(?:${FORMAL_WORD.source})\\b`, 'i');
+const CASUAL = new RegExp(`\\b(?:${CASUAL_WORD.source})\\b`, 'i');
 const NEGATION = /\b(?:not|no|never|without|instead of|rather than|avoid|less|more)\b/i;
 
 /** Words a short-unit constraint allows, roughly (a sentence ~ 25 words, a paragraph ~ 150). */
@@ -40,7 +52,7 @@ function shortLimitWords(m: RegExpExecArray): number {
   return unit === 'word' ? n : unit === 'paragraph' ? n * 150 : n * 25;
 }
 
-function push(out: Finding[], text: string, a: RegExpExecArray, b: RegExpExecArray): void {
+function push(out: FindingSink, text: string, a: RegExpExecArray, b: RegExpExecArray): void {
   const first = snippet(text, a.index, a[0].length, 40);
   const second = snippet(text, b.index, b[0].length, 40);
   out.push({
@@ -52,20 +64,18 @@ function push(out: Finding[], text: string, a: RegExpExecArray, b: RegExpExecArr
   });
 }
 
-export function contradiction(view: RequestView, out: Finding[]): void {
+function run(view: RequestView, out: FindingSink): void {
   // Constraints are stated with the instruction (view.head), not inside a pasted body.
   const text = view.head;
   // Every conflict below needs words from two groups; without them no regex here can fire.
   const c = view.cues;
-  const countCue = (c & CUE.longCountUnit) !== 0 && (c & CUE.digits2to5) !== 0;
+  const countCue = (c & (LONG_UNIT.bit | WORD_UNIT.bit)) !== 0 && (c & SHAPE.digits2to5) !== 0;
   const possible =
-    ((c & CUE.shortUnit) !== 0 && (countCue || (c & CUE.longWord) !== 0)) ||
-    (countCue && (c & CUE.shortWord) !== 0) ||
-    ((c & CUE.ban) !== 0 && (c & CUE.bannedFormat) !== 0) ||
-    ((c & CUE.formal) !== 0 && (c & CUE.casual) !== 0);
-  if (!possible) return;
-  const l = view.headLower;
-  if (view.empty || !((CAP_CUE.test(l) && FLOOR_CUE.test(l)) || BAN_CUE.test(l) || REGISTER_CUE.test(l))) return;
+    ((c & (SHORT_UNIT.bit | CAP_UNIT.bit)) !== 0 && (countCue || (c & (LONG.bit | DEPTH.bit)) !== 0)) ||
+    (countCue && (c & (BRIEF.bit | NUTSHELL.bit)) !== 0) ||
+    ((c & BAN.bit) !== 0 && (c & BANNABLE.bit) !== 0) ||
+    ((c & FORMAL_WORD.bit) !== 0 && (c & CASUAL_WORD.bit) !== 0);
+  if (!possible || view.empty) return;
   const short = SHORT_UNITS.exec(text);
   const longCount = LONG_COUNT.exec(text);
   if (short !== null && longCount !== null) {
@@ -97,3 +107,5 @@ export function contradiction(view: RequestView, out: Finding[]): void {
     push(out, text, formal, casual);
   }
 }
+
+export const contradiction: Rule = { name: 'contradiction', reads: [], run };

@@ -5,21 +5,22 @@
  * same match is evidence of a clear, self-contained task (material_for_action).
  */
 import type { ToolDefinition } from '../../conversation.js';
-import { CUE } from '../cues.js';
-import type { Finding } from '../finding.js';
+import { keywords } from '../cues.js';
 import type { RequestView } from '../view.js';
+import type { FindingSink, Rule } from './rule.js';
 import { STOPWORDS } from '../lexicon.js';
 import { snippet } from '../text.js';
 
-const ACTIONS =
-  'summari[sz]e|sum up|tl;?dr|translate|proofread|proof-read|rewrite|re-write|rephrase|paraphrase|reword|fix|correct|edit|improve|polish|shorten|condense|review|analy[sz]e|critique|debug|refactor|explain|grade|check|format|simplify|reply to|respond to|answer|continue|finish|convert|classify|categori[sz]e|extract|transcribe|describe';
+const ACTIONS = keywords(
+  'summari[sz]e|sum up|tl;?dr|translate|proofread|proof-read|rewrite|re-write|rephrase|paraphrase|reword|fix|correct|edit|improve|polish|shorten|condense|review|analy[sz]e|critique|debug|refactor|explain|grade|check|format|simplify|reply to|respond to|answer|continue|finish|convert|classify|categori[sz]e|extract|transcribe|describe',
+);
 const MATERIAL_NOUNS =
   'text|document|doc|essay|article|paper|e-?mail|mail|message|letter|code|snippet|function|script|program|query|file|files|pdf|report|paragraph|passage|sentence|sentences|poem|story|chapter|transcript|notes|resume|résumé|cv|page|post|tweet|contract|draft|error|bug|stack ?trace|logs?|output|table|spreadsheet|data|dataset|csv|json|image|picture|photo|screenshot|diagram|chart|graph|slides?|presentation|lyrics|content|thread|conversation|recording|video|audio|list|words?|question|questions|review|abstract|summary|proposal|speech|bio';
 
 // The action, optional particles, then a deictic object or a possessed/definite material noun.
 // Every repetition is bounded, so this stays linear on adversarial input.
 const MISSING_INPUT = new RegExp(
-  `\\b(${ACTIONS})\\b(?:\\s+(?:up|over|out|through|me|for me|please|quickly)){0,2}\\s+(?:(this|these|that|the following|following|below|above|attached|it)\\b(?!\\s+(?:is|are|was|were|means|one)\\b)(?:\\s+([a-z-]+))?|(?:the|my|our|this|that|these|those|his|her|their|attached|following|above|below|enclosed)\\s+(?:[a-z-]+\\s+){0,2}?(${MATERIAL_NOUNS})\\b)`,
+  `\\b(${ACTIONS.source})\\b(?:\\s+(?:up|over|out|through|me|for me|please|quickly)){0,2}\\s+(?:(this|these|that|the following|following|below|above|attached|it)\\b(?!\\s+(?:is|are|was|were|means|one)\\b)(?:\\s+([a-z-]+))?|(?:the|my|our|this|that|these|those|his|her|their|attached|following|above|below|enclosed)\\s+(?:[a-z-]+\\s+){0,2}?(${MATERIAL_NOUNS})\\b)`,
   'i',
 );
 // "translate into French" with nothing to translate.
@@ -42,9 +43,9 @@ const NOUN_WORDS: ReadonlySet<string> = new Set(
     .split('|'),
 );
 
-export function missingInput(view: RequestView, out: Finding[]): void {
-  // Both regexes need an action word (TRANSLATE_BARE: "translate"); the cue scan says whether one occurs.
-  if (view.empty || (view.cues & CUE.inputAction) === 0) return;
+function run(view: RequestView, out: FindingSink): void {
+  // Both regexes need an action word (TRANSLATE_BARE: "translate", one of them); the cue says whether one occurs.
+  if (view.empty || (view.cues & ACTIONS.bit) === 0) return;
   const text = view.head;
   let match = MISSING_INPUT.exec(text);
   let action = '';
@@ -74,6 +75,8 @@ export function missingInput(view: RequestView, out: Finding[]): void {
   const materialNoun = noun === '' ? 'text' : noun;
   let canFetch = false;
   for (let i = 0; i < view.tools.length && !canFetch; i++) canFetch = FETCHING_TOOL.test((view.tools[i] as ToolDefinition).name);
+  // Earlier turns held elsewhere may carry the material: no claim either way.
+  if (view.contextUnknown && view.material.length === 0 && !canFetch) return;
   if (view.material.length > 0 || canFetch) {
     out.push({
       feature: 'material_for_action',
@@ -92,3 +95,5 @@ export function missingInput(view: RequestView, out: Finding[]): void {
     question: { template: 'missing_input', vars: { material: materialNoun, action } },
   });
 }
+
+export const missingInput: Rule = { name: 'missing_input', reads: [], run };

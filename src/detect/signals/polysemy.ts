@@ -5,10 +5,10 @@
  * "reverse a list in Python", "ounces in a pound"), nor for a term inside a multi-word proper
  * name or title ("Apple Music", "Romeo and Juliet"): the name itself says which.
  */
-import type { Finding } from '../finding.js';
 import { FRAME_VERBS, POLYSEMOUS, STOPWORDS, WORK_KINDS } from '../lexicon.js';
 import { tokenize } from '../text.js';
 import type { RequestView } from '../view.js';
+import type { FindingSink, Rule } from './rule.js';
 
 const TITLE_QUESTION =
   /\b(?:plot|genre|author|director|theme|themes|main character|characters|cast|ending|setting|premise|storyline|moral)\s+(?:of|in)\s+(?:the\s+)?["“]?([A-Z][\p{L}\d'’-]*(?:\s+[A-Z][\p{L}\d'’-]*){0,4})/u;
@@ -110,7 +110,7 @@ function wordIndex(headLower: string, term: string): number {
 /** A title of two or more words ("Pride and Prejudice", "The Great Gatsby"): specific enough to name one work. */
 const MULTI_WORD_TITLE = /^\s+(?:(?:and|of|the|&)\s+)?["“]?[A-Z]/;
 
-export function polysemy(view: RequestView, out: Finding[]): void {
+function run(view: RequestView, out: FindingSink): void {
   if (view.empty || view.tokenCount > 40) return;
   const tokens = view.tokens;
   let context: ReadonlySet<string> | undefined;
@@ -159,3 +159,5 @@ export function polysemy(view: RequestView, out: Finding[]): void {
     });
   }
 }
+
+export const polysemy: Rule = { name: 'polysemy', reads: [], run };

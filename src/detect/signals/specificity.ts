@@ -8,9 +8,9 @@
  * Never fires when another rule already found a gap, or when the object is a pronoun ("how much
  * does it cost", "how do I fix this").
  */
-import type { Finding } from '../finding.js';
 import { PRONOUN_FLAG, STOPWORD_FLAG } from '../lexicon.js';
 import type { RequestView } from '../view.js';
+import type { FindingSink, PriorFindings, Rule } from './rule.js';
 
 /** Nouns naming a property, measure or defining part of something (general English). */
 const PROPERTY =
@@ -40,9 +40,8 @@ function hasPronoun(view: RequestView): boolean {
   return false;
 }
 
-export function specificity(view: RequestView, out: Finding[]): void {
-  if (view.empty || view.hasEarlierTurns || view.instruction.length > 200) return;
-  for (const f of out) if (f.category !== null) return;
+function run(view: RequestView, out: FindingSink, prior: PriorFindings): void {
+  if (view.empty || view.hasEarlierTurns || view.instruction.length > 200 || prior.anyGap()) return;
   const first = view.tokenAt(0);
   if (
     first !== 'what' &&
@@ -74,3 +73,22 @@ export function specificity(view: RequestView, out: Finding[]): void {
   if (evidence === '') return;
   out.push({ feature: 'specific_question', id: 'clear_request', category: null, evidence: `specific question: ${evidence}` });
 }
+
+/** Reads every gap rule: a question with a named gap is not a specific question. */
+export const specificity: Rule = {
+  name: 'specificity',
+  reads: [
+    'conversational',
+    'missing_input',
+    'unresolved_reference',
+    'missing_slot',
+    'tool_slots',
+    'unanchored',
+    'polysemy',
+    'contradiction',
+    'unfamiliar_entity',
+    'broad_topic',
+    'answered_clarification',
+  ],
+  run,
+};

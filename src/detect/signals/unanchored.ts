@@ -3,13 +3,13 @@
  * minister", "what's the minimum wage") or on a time ("who won the world series") that nobody
  * stated: not the user, not the system prompt, not an earlier turn.
  */
-import type { Finding } from '../finding.js';
 import { snippet, tokenize } from '../text.js';
 import { isTrimmed, type RequestView } from '../view.js';
 import { DATE, hasPlace, YEAR } from './patterns.js';
+import type { FindingSink, Rule } from './rule.js';
 
 const PLACE_DEPENDENT =
-  /\b(prime minister|president|chancellor|governor|mayor|head of state|head of government|minimum wage|sales tax|income tax|property tax|tax rate|tax bracket|vat rate|voting age|drinking age|legal age|age of consent|driving age|retirement age|speed limit|emergency number|national anthem|currency|inflation rate|unemployment rate|interest rate|population|weather|forecast|time zone|local time|public holidays?|bank holidays?|election|gas prices?|petrol prices?|cost of living|average (?:salary|rent|income)|legal limit|tipping)\b/i;
+  /\b(prime minister|president|chancellor|governor|mayor|head of state|head of government|minimum wage|sales tax|income tax|property tax|tax rate|tax bracket|vat rate|voting age|drinking age|legal age|age of consent|driving age|retirement age|speed limit|emergency number|national anthem|currency|inflation rate|unemployment rate|interest rate|population|weather|forecast|time zone|local time|public holidays?|bank holidays?|elections?|gas prices?|side of the road|(?:number|call) for (?:an )?(?:ambulance|police|the police|the fire brigade)|time is it there|average rent|rent prices?|petrol prices?|cost of living|average (?:salary|rent|income)|legal limit|tipping)\b/i;
 // "president of X", "the weather in X": the noun itself is followed by its anchor.
 const ANCHORED_AFTER = /^\s+(?:of|in|for|at)\s+\S/i;
 const WINNER =
@@ -20,6 +20,13 @@ const TIME_ANCHOR =
 // inflation rate mean") is not a question about one place's value.
 const CONCEPTUAL =
   /\b(?:differences? between|distinction between|versus|vs\.?|definition of|define|what (?:does|do) (?:the )?(?:term |word )?[\w -]{1,40} mean)\b/i;
+// A fact of one work, edition, season or event ("who wrote the sequel?", "how many episodes are in season 3?",
+// "what's new in the latest version?"): it needs the work's name.
+const WORK_DEPENDENT =
+  /\b(?:sequel|prequel|author|writer|director|directed|composer|cast|main character|protagonist|villain|narrator|episodes?|chapter \d+|ending|soundtrack|remake|edition|(?:latest|newest|new|next|last|previous|current) (?:version|release|update|book|film|movie|season|episode|album|game|installment|volume)|the (?:book|film|movie|show|series|album|song|game|novel|play|season|league|tournament|final|race|ceremony|conference|championship|match|game) (?:end|start|begin|come out|released|premiere|air)|(?:the )?season (?:start|begin|end|premiere|finale))/i;
+// A named anchor: a capitalised name after the first word, a quoted title, a year.
+const NAMED = /(?:^|[^.!?]\s)[A-Z][\p{L}'’-]+|["“«][^"”»\n]{2,}["”»]|\b(?:1[0-9]{3}|20[0-9]{2})\b/u;
+
 const QUESTION = /\?\s*$|^\s*(?:who|what|what's|whats|when|where|which|how|is|are|does|do|can|tell me|give me)\b/i;
 
 /**
@@ -36,7 +43,7 @@ function mayBeQuestion(text: string): boolean {
   return c === 119 || c === 104 || c === 105 || c === 97 || c === 100 || c === 99 || c === 116 || c === 103;
 }
 
-export function unanchored(view: RequestView, out: Finding[]): void {
+function run(view: RequestView, out: FindingSink): void {
   if (view.empty || !mayBeQuestion(view.head) || !QUESTION.test(view.head)) return;
   const text = view.head;
   const place = PLACE_DEPENDENT.exec(text);
@@ -55,6 +62,17 @@ export function unanchored(view: RequestView, out: Finding[]): void {
       });
     }
   }
+  const work = view.hasEarlierTurns ? null : WORK_DEPENDENT.exec(text);
+  if (work !== null && !NAMED.test(text.slice(1)) && !CONCEPTUAL.test(text)) {
+    out.push({
+      feature: 'unanchored_work',
+      id: 'unanchored_time_place',
+      category: 'aleatoric',
+      evidence: `"${snippet(text, work.index, work[0].length)}" depends on which work, edition or event, and none is named`,
+      slot: 'work',
+      question: { template: 'unanchored.work', vars: { topic: work[0].toLowerCase() } },
+    });
+  }
   const win = WINNER.exec(text);
   if (win !== null) {
     const anchored = YEAR.test(text) || DATE.test(text) || TIME_ANCHOR.test(text) || YEAR.test(view.contextCased) || TIME_ANCHOR.test(view.contextLower);
@@ -70,3 +88,5 @@ export function unanchored(view: RequestView, out: Finding[]): void {
     }
   }
 }
+
+export const unanchored: Rule = { name: 'unanchored', reads: [], run };

@@ -4,7 +4,6 @@
  * noun before it in the request itself. Also the CLAMBER co-reference case: a he/she with two
  * candidate antecedents of the same gender in one sentence ("William told Joshua that he...").
  */
-import type { Finding } from '../finding.js';
 import {
   FEMALE_PERSON_FLAG,
   FEMALE_PRONOUN_FLAG,
@@ -17,6 +16,7 @@ import {
 } from '../lexicon.js';
 import { snippet } from '../text.js';
 import type { RequestView } from '../view.js';
+import type { FindingSink, PriorFindings, Rule } from './rule.js';
 
 const DEICTIC =
   /\b(?:as (?:mentioned |shown |discussed |described |stated |noted |said )?(?:above|before|earlier|previously)|the (?:above|aforementioned|former|latter)\b|the (?:previous|prior|same|other|last|earlier) (?:one|ones|file|document|code|version|answer|message|email|point|example|step|option|text|link|image|list|table)|that one|this one|the other one|those ones|the ones? (?:i|we) (?:mentioned|sent|shared|discussed|talked about|uploaded)|the (?:file|document|attachment|attached|link|screenshot|code|error|script|spreadsheet|pdf|snippet|transcript|draft)\b)/i;
@@ -68,8 +68,8 @@ function toWithin(tokens: readonly string[], from: number): boolean {
   return false;
 }
 
-export function unresolvedReference(view: RequestView, out: Finding[]): void {
-  if (view.empty) return;
+function run(view: RequestView, out: FindingSink, prior: PriorFindings): void {
+  if (view.empty || prior.has('conversational_turn')) return;
   const answered = view.hasEarlierTurns || view.material.length > 0;
   const flags = view.tokenFlags;
 
@@ -85,7 +85,7 @@ export function unresolvedReference(view: RequestView, out: Finding[]): void {
       });
       return;
     }
-    if (!TIME_IT.test(view.head) && !out.some((f) => f.feature === 'missing_input')) {
+    if (!TIME_IT.test(view.head) && !prior.has('missing_input')) {
       // A pronoun early in the request with no content word (potential antecedent) before it.
       const tokens = view.tokens;
       const limit = Math.min(tokens.length, 12);
@@ -140,3 +140,6 @@ export function unresolvedReference(view: RequestView, out: Finding[]): void {
     else if ((f & NEUTRAL_PERSON_FLAG) !== 0) (neutrals ??= []).push(t);
   }
 }
+
+/** Reads missing_input (a missing-input request's pronoun, "summarize it", is that rule's finding) and conversational ("thanks, that helps"). */
+export const unresolvedReference: Rule = { name: 'unresolved_reference', reads: ['conversational', 'missing_input'], run };

@@ -25,6 +25,12 @@ export interface TrainParams {
   readonly clariqWeight: number;
   /** Importance of an everyday app request (the even half of test/detect/fixtures/everyday.ts) relative to a CLAMBER row; 0 or absent = not trained on. */
   readonly everydayWeight?: number;
+  /** Importance of an IN3 task (or its filled-in twin); 0 or absent = not trained on. */
+  readonly in3Weight?: number;
+  /** Importance of a template-family item (src/detect/training/families.ts). */
+  readonly templateWeight?: number;
+  /** Importance of a conversational turn (greetings, thanks, acknowledgements). */
+  readonly conversationalWeight?: number;
   readonly epochs: number;
   readonly learningRate: number;
   /** Train on ClariQ's graded need as a soft target ((need - 1) / 3) instead of the binarised label. */

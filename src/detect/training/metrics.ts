@@ -98,3 +98,71 @@ export function ece(bins: readonly ReliabilityBin[]): number {
   const n = bins.reduce((s, b) => s + b.n, 0);
   return bins.reduce((s, b) => s + (b.n / Math.max(n, 1)) * Math.abs(b.meanScore - b.positiveRate), 0);
 }
+
+export interface Interval {
+  readonly value: number;
+  readonly lo: number;
+  readonly hi: number;
+}
+
+/** The 2.5% and 97.5% quantiles of bootstrap replicates. */
+function percentileInterval(value: number, reps: number[]): Interval {
+  reps.sort((a, b) => a - b);
+  const at = (q: number): number => reps[Math.min(reps.length - 1, Math.max(0, Math.floor(q * reps.length)))] ?? Number.NaN;
+  return { value, lo: at(0.025), hi: at(0.975) };
+}
+
+/**
+ * AUROC with a stratified bootstrap 95% interval (positives and negatives resampled separately,
+ * seeded). Each replicate walks the items sorted once by score with resampled multiplicities: O(n).
+ */
+export function aurocInterval(scores: readonly number[], labels: readonly number[], reps: number, rand: () => number): Interval {
+  const value = auroc(scores, labels);
+  const order = scores.map((_, i) => i).sort((a, b) => (scores[a] ?? 0) - (scores[b] ?? 0));
+  const pos: number[] = [];
+  const neg: number[] = [];
+  labels.forEach((y, i) => (y === 1 ? pos : neg).push(i));
+  if (pos.length === 0 || neg.length === 0) return { value, lo: Number.NaN, hi: Number.NaN };
+  const count = new Float64Array(scores.length);
+  const out: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    count.fill(0);
+    for (let k = 0; k < pos.length; k++) count[pos[Math.floor(rand() * pos.length)] ?? 0]! += 1;
+    for (let k = 0; k < neg.length; k++) count[neg[Math.floor(rand() * neg.length)] ?? 0]! += 1;
+    let negBelow = 0;
+    let sum = 0;
+    let i = 0;
+    while (i < order.length) {
+      let j = i;
+      const s = scores[order[i] ?? 0];
+      let groupPos = 0;
+      let groupNeg = 0;
+      while (j < order.length && scores[order[j] ?? 0] === s) {
+        const k = order[j] ?? 0;
+        if (labels[k] === 1) groupPos += count[k] ?? 0;
+        else groupNeg += count[k] ?? 0;
+        j++;
+      }
+      sum += groupPos * (negBelow + groupNeg / 2);
+      negBelow += groupNeg;
+      i = j;
+    }
+    out.push(sum / (pos.length * neg.length));
+  }
+  return percentileInterval(value, out);
+}
+
+/** Share of minimal pairs whose underspecified member scores higher (ties count half), with a bootstrap 95% interval over pairs. */
+export function pairAccuracy(under: readonly number[], clear: readonly number[], reps: number, rand: () => number): Interval {
+  const wins = under.map((u, i) => (u > (clear[i] ?? 0) ? 1 : u === clear[i] ? 0.5 : 0));
+  const n = wins.length;
+  if (n === 0) return { value: Number.NaN, lo: Number.NaN, hi: Number.NaN };
+  const value = wins.reduce((s: number, w) => s + w, 0) / n;
+  const out: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    let s = 0;
+    for (let k = 0; k < n; k++) s += wins[Math.floor(rand() * n)] ?? 0;
+    out.push(s / n);
+  }
+  return percentileInterval(value, out);
+}

@@ -11,19 +11,24 @@ import { RULE_FEATURES } from '../finding.js';
 import { HASH_BITS } from '../features.js';
 import type { WeightsFile } from '../model.js';
 import { calibrate, clariqLevel } from '../model.js';
+import { TokenScratch } from '../scan.js';
 import { runSignals } from '../signals/index.js';
 import { buildView } from '../view.js';
 import type { LabelledRow } from './datasets.js';
+import { prng } from './random.js';
 import { fitLogistic, raw, type Example, type LinearWeights, type TrainParams } from './logistic.js';
 import { binary, weightedF1 } from './metrics.js';
 
 export const SEED = 20240611;
 export const FOLDS = 5;
 export const DEFAULT_PARAMS: TrainParams = {
-  lambdaHash: 1e-3,
+  lambdaHash: 3e-3,
   lambdaRule: 1e-4,
   clariqWeight: 1,
   everydayWeight: 30,
+  in3Weight: 0.2,
+  templateWeight: 3,
+  conversationalWeight: 5,
   epochs: 300,
   learningRate: 0.05,
   clariqGraded: false,
@@ -33,20 +38,10 @@ export const CLARIQ_RIDGE = 0.01;
 /** The shipped threshold is the best-F1 point whose out-of-fold precision is at least this. */
 export const MIN_PRECISION = 0.77;
 
-/** Mulberry32: a tiny seeded PRNG, so folds are the same on every run. */
-export function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 export function toExample(row: LabelledRow, params: TrainParams): Example {
-  const view = buildView(conversationFromText(row.text));
+  const view = buildView(conversationFromText(row.text), new TokenScratch());
   const x = extractFeatures(view, runSignals(view));
   const y = (row.source === 'clariq-train' || row.source === 'clariq-dev') && params.clariqGraded === true ? (row.need - 1) / 3 : row.label;
   const w = row.source === 'clamber' ? 1 : row.source === 'everyday' ? (params.everydayWeight ?? 0) : params.clariqWeight;
@@ -54,7 +49,11 @@ export function toExample(row: LabelledRow, params: TrainParams): Example {
 }
 
 /** Stratified fold ids (by source, group and label), seeded. */
-export function assignFolds(rows: readonly LabelledRow[], k: number, seed: number): Int32Array {
+export function assignFolds(
+  rows: ReadonlyArray<{ readonly source: string; readonly group: string; readonly label: number }>,
+  k: number,
+  seed: number,
+): Int32Array {
   const rand = prng(seed);
   const strata = new Map<string, number[]>();
   rows.forEach((r, i) => {
