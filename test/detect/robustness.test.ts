@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { AssessmentSchema } from '../../src/detect/assessment.js';
 import { createDetector } from '../../src/detect/index.js';
 import { convo, user } from './helpers.js';
+import { cpuMillis } from '../helpers/cpu.js';
 
 const detector = createDetector();
 const MB = 1 << 20;
@@ -45,37 +46,39 @@ const ADVERSARIAL: Record<string, string> = {
 describe('adversarial 1 MB inputs', () => {
   for (const [name, text] of Object.entries(ADVERSARIAL)) {
     test(`${name}: as the request, the system prompt and an earlier turn`, () => {
-      const started = performance.now();
-      AssessmentSchema.parse(detector.assess(user(text)));
-      AssessmentSchema.parse(detector.assess(user('Summarize it.', { system: text })));
-      AssessmentSchema.parse(
-        detector.assess(
-          convo([
-            { role: 'user', text },
-            { role: 'assistant', text },
-            { role: 'user', text: 'And the other one?' },
-          ]),
-        ),
-      );
-      const ms = performance.now() - started;
-      assert.ok(ms < 250, `took ${ms.toFixed(1)} ms`);
+      const ms = cpuMillis(() => {
+        AssessmentSchema.parse(detector.assess(user(text)));
+        AssessmentSchema.parse(detector.assess(user('Summarize it.', { system: text })));
+        AssessmentSchema.parse(
+          detector.assess(
+            convo([
+              { role: 'user', text },
+              { role: 'assistant', text },
+              { role: 'user', text: 'And the other one?' },
+            ]),
+          ),
+        );
+      });
+      assert.ok(ms < 250, `took ${ms.toFixed(1)} ms of CPU`);
     });
   }
   test('1 MB tool description and schema', () => {
-    const started = performance.now();
-    const a = detector.assess(
-      user('What is the weather?', {
-        tools: [
-          {
-            name: 'get_weather',
-            description: fill('weather city '),
-            parameters: { type: 'object', properties: { city: { type: 'string', description: fill('x') } }, required: ['city'] },
-          },
-        ],
-      }),
-    );
+    let a: ReturnType<typeof detector.assess> | undefined;
+    const ms = cpuMillis(() => {
+      a = detector.assess(
+        user('What is the weather?', {
+          tools: [
+            {
+              name: 'get_weather',
+              description: fill('weather city '),
+              parameters: { type: 'object', properties: { city: { type: 'string', description: fill('x') } }, required: ['city'] },
+            },
+          ],
+        }),
+      );
+    });
     AssessmentSchema.parse(a);
-    assert.ok(performance.now() - started < 250);
+    assert.ok(ms < 250, `took ${ms.toFixed(1)} ms of CPU`);
   });
 });
 
@@ -95,9 +98,11 @@ describe('cost is linear in size', () => {
     const c = conversationOf(bytes);
     detector.assess(c);
     const runs = 30;
-    const started = performance.now();
-    for (let i = 0; i < runs; i++) detector.assess(c);
-    return (performance.now() - started) / runs;
+    return (
+      cpuMillis(() => {
+        for (let i = 0; i < runs; i++) detector.assess(c);
+      }) / runs
+    );
   }
   test('a 200 KB conversation costs at most a few times a 20 KB one, and well under 20 ms', () => {
     const small = timeOf(20_000);
