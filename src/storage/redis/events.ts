@@ -5,8 +5,8 @@
  *
  * Each write is one Lua script per shard and day (atomic: dedupe check, XADD, index, rollups),
  * one pipeline per shard. An event's shard is chosen by its id, so a replayed event meets its own
- * index and is skipped: exactly once per shard. Readers merge the shards by stream entry id
- * (insertion time), which for one shard is simply the stream's order.
+ * index and is skipped: exactly once per shard. Readers merge the shards by event id (creation
+ * time); one shard reads in the stream's own order, as always.
  */
 import type { Result } from 'ioredis';
 import { z } from 'zod';
@@ -137,20 +137,11 @@ export function defineEventScripts(client: RedisClient): void {
 /** Longest close() waits for Redis to acknowledge QUIT before dropping the connection. */
 const QUIT_WAIT_MS = 1_000;
 
-/** An event read back with where it sits in its shard's stream (the merge key). */
-interface Located {
-  event: StoredEvent;
-  ms: number;
-  seq: number;
-}
-
-function located(entryId: string, event: StoredEvent): Located {
-  const dash = entryId.indexOf('-');
-  return { event, ms: Number(entryId.slice(0, dash)), seq: Number(entryId.slice(dash + 1)) };
-}
-
-const ascending = (a: Located, b: Located): number => a.ms - b.ms || a.seq - b.seq;
-const descending = (a: Located, b: Located): number => b.ms - a.ms || b.seq - a.seq;
+// Shards merge by event id: ids sort by creation time (then instance and counter), so one writer's
+// events come back in the order it created them whatever shards they went to. Within a shard the
+// stream's own order is kept (a replayed spool is where it was inserted, as in a single stream).
+const ascending = (a: StoredEvent, b: StoredEvent): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const descending = (a: StoredEvent, b: StoredEvent): number => ascending(b, a);
 
 export class RedisEventStore implements EventBackend {
   readonly kind = 'redis' as const;
@@ -301,26 +292,22 @@ export class RedisEventStore implements EventBackend {
     return takeMatching(this.candidates(filter), filter);
   }
 
-  /** Every labelled event from `filter.since` on, in the filter's order: the shards merged by stream entry id. */
-  private async *candidates(filter: EventFilter): AsyncGenerator<StoredEvent> {
+  /** Every labelled event from `filter.since` on, in the filter's order: the shards merged by event id. */
+  private candidates(filter: EventFilter): AsyncGenerator<StoredEvent> {
     const order = filter.order ?? 'asc';
     const sources = this.shards.map((keys) => this.shardCandidates(keys, order, filter.since));
-    for await (const { event } of mergeSorted(sources, order === 'asc' ? ascending : descending)) yield event;
+    return mergeSorted(sources, order === 'asc' ? ascending : descending);
   }
 
   /** One shard's labelled events in stream order, a page at a time. */
-  private async *shardCandidates(keys: EventShardKeys, order: 'asc' | 'desc', since: number | undefined): AsyncGenerator<Located> {
+  private async *shardCandidates(keys: EventShardKeys, order: 'asc' | 'desc', since: number | undefined): AsyncGenerator<StoredEvent> {
     for await (const { entries } of this.pages(keys, order, since)) {
       const events: ClarionEvent[] = [];
-      const entryIds: string[] = [];
       for (const entry of entries) {
         const event = entryEvent(entry);
-        if (event === null) continue;
-        events.push(event);
-        entryIds.push(entry[0]);
+        if (event !== null) events.push(event);
       }
-      const labelled = await this.withLabels(keys, events);
-      for (let i = 0; i < labelled.length; i++) yield located(entryIds[i] as string, labelled[i] as StoredEvent);
+      yield* await this.withLabels(keys, events);
     }
   }
 
