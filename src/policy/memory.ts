@@ -9,7 +9,7 @@
  * budget, so a clarify norm falls back to annotate (or pass) rather than risk asking the same
  * user twice.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../storage/redis.js';
 import { memoryStoreFor } from '../storage/index.js';
 import { CLARIFICATIONS_UNKNOWN } from './decide.js';
 import type { MemoryStore } from './memory-store.js';
@@ -35,7 +35,7 @@ export interface MemoryRules {
 }
 
 export interface ConversationMemoryOptions extends MemoryRules {
-  redis: Redis | null;
+  redis: RedisClient | null;
   prefix: string;
   /** In-process store: most conversations kept (least recently used are dropped first). */
   maxEntries?: number;

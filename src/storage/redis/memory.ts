@@ -2,7 +2,7 @@
  * Conversation memory in Redis, shared by every proxy instance: key `<prefix>conv:<id>` holds the
  * clarification count (INCR + EXPIRE, so it disappears `ttlSeconds` after the last clarification).
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import { z } from 'zod';
 import type { MemoryStore } from '../../policy/memory-store.js';
 
@@ -13,7 +13,7 @@ export class RedisMemoryStore implements MemoryStore {
   readonly local = false;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 
