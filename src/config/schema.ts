@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { DetectorConfigSchema } from '../detect/config.js';
 import { EventsConfigSchema } from '../events/config.js';
+import { LimitsSchema } from './limits.js';
 import { PolicyConfigSchema } from '../policy/config.js';
 
 const durationMs = z.number().int().positive();
@@ -128,6 +129,7 @@ export const ConfigSchema = z
     detector: DetectorConfigSchema.default(DetectorConfigSchema.parse({})),
     policy: PolicyConfigSchema.default(PolicyConfigSchema.parse({})),
     events: EventsConfigSchema.default(EventsConfigSchema.parse({})),
+    limits: LimitsSchema.default(LimitsSchema.parse({})),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -5,9 +5,17 @@
 import type { IncomingMessage } from 'node:http';
 import type { FastifyRequest } from 'fastify';
 import { ClarionError } from '../errors.js';
+import { jsonDepthExceeds } from './json-depth.js';
 
 /** Bodies of Clarion's own JSON APIs (admin, /v1/clarion/*) are small. */
 export const OWN_API_BODY_LIMIT = 1024 * 1024;
+/** ...and shallow: nothing Clarion's own APIs take nests deeper than a few levels. */
+export const OWN_API_MAX_JSON_DEPTH = 32;
+
+/** CLARION_INVALID_REQUEST when `body` nests deeper than `maxDepth` (checked before any parse). */
+export function checkJsonDepth(body: Buffer, maxDepth: number): void {
+  if (jsonDepthExceeds(body, maxDepth)) throw new ClarionError('CLARION_INVALID_REQUEST', `the JSON body is nested deeper than ${maxDepth} levels`);
+}
 
 /** A fastify content-type parser in its callback form. */
 export type BodyParser = (request: FastifyRequest, payload: IncomingMessage, done: (error: Error | null, body?: unknown) => void) => void;
@@ -38,11 +46,19 @@ export function collectBody(payload: IncomingMessage, limit: number): Promise<Bu
   });
 }
 
-/** A content-type parser that hands the handler the body's bytes. */
-export function bytesParser(limit: number): BodyParser {
+/** A content-type parser that hands the handler the body's bytes, refused when nested deeper than `maxDepth`. */
+export function bytesParser(limit: number, maxDepth: number): BodyParser {
   return (_request, payload, done) => {
     collectBody(payload, limit).then(
-      (body) => done(null, body),
+      (body) => {
+        try {
+          checkJsonDepth(body, maxDepth);
+        } catch (error) {
+          done(error as Error, undefined);
+          return;
+        }
+        done(null, body);
+      },
       (error: Error) => done(error, undefined),
     );
   };
@@ -55,6 +71,12 @@ export function jsonParser(limit: number): BodyParser {
       (body) => {
         if (body.length === 0) {
           done(null, undefined);
+          return;
+        }
+        try {
+          checkJsonDepth(body, OWN_API_MAX_JSON_DEPTH);
+        } catch (error) {
+          done(error as Error, undefined);
           return;
         }
         try {

@@ -22,6 +22,8 @@ export const PROTOCOL_ROUTES: readonly ProtocolRoute[] = [
 export interface ProtocolRoutesOptions {
   deps: PipelineDeps;
   bodyLimit: number;
+  /** `limits.maxJsonDepth`. */
+  maxJsonDepth: number;
   closing: () => boolean;
 }
 
@@ -29,7 +31,7 @@ const EMPTY = Buffer.alloc(0);
 
 export async function protocolRoutes(app: FastifyInstance, options: ProtocolRoutesOptions): Promise<void> {
   const { deps, bodyLimit, closing } = options;
-  const bytes = bytesParser(bodyLimit);
+  const bytes = bytesParser(bodyLimit, options.maxJsonDepth);
   app.removeAllContentTypeParsers();
   // JSON, with or without parameters (`application/json; charset=utf-8`). A request without a
   // content-type is read as JSON too, as the APIs' own clients never omit it; any other type
