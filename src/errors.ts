@@ -93,13 +93,16 @@ export type ErrorCode = keyof typeof ERRORS;
 export class ClarionError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
+  /** The request field at fault (`model`, `messages[2].role`, a header name), reported as OpenAI's `param`. */
+  readonly param: string | null;
 
-  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown; param?: string }) {
     const spec = ERRORS[code];
     super(detail === undefined ? spec.message : `${spec.message}: ${detail}`, options);
     this.name = 'ClarionError';
     this.code = code;
     this.status = spec.status;
+    this.param = options?.param ?? null;
   }
 
   get spec(): ErrorSpec {

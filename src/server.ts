@@ -101,6 +101,8 @@ async function createComponents(loaded: LoadedConfig, options: ServerOptions): P
     logger,
     requestLog: createRequestLog(logger, config.logging.requests),
     tenantHeader: config.server.tenantHeader,
+    trustClientHeaders: config.server.trustClientHeaders,
+    limits: config.limits,
     controlHeaders: new Set([config.server.tenantHeader]),
   };
   return { deps, eventLog, policy, memory, reviews, state, instanceId };

@@ -86,6 +86,8 @@ export const ServerSchema = z
       .string()
       .default('x-clarion-tenant')
       .transform((h) => h.toLowerCase()),
+    /** Read the tenant and conversation id headers apps send (only behind a gateway that sets them); off: the tenant comes from the API key. */
+    trustClientHeaders: z.boolean().default(false),
     /** Token for `/admin/*` (also `CLARION_ADMIN_TOKEN`); admin is disabled without one. */
     adminToken: z.string().optional(),
   })
