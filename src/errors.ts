@@ -74,6 +74,12 @@ export const ERRORS = {
     anthropicType: 'api_error',
     message: 'The event store is unavailable',
   },
+  CLARION_OVERLOADED: {
+    status: 503,
+    openaiType: 'api_error',
+    anthropicType: 'overloaded_error',
+    message: 'Clarion is receiving too many request bodies at once; retry shortly',
+  },
   CLARION_SHUTTING_DOWN: {
     status: 503,
     openaiType: 'api_error',

@@ -20,8 +20,35 @@ export function checkJsonDepth(body: Buffer, maxDepth: number): void {
 /** A fastify content-type parser in its callback form. */
 export type BodyParser = (request: FastifyRequest, payload: IncomingMessage, done: (error: Error | null, body?: unknown) => void) => void;
 
-/** Reads a request body into one Buffer, refusing more than `limit` bytes (CLARION_BODY_TOO_LARGE). */
-export function collectBody(payload: IncomingMessage, limit: number): Promise<Buffer> {
+/**
+ * Memory held by request bodies still being received, across all requests. A client that sends a
+ * large body slowly (or never finishes it) holds its bytes; many of them at once would exhaust the
+ * process. Each chunk is charged as it arrives and the whole body is given back when it is
+ * complete or abandoned; a chunk that would go over the budget ends that request with 503.
+ */
+export class BodyBudget {
+  private held = 0;
+  constructor(private readonly max: number) {}
+
+  take(bytes: number): boolean {
+    if (this.held + bytes > this.max) return false;
+    this.held += bytes;
+    return true;
+  }
+
+  give(bytes: number): void {
+    this.held -= bytes;
+  }
+
+  get bytesHeld(): number {
+    return this.held;
+  }
+}
+
+const UNLIMITED = new BodyBudget(Number.POSITIVE_INFINITY);
+
+/** Reads a request body into one Buffer, refusing more than `limit` bytes (CLARION_BODY_TOO_LARGE) or more than `budget` has left (CLARION_OVERLOADED). */
+export function collectBody(payload: IncomingMessage, limit: number, budget: BodyBudget = UNLIMITED): Promise<Buffer> {
   return new Promise((resolvePromise, reject) => {
     const declared = Number(payload.headers['content-length']);
     if (declared > limit) {
@@ -31,25 +58,48 @@ export function collectBody(payload: IncomingMessage, limit: number): Promise<Bu
     }
     const chunks: Buffer[] = [];
     let size = 0;
+    let charged = 0;
+    const release = (): void => {
+      budget.give(charged);
+      charged = 0;
+    };
+    const refuse = (error: ClarionError): void => {
+      release();
+      chunks.length = 0;
+      payload.removeAllListeners('data');
+      payload.resume();
+      reject(error);
+    };
     payload.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
-        payload.removeAllListeners('data');
-        payload.resume();
-        reject(new ClarionError('CLARION_BODY_TOO_LARGE', `body exceeds ${limit} bytes`));
+        refuse(new ClarionError('CLARION_BODY_TOO_LARGE', `body exceeds ${limit} bytes`));
         return;
       }
+      if (!budget.take(chunk.length)) {
+        refuse(new ClarionError('CLARION_OVERLOADED'));
+        return;
+      }
+      charged += chunk.length;
       chunks.push(chunk);
     });
-    payload.once('end', () => resolvePromise(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)));
-    payload.once('error', reject);
+    payload.once('end', () => {
+      release();
+      resolvePromise(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+    });
+    // A client that goes away (or is cut by a timeout) mid-body gives its bytes back.
+    payload.once('close', release);
+    payload.once('error', (error) => {
+      release();
+      reject(error);
+    });
   });
 }
 
 /** A content-type parser that hands the handler the body's bytes, refused when nested deeper than `maxDepth`. */
-export function bytesParser(limit: number, maxDepth: number): BodyParser {
+export function bytesParser(limit: number, maxDepth: number, budget?: BodyBudget): BodyParser {
   return (_request, payload, done) => {
-    collectBody(payload, limit).then(
+    collectBody(payload, limit, budget).then(
       (body) => {
         try {
           checkJsonDepth(body, maxDepth);
