@@ -74,5 +74,7 @@ export function buildEvent(input: EventInput, instance: string, redaction: Redac
     errorCode: input.errorCode,
     request: storedRequest(input.conversation, redaction),
     labels: [],
+    usage: input.usage ?? null,
+    responseId: input.responseId ?? null,
   };
 }

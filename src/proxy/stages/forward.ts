@@ -39,6 +39,7 @@ export async function forward(deps: PipelineDeps, state: RequestState): Promise<
       res: state.res,
       extraHeaders: state.replyHeaders,
       errors: state.errors,
+      reader: state.reader,
       onUpstreamHeaders: () => {
         state.overheadMs = dispatchedAt - state.t0;
         return state.overheadMs.toFixed(3);
