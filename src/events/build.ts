@@ -75,6 +75,7 @@ export function buildEvent(input: EventInput, instance: string, redaction: Redac
     request: storedRequest(input.conversation, redaction),
     labels: [],
     usage: input.usage ?? null,
+    context: assessment.context ?? 'known',
     responseId: input.responseId ?? null,
   };
 }

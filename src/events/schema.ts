@@ -94,6 +94,8 @@ export const ClarionEventSchema = z.object({
    * upstream reported none). Absent in events written before usage accounting.
    */
   usage: TokenUsageSchema.nullable().optional(),
+  /** Whether the detector saw the request's earlier turns (`unknown`: pointed at but not remembered). Absent in older events. */
+  context: z.enum(['known', 'unknown']).optional(),
   /** The upstream response's id (`chatcmpl-…`, `resp_…`, `msg_…`), or null. Absent in older events. */
   responseId: z.string().nullable().optional(),
 });

@@ -16,6 +16,7 @@ export interface CoreMetrics {
   pipelineFailures: Counter<'stage'>;
   inputTokens: Counter<TokenLabel>;
   outputTokens: Counter<TokenLabel>;
+  contextMemory: Counter<'source' | 'result'>;
 }
 
 /** Labels of the token counters. */
@@ -75,6 +76,12 @@ export function createCoreMetrics(registry: Registry = new Registry()): CoreMetr
       name: 'clarion_output_tokens_total',
       help: 'Output (completion) tokens upstreams reported, by upstream, response model, tenant and policy action',
       labelNames: ['upstream', 'model', 'tenant', 'action'],
+      registers: [registry],
+    }),
+    contextMemory: new Counter({
+      name: 'clarion_context_memory_total',
+      help: 'Look-ups of remembered earlier turns by what pointed at them (previous_response_id, conversation, header) and result (hit, miss)',
+      labelNames: ['source', 'result'],
       registers: [registry],
     }),
   };

@@ -11,7 +11,7 @@ import type { RouteKind } from '../config/schema.js';
 import type { Conversation } from '../conversation.js';
 import type { Assessment } from '../detect/assessment.js';
 import type { Decision, RequestContext } from '../policy/decision.js';
-import type { ResponseReader } from '../protocols/observe.js';
+import type { ObservedResponse, ResponseReader } from '../protocols/observe.js';
 import type { ApiFamily, JsonObject, ProtocolAdapter } from '../protocols/types.js';
 import type { PipelineDeps, ProtocolRoute } from './deps.js';
 import type { ForwardResult } from './relay.js';
@@ -80,6 +80,8 @@ export interface RequestState {
   /** Time Clarion spent before the response started (upstream wait excluded). */
   overheadMs: number;
   forwarded: ForwardResult | null;
+  /** What was read of the response as it went out (the upstream's, or Clarion's own reply); null when nothing was. */
+  observed: ObservedResponse | null;
 }
 
 /** A request on one of the three assessed routes. */
@@ -148,6 +150,7 @@ export function newRequestState(deps: PipelineDeps, arrival: Arrival): RequestSt
     status: 0,
     overheadMs: 0,
     forwarded: null,
+    observed: null,
   };
 }
 

@@ -27,7 +27,7 @@ export function finish(deps: PipelineDeps, state: RequestState): void {
       upstreamMs: forwarded === null ? null : Math.round(forwarded.upstreamMs * 1000) / 1000,
       errorCode: forwarded?.errorCode ?? null,
       usage,
-      responseId: forwarded?.observed?.id ?? null,
+      responseId: state.observed?.id ?? null,
     });
   }
   const { metrics } = deps;
@@ -61,14 +61,14 @@ export function finish(deps: PipelineDeps, state: RequestState): void {
  */
 function usageOf(state: RequestState): TokenUsage | null {
   if (state.upstream === null) return state.reader === null ? null : NO_TOKENS;
-  return state.forwarded?.observed?.usage ?? null;
+  return state.observed?.usage ?? null;
 }
 
 function countTokens(deps: PipelineDeps, state: RequestState, usage: TokenUsage, action: string): void {
   const labels = {
     upstream: state.upstream ?? 'clarion',
     // The model that answered (the upstream's name for it), else the one asked for.
-    model: state.forwarded?.observed?.model ?? state.outModel ?? state.model ?? 'unknown',
+    model: state.observed?.model ?? state.outModel ?? state.model ?? 'unknown',
     tenant: state.judgement?.context.tenant ?? 'none',
     action,
   };
