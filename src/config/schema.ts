@@ -90,6 +90,8 @@ export const ServerSchema = z
     trustClientHeaders: z.boolean().default(false),
     /** Token for `/admin/*` (also `CLARION_ADMIN_TOKEN`); admin is disabled without one. */
     adminToken: z.string().optional(),
+    /** Token for the guardrail endpoints `/v1/clarion/assess|decide|guardrails/*` (also `CLARION_GUARDRAIL_TOKEN`); the admin token works there too. */
+    guardrailToken: z.string().optional(),
   })
   .strict();
 
