@@ -101,6 +101,9 @@ function applyEnvOverrides(root: Record<string, unknown>, env: NodeJS.ProcessEnv
   set('CLARION_ADMIN_TOKEN', (v) => {
     section(root, 'server').adminToken = v;
   });
+  set('CLARION_GUARDRAIL_TOKEN', (v) => {
+    section(root, 'server').guardrailToken = v;
+  });
   set('REDIS_URL', (v) => {
     section(root, 'redis').url = v;
   });

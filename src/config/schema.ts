@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { DetectorConfigSchema } from '../detect/config.js';
 import { EventsConfigSchema } from '../events/config.js';
+import { LimitsSchema, MAX_TIMER_MS } from './limits.js';
 import { PolicyConfigSchema } from '../policy/config.js';
 
 const durationMs = z.number().int().positive();
@@ -77,7 +78,7 @@ export const ServerSchema = z
       .positive()
       .default(20 * 1024 * 1024),
     /** On SIGTERM: how long open requests and streams may take to finish. */
-    shutdownGraceMs: z.number().int().min(0).default(30_000),
+    shutdownGraceMs: z.number().int().min(0).max(MAX_TIMER_MS).default(30_000),
     /** Identifies this instance in events and logs (default: hostname-pid). */
     instanceId: z.string().optional(),
     /** Header apps may send to name their tenant; otherwise the tenant is a hash of the API key. */
@@ -85,8 +86,12 @@ export const ServerSchema = z
       .string()
       .default('x-clarion-tenant')
       .transform((h) => h.toLowerCase()),
+    /** Read the tenant and conversation id headers apps send (only behind a gateway that sets them); off: the tenant comes from the API key. */
+    trustClientHeaders: z.boolean().default(false),
     /** Token for `/admin/*` (also `CLARION_ADMIN_TOKEN`); admin is disabled without one. */
     adminToken: z.string().optional(),
+    /** Token for the guardrail endpoints `/v1/clarion/assess|decide|guardrails/*` (also `CLARION_GUARDRAIL_TOKEN`); the admin token works there too. */
+    guardrailToken: z.string().optional(),
   })
   .strict();
 
@@ -176,6 +181,7 @@ export const ConfigSchema = z
     detector: DetectorConfigSchema.default(DetectorConfigSchema.parse({})),
     policy: PolicyConfigSchema.default(PolicyConfigSchema.parse({})),
     events: EventsConfigSchema.default(EventsConfigSchema.parse({})),
+    limits: LimitsSchema.default(LimitsSchema.parse({})),
   })
   .strict()
   .superRefine((config, ctx) => {
