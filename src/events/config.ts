@@ -53,6 +53,12 @@ export const WriterSchema = z
     retryMs: z.number().int().positive().default(1_000),
     /** Spool directory (default `<dataDir>/spool`). */
     spoolDir: z.string().optional(),
+    /**
+     * Redis with replicas: a batch counts as stored only once this many replicas have it (Redis WAIT,
+     * capped at the replicas the master has), so a master lost before replicating cannot lose events:
+     * unconfirmed batches are spooled and replayed (exactly once, by id). 0 = do not wait.
+     */
+    waitReplicas: z.number().int().min(0).default(0),
     /** Another instance's spool file untouched this long is adopted and replayed. */
     orphanSpoolAfterMs: z.number().int().positive().default(60_000),
   })
