@@ -92,6 +92,8 @@ export const ServerSchema = z
       .refine((h) => !CREDENTIAL_HEADER_NAMES.has(h), 'may not name a credential header (the tenant would be the key itself)'),
     /** Read the tenant and conversation id headers apps send (only behind a gateway that sets them); off: the tenant comes from the API key. */
     trustClientHeaders: z.boolean().default(false),
+    /** Origins whose browser pages may call Clarion (CORS); default none. Preflights are answered by Clarion, never relayed. */
+    corsAllowOrigins: z.array(z.url()).default([]),
     /** Token for `/admin/*` (also `CLARION_ADMIN_TOKEN`); admin is disabled without one. */
     adminToken: z.string().optional(),
   })
