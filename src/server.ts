@@ -153,6 +153,7 @@ async function createApp(loaded: LoadedConfig, parts: Components, closing: () =>
     registry: deps.metrics.registry,
     logger,
     closing,
+    adminToken: config.server.adminToken,
   });
   return app;
 }
