@@ -21,7 +21,7 @@ import { resolveFromConfig, type LoadedConfig } from './config/load.js';
 import { createDetector, type Detector } from './detect/index.js';
 import { ClarionError } from './errors.js';
 import { createEventLog, type EventLog } from './events/log.js';
-import { redactText } from './events/redact.js';
+import { configureRedaction, redactText } from './events/redact.js';
 import { adminApi } from './http/admin/index.js';
 import { CLARION_API_PREFIX, clarionApi } from './http/clarion-api/index.js';
 import { BodyBudget } from './http/body.js';
@@ -90,6 +90,7 @@ async function createComponents(loaded: LoadedConfig, options: ServerOptions): P
     timeoutMs: config.policy.memoryTimeoutMs,
     onError: () => metrics.pipelineFailures.inc({ stage: 'memory' }),
   });
+  configureRedaction(config.events.redaction.extraPatterns);
   const reviews = reviewQueue(state.reviews, { redact: redactText });
   const eventLog = await createEventLog({ config, dataDir, instanceId, registry: metrics.registry, logger });
   const deps: PipelineDeps = {
