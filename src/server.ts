@@ -6,6 +6,7 @@
  *   protocol routes   POST /v1/chat/completions|responses|messages   src/http/protocol-routes.ts
  *   pass-through      /v1/*                                           src/http/passthrough-routes.ts
  *   Clarion API       /v1/clarion/* (feedback)                        src/http/clarion-api/
+ *   guardrail         /v1/clarion/assess|decide|guardrails/* (token)  src/http/clarion-api/guardrail.ts
  *   admin             /admin/* (bearer CLARION_ADMIN_TOKEN)           src/http/admin/
  *   ops               /healthz, /readyz, /metrics                     src/http/ops-routes.ts
  *
@@ -23,6 +24,7 @@ import { ClarionError } from './errors.js';
 import { createEventLog, type EventLog } from './events/log.js';
 import { configureRedaction, redactText } from './events/redact.js';
 import { adminApi } from './http/admin/index.js';
+import { guardrailApi } from './http/clarion-api/guardrail.js';
 import { CLARION_API_PREFIX, clarionApi } from './http/clarion-api/index.js';
 import { BodyBudget } from './http/body.js';
 import { registerCors } from './http/cors.js';
@@ -146,6 +148,8 @@ async function createApp(loaded: LoadedConfig, parts: Components, closing: () =>
   await app.register(protocolRoutes, { deps, bodyLimit: config.server.bodyLimitBytes, maxJsonDepth: config.limits.maxJsonDepth, bodyBudget, closing });
   await app.register(passthroughRoutes, { deps, closing });
   await app.register(clarionApi, { prefix: CLARION_API_PREFIX, events: parts.eventLog, logger, closing });
+  const guardrailTokens = [config.server.guardrailToken, config.server.adminToken].filter((t): t is string => t !== undefined && t !== '');
+  await app.register(guardrailApi, { prefix: CLARION_API_PREFIX, deps, tokens: guardrailTokens, bodyLimit: config.server.bodyLimitBytes, closing });
   await app.register(adminApi, { prefix: '/admin', token: config.server.adminToken, policy: parts.policy, reviews: parts.reviews, logger, closing });
   await app.register(opsRoutes, {
     instanceId: parts.instanceId,
