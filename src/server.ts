@@ -22,11 +22,12 @@ import { resolveFromConfig, type LoadedConfig } from './config/load.js';
 import { createDetector, type Detector } from './detect/index.js';
 import { ClarionError } from './errors.js';
 import { createEventLog, type EventLog } from './events/log.js';
-import { redactText } from './events/redact.js';
+import { configureRedaction, redactText } from './events/redact.js';
 import { adminApi } from './http/admin/index.js';
 import { guardrailApi } from './http/clarion-api/guardrail.js';
 import { CLARION_API_PREFIX, clarionApi } from './http/clarion-api/index.js';
 import { BodyBudget } from './http/body.js';
+import { registerCors } from './http/cors.js';
 import { asClarionError, catalogueErrors, sendError } from './http/errors.js';
 import { opsRoutes } from './http/ops-routes.js';
 import { familyErrors, passthroughRoutes } from './http/passthrough-routes.js';
@@ -91,6 +92,7 @@ async function createComponents(loaded: LoadedConfig, options: ServerOptions): P
     timeoutMs: config.policy.memoryTimeoutMs,
     onError: () => metrics.pipelineFailures.inc({ stage: 'memory' }),
   });
+  configureRedaction(config.events.redaction.extraPatterns);
   const reviews = reviewQueue(state.reviews, { redact: redactText });
   const eventLog = await createEventLog({ config, dataDir, instanceId, registry: metrics.registry, logger });
   const deps: PipelineDeps = {
@@ -142,6 +144,7 @@ async function createApp(loaded: LoadedConfig, parts: Components, closing: () =>
     sendError(reply, new ClarionError('CLARION_NOT_FOUND', `${request.method} ${request.url}`), familyErrors(request)),
   );
 
+  registerCors(app, config.server.corsAllowOrigins);
   await app.register(protocolRoutes, { deps, bodyLimit: config.server.bodyLimitBytes, maxJsonDepth: config.limits.maxJsonDepth, bodyBudget, closing });
   await app.register(passthroughRoutes, { deps, closing });
   await app.register(clarionApi, { prefix: CLARION_API_PREFIX, events: parts.eventLog, logger, closing });
@@ -155,6 +158,7 @@ async function createApp(loaded: LoadedConfig, parts: Components, closing: () =>
     registry: deps.metrics.registry,
     logger,
     closing,
+    adminToken: config.server.adminToken,
   });
   return app;
 }

@@ -43,7 +43,14 @@ async function assessAndDecide(deps: PipelineDeps, state: ProtocolState, policy:
   const detectorMicros = Math.round((performance.now() - started) * 1000);
   state.score = assessment.score;
   progress.step = 'policy';
-  const context = buildRequestContext({ conversation, body: state.body, headers: state.headers, route: state.path, tenantHeader: deps.tenantHeader });
+  const context = buildRequestContext({
+    conversation,
+    body: state.body,
+    headers: state.headers,
+    route: state.path,
+    tenantHeader: deps.tenantHeader,
+    trustClientHeaders: deps.trustClientHeaders,
+  });
   let decision = decide(assessment, context, policy);
   if (decision.action === 'clarify' && !decision.shadow) {
     progress.step = 'memory';
