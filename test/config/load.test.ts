@@ -75,3 +75,21 @@ test('routing to an unknown upstream is rejected', () => {
     /routing\[0\]\.upstream: unknown upstream "nope"/,
   );
 });
+
+test('detector.secondOpinion: off by default; a bad one names the field and the reason', () => {
+  assert.equal(parseConfig(base, 'mem.yaml', {}).detector.secondOpinion, undefined);
+  const on = parseConfig(`${base}\ndetector:\n  secondOpinion: { upstream: openai, model: small }\n`, 'mem.yaml', {}).detector.secondOpinion;
+  assert.deepEqual(on, { upstream: 'openai', model: 'small', band: [0.35, 0.65], mode: 'background', timeoutMs: 1500, maxConcurrent: 4, cacheTtlS: 3600 });
+  assert.throws(
+    () => parseConfig(`${base}\ndetector:\n  secondOpinion: { upstream: nope, model: small }\n`, 'mem.yaml', {}),
+    /detector\.secondOpinion\.upstream: unknown upstream "nope"/,
+  );
+  assert.throws(
+    () => parseConfig(`${base}\ndetector:\n  secondOpinion: { upstream: openai, model: small, band: [0.8, 0.2] }\n`, 'mem.yaml', {}),
+    /detector\.secondOpinion\.band: band must be \[lo, hi\] with lo <= hi/,
+  );
+  assert.throws(
+    () => parseConfig(`${base}\ndetector:\n  secondOpinion: { upstream: openai, model: small, mode: eventually }\n`, 'mem.yaml', {}),
+    /detector\.secondOpinion\.mode/,
+  );
+});
