@@ -10,7 +10,7 @@
  * user twice. The same rule for remembered turns: recallTurns() resolves to null (the context
  * stays unknown, and the detector claims no gap those turns could have filled).
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../storage/redis.js';
 import { memoryStoreFor } from '../storage/index.js';
 import { CLARIFICATIONS_UNKNOWN } from './decide.js';
 import type { MemoryStore, RememberedTurns } from './memory-store.js';
@@ -40,7 +40,7 @@ export interface MemoryRules {
 }
 
 export interface ConversationMemoryOptions extends MemoryRules {
-  redis: Redis | null;
+  redis: RedisClient | null;
   prefix: string;
   /** In-process store: most conversations kept (least recently used are dropped first). */
   maxEntries?: number;

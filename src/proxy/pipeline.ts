@@ -25,7 +25,7 @@ import { newProtocolState, type IncomingProtocolRequest } from './state.js';
 
 export async function handleProtocolRequest(deps: PipelineDeps, route: ProtocolRoute, incoming: IncomingProtocolRequest): Promise<void> {
   const state = newProtocolState(deps, route, incoming);
-  if (parse(state) && (await judge(deps, state)) && apply(deps, state)) {
+  if (parse(deps, state) && (await judge(deps, state)) && apply(deps, state)) {
     await forward(deps, state);
   }
   remember(deps, state);

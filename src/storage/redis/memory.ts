@@ -5,7 +5,7 @@
  * - `<prefix>turns:<key>` holds the remembered turns as JSON (SET EX), read back through the zod
  *   schema.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import { z } from 'zod';
 import { RememberedTurnsSchema, type MemoryStore, type RememberedTurns } from '../../policy/memory-store.js';
 
@@ -16,7 +16,7 @@ export class RedisMemoryStore implements MemoryStore {
   readonly local = false;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 
