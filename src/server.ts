@@ -40,7 +40,9 @@ import { conversationMemory, type ConversationMemory } from './policy/memory.js'
 import { reviewQueue, type ReviewQueue } from './policy/reviews.js';
 import type { PipelineDeps } from './proxy/deps.js';
 import { createRouter } from './proxy/routing.js';
-import { createUpstreams } from './proxy/upstreams.js';
+import { createUpstreams, type Upstreams } from './proxy/upstreams.js';
+import { createSecondOpinion, type SecondOpinionService } from './judge/second-opinion.js';
+import type { Registry } from './ops/metrics.js';
 import { openStateStores, type StateStores } from './storage/index.js';
 
 export interface ServerOptions {
@@ -95,9 +97,10 @@ async function createComponents(loaded: LoadedConfig, options: ServerOptions): P
   configureRedaction(config.events.redaction.extraPatterns);
   const reviews = reviewQueue(state.reviews, { redact: redactText });
   const eventLog = await createEventLog({ config, dataDir, instanceId, registry: metrics.registry, logger });
+  const upstreams = createUpstreams(config.upstreams);
   const deps: PipelineDeps = {
     router: createRouter(config),
-    upstreams: createUpstreams(config.upstreams),
+    upstreams,
     detector: options.detector ?? createDetector(config.detector),
     policy,
     memory,
@@ -110,8 +113,25 @@ async function createComponents(loaded: LoadedConfig, options: ServerOptions): P
     trustClientHeaders: config.server.trustClientHeaders,
     limits: config.limits,
     controlHeaders: new Set([config.server.tenantHeader]),
+    secondOpinion: secondOpinionFor(config, upstreams, metrics.registry, logger),
+    labelEvent: (eventId, verdict, note, source) => {
+      eventLog.label(eventId, verdict, note, source).catch((error: unknown) => logger.warn({ err: error, eventId, source }, 'labelling the event failed'));
+    },
   };
   return { deps, eventLog, policy, memory, reviews, state, instanceId };
+}
+
+/** The grey-band second opinion when `detector.secondOpinion` is configured (its upstream is checked by the config schema). */
+function secondOpinionFor(config: LoadedConfig['config'], upstreams: Upstreams, registry: Registry, logger: Logger): SecondOpinionService | null {
+  const judge = config.detector.secondOpinion;
+  const upstream = judge === undefined ? undefined : upstreams.get(judge.upstream);
+  if (judge === undefined || upstream === undefined) return null;
+  return createSecondOpinion({
+    config: judge,
+    upstream,
+    registry,
+    onFailure: (outcome, detail) => logger.debug({ outcome, detail }, 'second opinion: no verdict'),
+  });
 }
 
 async function createApp(loaded: LoadedConfig, parts: Components, closing: () => boolean): Promise<FastifyInstance> {

@@ -198,6 +198,10 @@ export const ConfigSchema = z
       }
       names.add(upstream.name);
     });
+    const judge = config.detector.secondOpinion;
+    if (judge !== undefined && !names.has(judge.upstream)) {
+      ctx.addIssue({ code: 'custom', path: ['detector', 'secondOpinion', 'upstream'], message: `unknown upstream "${judge.upstream}"` });
+    }
     config.routing.forEach((rule, index) => {
       if (!names.has(rule.upstream)) {
         ctx.addIssue({ code: 'custom', path: ['routing', index, 'upstream'], message: `unknown upstream "${rule.upstream}"` });
