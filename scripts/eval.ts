@@ -98,7 +98,6 @@ function main(): void {
 
   const items = loadCorpus(dir, { clear: EVERYDAY_CLEAR, underspecified: EVERYDAY_UNDERSPECIFIED });
   const scratch = new TokenScratch();
-  const xs = items.map((item) => featuresOf(item, scratch));
   const only = arg('sources')?.split(',');
   const sources = [...new Set(items.map((i) => i.source))].filter((s) => only === undefined || only.includes(s)).sort(sourceOrder);
   const lines: string[] = [];
@@ -122,6 +121,7 @@ function main(): void {
       scored.set(item.source, list);
     }
   } else {
+    const xs = items.map((item) => featuresOf(item, scratch));
     const folds = leaveOneSourceOut(items, xs, params, sources, INNER_FOLDS, (s) => process.stderr.write(`eval: holding out ${s}\n`));
     for (const fold of folds) {
       const detector = createDetector({ weights: weightsFile(fold.trained.weights, fold.trained.platt, threshold, shipped.clariqCuts, {}), threshold });
