@@ -7,6 +7,7 @@
  *
  *   data                    key                               slot
  *   conversation memory     <prefix>conv:<conversation id>    its own (spread)
+ *   remembered turns        <prefix>turns:<key>               its own (spread)
  *   review queue            <prefix>reviews                   its own
  *   review resolutions      <prefix>reviews:resolutions       its own
  *   events, shard k         see eventShardKeys                one per shard: {<prefix>events:k}
