@@ -4,6 +4,7 @@
  * composes the HTTP surfaces, each a fastify plugin that owns its body parsing, auth and errors:
  *
  *   protocol routes   POST /v1/chat/completions|responses|messages   src/http/protocol-routes.ts
+ *   model list        GET /v1/models (every upstream's, merged)       src/http/models-routes.ts
  *   pass-through      /v1/*                                           src/http/passthrough-routes.ts
  *   Clarion API       /v1/clarion/* (feedback)                        src/http/clarion-api/
  *   guardrail         /v1/clarion/assess|decide|guardrails/* (token)  src/http/clarion-api/guardrail.ts
@@ -26,6 +27,7 @@ import { adminApi } from './http/admin/index.js';
 import { guardrailApi } from './http/clarion-api/guardrail.js';
 import { CLARION_API_PREFIX, clarionApi } from './http/clarion-api/index.js';
 import { asClarionError, catalogueErrors, sendError } from './http/errors.js';
+import { modelsRoutes } from './http/models-routes.js';
 import { opsRoutes } from './http/ops-routes.js';
 import { familyErrors, passthroughRoutes } from './http/passthrough-routes.js';
 import { protocolRoutes } from './http/protocol-routes.js';
@@ -36,6 +38,7 @@ import { createPolicyHolder, type PolicyHolder } from './policy/load.js';
 import { conversationMemory, type ConversationMemory } from './policy/memory.js';
 import { reviewQueue, type ReviewQueue } from './policy/reviews.js';
 import type { PipelineDeps } from './proxy/deps.js';
+import { createModelCatalog } from './proxy/models.js';
 import { createRouter } from './proxy/routing.js';
 import { createUpstreams } from './proxy/upstreams.js';
 import { openStateStores, type StateStores } from './storage/index.js';
@@ -131,6 +134,7 @@ async function createApp(loaded: LoadedConfig, parts: Components, closing: () =>
   );
 
   await app.register(protocolRoutes, { deps, bodyLimit: config.server.bodyLimitBytes, closing });
+  await app.register(modelsRoutes, { deps, catalog: createModelCatalog(config, deps.upstreams, deps.controlHeaders), closing });
   await app.register(passthroughRoutes, { deps, closing });
   await app.register(clarionApi, { prefix: CLARION_API_PREFIX, events: parts.eventLog, logger, closing });
   const guardrailTokens = [config.server.guardrailToken, config.server.adminToken].filter((t): t is string => t !== undefined && t !== '');

@@ -12,6 +12,7 @@ import { DetectorConfigSchema } from '../../src/detect/config.js';
 import { PolicyConfigSchema } from '../../src/policy/config.js';
 import {
   LoggingSchema,
+  ModelsSchema,
   RedisSchema,
   RouteRuleSchema,
   ServerSchema,
@@ -35,6 +36,7 @@ const SECTIONS: Array<[string, z.ZodType, (key: string) => string]> = [
   ['upstreams[].timeouts', UpstreamTimeoutsSchema, (k) => `| \`timeouts.${k}\` |`],
   ['upstreams[].auth', UpstreamAuthSchema, (k) => `| \`auth.${k}\` |`],
   ['routing[]', RouteRuleSchema, (k) => `| \`${k}\` |`],
+  ['models', ModelsSchema, (k) => `| \`${k}\` |`],
   ['redis', RedisSchema, (k) => `| \`${k}\` |`],
   ['storage', StorageSchema, (k) => `| \`${k}\` |`],
   ['logging', LoggingSchema, (k) => `| \`${k}\` |`],
