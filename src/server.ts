@@ -18,6 +18,7 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { Limits } from './config/limits.js';
 import { resolveFromConfig, type LoadedConfig } from './config/load.js';
 import { createDetector, type Detector } from './detect/index.js';
 import { ClarionError } from './errors.js';
@@ -26,6 +27,7 @@ import { redactText } from './events/redact.js';
 import { adminApi } from './http/admin/index.js';
 import { guardrailApi } from './http/clarion-api/guardrail.js';
 import { CLARION_API_PREFIX, clarionApi } from './http/clarion-api/index.js';
+import { BodyBudget } from './http/body.js';
 import { asClarionError, catalogueErrors, sendError } from './http/errors.js';
 import { modelsRoutes } from './http/models-routes.js';
 import { opsRoutes } from './http/ops-routes.js';
@@ -106,6 +108,8 @@ async function createComponents(loaded: LoadedConfig, options: ServerOptions): P
     logger,
     requestLog: createRequestLog(logger, config.logging.requests),
     tenantHeader: config.server.tenantHeader,
+    trustClientHeaders: config.server.trustClientHeaders,
+    limits: config.limits,
     controlHeaders: new Set([config.server.tenantHeader]),
   };
   return { deps, eventLog, policy, memory, reviews, state, instanceId };
@@ -115,7 +119,14 @@ async function createApp(loaded: LoadedConfig, parts: Components, closing: () =>
   const { config } = loaded;
   const { deps } = parts;
   const { logger } = deps;
+  const { limits } = config;
+  const bodyBudget = new BodyBudget(limits.maxInflightBodyBytes);
   const app = Fastify({
+    // Slow clients (trickled headers, bodies that never end, idle keep-alive sockets) are cut by
+    // these timeouts so they cannot hold memory and sockets for everyone else (docs/security.md).
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: checkingInterval(limits) },
     // Clarion writes its own single log line per request and logs errors itself.
     logger: false,
     bodyLimit: config.server.bodyLimitBytes,
@@ -128,12 +139,13 @@ async function createApp(loaded: LoadedConfig, parts: Components, closing: () =>
       void sendError(reply, asClarionError(error), familyErrors(request));
     },
   });
+  if (limits.maxConnections > 0) app.server.maxConnections = limits.maxConnections;
   app.setErrorHandler(catalogueErrors(logger, familyErrors));
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, new ClarionError('CLARION_NOT_FOUND', `${request.method} ${request.url}`), familyErrors(request)),
   );
 
-  await app.register(protocolRoutes, { deps, bodyLimit: config.server.bodyLimitBytes, closing });
+  await app.register(protocolRoutes, { deps, bodyLimit: config.server.bodyLimitBytes, maxJsonDepth: config.limits.maxJsonDepth, bodyBudget, closing });
   await app.register(modelsRoutes, { deps, catalog: createModelCatalog(config, deps.upstreams, deps.controlHeaders), closing });
   await app.register(passthroughRoutes, { deps, closing });
   await app.register(clarionApi, { prefix: CLARION_API_PREFIX, events: parts.eventLog, logger, closing });
@@ -149,6 +161,12 @@ async function createApp(loaded: LoadedConfig, parts: Components, closing: () =>
     closing,
   });
   return app;
+}
+
+/** Node checks the header and request timeouts on an interval (30 s by default): often enough for the shortest of them. */
+function checkingInterval(limits: Limits): number {
+  const timeouts = [limits.headersTimeoutMs, limits.requestTimeoutMs].filter((ms) => ms > 0);
+  return Math.max(50, Math.min(1_000, Math.floor(Math.min(...timeouts, 4_000) / 4)));
 }
 
 export async function buildServer(loaded: LoadedConfig, options: ServerOptions = {}): Promise<ClarionServer> {

@@ -107,6 +107,9 @@ function applyEnvOverrides(root: Record<string, unknown>, env: NodeJS.ProcessEnv
   set('REDIS_URL', (v) => {
     section(root, 'redis').url = v;
   });
+  set('REDIS_CLUSTER_NODES', (v) => {
+    section(root, 'redis').cluster = { nodes: v.split(',').map((node) => node.trim()).filter((node) => node !== '') };
+  });
   const upstreams = Array.isArray(root.upstreams) ? root.upstreams : undefined;
   const overrideBase = (api: 'openai' | 'anthropic', value: string): void => {
     const target = upstreams?.map(asRecord).find((u) => u?.api === api);

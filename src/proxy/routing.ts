@@ -4,12 +4,12 @@
  * (case-insensitive) and are compiled once, at config load.
  */
 import type { Config, RouteKind, RouteRule, UpstreamConfig } from '../config/schema.js';
-import { globToRegExp } from '../policy/compile.js';
+import { compileGlob, type GlobMatcher } from '../policy/glob.js';
 import type { ApiFamily } from '../protocols/types.js';
 
 export interface CompiledRule {
   routes: ReadonlySet<RouteKind> | null;
-  model: RegExp | null;
+  model: GlobMatcher | null;
   upstream: UpstreamConfig;
   /** The upstream, then its fallbacks in order. */
   candidates: readonly UpstreamConfig[];
@@ -30,7 +30,7 @@ function compileRule(rule: RouteRule, upstreams: Map<string, UpstreamConfig>): C
   const fallbacks = rule.fallbacks.map((name) => upstreams.get(name)).filter((u): u is UpstreamConfig => u !== undefined);
   return {
     routes: rule.routes === undefined ? null : new Set(rule.routes),
-    model: rule.model === undefined ? null : globToRegExp(rule.model),
+    model: rule.model === undefined ? null : compileGlob(rule.model),
     upstream,
     candidates: [upstream, ...fallbacks],
   };
@@ -46,7 +46,7 @@ export function createRouter(config: Pick<Config, 'upstreams' | 'routing'>): Rou
   const matching = (kind: RouteKind, model: string | undefined): CompiledRule | undefined => {
     for (const rule of rules) {
       if (rule.routes !== null && !rule.routes.has(kind)) continue;
-      if (rule.model !== null && (model === undefined || !rule.model.test(model))) continue;
+      if (rule.model !== null && (model === undefined || !rule.model(model))) continue;
       return rule;
     }
     return undefined;

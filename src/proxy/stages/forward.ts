@@ -34,6 +34,7 @@ export async function forward(deps: PipelineDeps, state: RequestState): Promise<
     if (state.streaming) deps.metrics.openStreams.dec();
   }
   state.status = state.forwarded.status;
+  state.observed = state.forwarded.observed;
   const failure = state.forwarded.failure;
   if (failure !== null && failure !== 'aborted') deps.metrics.upstreamErrors.inc({ upstream: state.upstream ?? 'unknown', kind: failure });
 }
@@ -97,6 +98,7 @@ function sendOnce(
     res: state.res,
     extraHeaders: state.replyHeaders,
     errors: state.errors,
+    reader: state.reader,
     onUpstreamHeaders: () => {
       state.overheadMs = dispatchedAt - state.t0;
       return state.overheadMs.toFixed(3);
