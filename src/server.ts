@@ -36,6 +36,7 @@ import { protocolRoutes } from './http/protocol-routes.js';
 import { createLogger, type Logger } from './ops/logger.js';
 import { createCoreMetrics } from './ops/metrics.js';
 import { createRequestLog } from './ops/request-log.js';
+import { loadTracing } from './ops/tracing.js';
 import { createPolicyHolder, type PolicyHolder } from './policy/load.js';
 import { conversationMemory, type ConversationMemory } from './policy/memory.js';
 import { reviewQueue, type ReviewQueue } from './policy/reviews.js';
@@ -52,6 +53,8 @@ export interface ServerOptions {
   dataDir?: string;
   /** Replaces the detector built from the config (tests inject a failing one). */
   detector?: Detector;
+  /** Where the OTEL_* variables are read (default: process.env); tracing is off unless they name an endpoint. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface ClarionServer {
@@ -107,6 +110,7 @@ async function createComponents(loaded: LoadedConfig, options: ServerOptions): P
     metrics,
     logger,
     requestLog: createRequestLog(logger, config.logging.requests),
+    tracing: await loadTracing(options.env ?? process.env, logger),
     tenantHeader: config.server.tenantHeader,
     trustClientHeaders: config.server.trustClientHeaders,
     limits: config.limits,
@@ -190,6 +194,7 @@ export async function buildServer(loaded: LoadedConfig, options: ServerOptions =
       await parts.eventLog.close();
       await Promise.allSettled([parts.memory.close(), parts.reviews.close(), parts.deps.upstreams.close()]);
       parts.policy.close();
+      await parts.deps.tracing?.shutdown().catch((error: unknown) => logger.warn({ err: error }, 'tracing: final export failed'));
       await parts.state.close();
     },
   };

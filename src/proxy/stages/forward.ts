@@ -62,6 +62,7 @@ async function sendWithRetries(deps: PipelineDeps, state: RequestState, candidat
     };
     const result = await sendOnce(deps, state, upstream, dispatchedAt, replayable ? plan : undefined);
     const next = planned.next;
+    state.trace?.upstreamEnded(result.upstreamStatus, result.errorCode, result.retry !== null);
     if (result.retry === null || next === null) return result;
     deps.metrics.upstreamRetries.inc({ upstream: upstream.config.name, reason: retryReason(result.retry) });
     if (next.index !== index) deps.metrics.upstreamFallbacks.inc({ from: upstream.config.name, to: (candidates[next.index] as Upstream).config.name });
@@ -89,6 +90,8 @@ function sendOnce(
     contentLength: state.outLength,
     controlHeaders: deps.controlHeaders,
   });
+  // The attempt's span context replaces the client's traceparent (continued, not passed through).
+  if (state.trace !== null) Object.assign(headers, state.trace.upstreamStarted({ name: config.name, baseUrl: config.baseUrl }));
   return relay({
     upstream,
     method: state.method,

@@ -20,8 +20,10 @@ type Step = 'parse' | 'detect' | 'policy' | 'memory';
 export async function judge(deps: PipelineDeps, state: ProtocolState): Promise<boolean> {
   const policy = deps.policy.current();
   const progress: { step: Step } = { step: 'parse' };
+  const started = state.trace === null ? 0 : performance.now();
   try {
     state.judgement = await assessAndDecide(deps, state, policy, progress);
+    state.trace?.assessed(started, performance.now());
   } catch (error) {
     if (failsClosed(deps, policy, progress.step, error)) {
       respondWithError(state, new ClarionError('CLARION_INTERNAL', 'assessment failed and the policy fails closed'));
