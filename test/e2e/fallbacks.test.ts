@@ -32,14 +32,14 @@ describe('retries and fallbacks', () => {
     clarion = await startClarion({
       upstream: primary,
       openaiUpstreamExtra: 'retries: { max: 2, backoffMs: 5, maxBackoffMs: 20, maxRetryAfterMs: 200 }',
-      extraUpstreams: `- name: backup\n  api: openai\n  baseUrl: ${backup.openaiBaseUrl}`,
+      moreUpstreams: `- name: backup\n  api: openai\n  baseUrl: ${backup.openaiBaseUrl}`,
       extraConfig: routing,
     });
     // An openai upstream nothing listens on, with the working one as its fallback.
     refused = await startClarion({
       upstream: { ...primary, openaiBaseUrl: await closedPortUrl() },
       openaiUpstreamExtra: 'retries: { max: 1, backoffMs: 5 }',
-      extraUpstreams: `- name: backup\n  api: openai\n  baseUrl: ${backup.openaiBaseUrl}`,
+      moreUpstreams: `- name: backup\n  api: openai\n  baseUrl: ${backup.openaiBaseUrl}`,
       extraConfig: routing,
     });
   });

@@ -24,8 +24,8 @@ export interface StartOptions {
   serverConfig?: string;
   /** YAML lines for the first (openai) upstream's extra fields, e.g. `timeouts: { firstByteMs: 200 }`. */
   openaiUpstreamExtra?: string;
-  /** YAML list items appended to `upstreams` (each starting `- name: ...`), e.g. a fallback upstream. */
-  extraUpstreams?: string;
+  /** More upstreams, as YAML list items (`- name: judge` ...), after `openai` and `anthropic`. */
+  moreUpstreams?: string;
   env?: NodeJS.ProcessEnv;
   detector?: Detector;
 }
@@ -58,7 +58,7 @@ export function writeConfig(dir: string, options: StartOptions): LoadedConfig {
     '  - name: anthropic',
     '    api: anthropic',
     `    baseUrl: ${options.upstream.anthropicBaseUrl}`,
-    ...(options.extraUpstreams === undefined ? [] : options.extraUpstreams.split('\n').map((l) => `  ${l}`)),
+    ...(options.moreUpstreams === undefined ? [] : options.moreUpstreams.split('\n').map((l) => `  ${l}`)),
     'policy:',
     '  file: policy.yaml',
     '  watch: true',

@@ -19,7 +19,7 @@ describe('GET /v1/models', () => {
     broken.setBehaviour({ status: 500 });
     clarion = await startClarion({
       upstream,
-      extraUpstreams: `- name: local\n  api: openai\n  baseUrl: ${broken.openaiBaseUrl}`,
+      moreUpstreams: `- name: local\n  api: openai\n  baseUrl: ${broken.openaiBaseUrl}`,
       extraConfig: 'models: { cacheTtlMs: 60000, timeoutMs: 2000 }',
     });
   });
