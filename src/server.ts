@@ -4,6 +4,7 @@
  * composes the HTTP surfaces, each a fastify plugin that owns its body parsing, auth and errors:
  *
  *   protocol routes   POST /v1/chat/completions|responses|messages   src/http/protocol-routes.ts
+ *   model list        GET /v1/models (every upstream's, merged)       src/http/models-routes.ts
  *   pass-through      /v1/*                                           src/http/passthrough-routes.ts
  *   Clarion API       /v1/clarion/* (feedback)                        src/http/clarion-api/
  *   guardrail         /v1/clarion/assess|decide|guardrails/* (token)  src/http/clarion-api/guardrail.ts
@@ -29,16 +30,19 @@ import { CLARION_API_PREFIX, clarionApi } from './http/clarion-api/index.js';
 import { BodyBudget } from './http/body.js';
 import { registerCors } from './http/cors.js';
 import { asClarionError, catalogueErrors, sendError } from './http/errors.js';
+import { modelsRoutes } from './http/models-routes.js';
 import { opsRoutes } from './http/ops-routes.js';
 import { familyErrors, passthroughRoutes } from './http/passthrough-routes.js';
 import { protocolRoutes } from './http/protocol-routes.js';
 import { createLogger, type Logger } from './ops/logger.js';
 import { createCoreMetrics } from './ops/metrics.js';
 import { createRequestLog } from './ops/request-log.js';
+import { loadTracing } from './ops/tracing.js';
 import { createPolicyHolder, type PolicyHolder } from './policy/load.js';
 import { conversationMemory, type ConversationMemory } from './policy/memory.js';
 import { reviewQueue, type ReviewQueue } from './policy/reviews.js';
 import type { PipelineDeps } from './proxy/deps.js';
+import { createModelCatalog } from './proxy/models.js';
 import { createRouter } from './proxy/routing.js';
 import { createUpstreams, type Upstreams } from './proxy/upstreams.js';
 import { createSecondOpinion, type SecondOpinionService } from './judge/second-opinion.js';
@@ -52,6 +56,8 @@ export interface ServerOptions {
   dataDir?: string;
   /** Replaces the detector built from the config (tests inject a failing one). */
   detector?: Detector;
+  /** Where the OTEL_* variables are read (default: process.env); tracing is off unless they name an endpoint. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface ClarionServer {
@@ -109,6 +115,7 @@ async function createComponents(loaded: LoadedConfig, options: ServerOptions): P
     metrics,
     logger,
     requestLog: createRequestLog(logger, config.logging.requests),
+    tracing: await loadTracing(options.env ?? process.env, logger),
     tenantHeader: config.server.tenantHeader,
     trustClientHeaders: config.server.trustClientHeaders,
     limits: config.limits,
@@ -166,6 +173,7 @@ async function createApp(loaded: LoadedConfig, parts: Components, closing: () =>
 
   registerCors(app, config.server.corsAllowOrigins);
   await app.register(protocolRoutes, { deps, bodyLimit: config.server.bodyLimitBytes, maxJsonDepth: config.limits.maxJsonDepth, bodyBudget, closing });
+  await app.register(modelsRoutes, { deps, catalog: createModelCatalog(config, deps.upstreams, deps.controlHeaders), closing });
   await app.register(passthroughRoutes, { deps, closing });
   await app.register(clarionApi, { prefix: CLARION_API_PREFIX, events: parts.eventLog, logger, closing });
   const guardrailTokens = [config.server.guardrailToken, config.server.adminToken].filter((t): t is string => t !== undefined && t !== '');
@@ -210,6 +218,7 @@ export async function buildServer(loaded: LoadedConfig, options: ServerOptions =
       await parts.eventLog.close();
       await Promise.allSettled([parts.memory.close(), parts.reviews.close(), parts.deps.upstreams.close()]);
       parts.policy.close();
+      await parts.deps.tracing?.shutdown().catch((error: unknown) => logger.warn({ err: error }, 'tracing: final export failed'));
       await parts.state.close();
     },
   };

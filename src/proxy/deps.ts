@@ -11,6 +11,7 @@ import type { SecondOpinionService } from '../judge/second-opinion.js';
 import type { Logger } from '../ops/logger.js';
 import type { CoreMetrics } from '../ops/metrics.js';
 import type { RequestLog } from '../ops/request-log.js';
+import type { Tracing } from '../ops/tracing.js';
 import type { PolicyHolder } from '../policy/load.js';
 import type { ConversationMemory } from '../policy/memory.js';
 import type { ReviewQueue } from '../policy/reviews.js';
@@ -30,6 +31,8 @@ export interface PipelineDeps {
   logger: Logger;
   /** Writes the request's one log line (a no-op when request logging is off). */
   requestLog: RequestLog;
+  /** Request tracing (OpenTelemetry), or null when off: the stages then skip it with one check. */
+  tracing: Tracing | null;
   tenantHeader: string;
   /** `server.trustClientHeaders`: read the tenant and conversation id headers (only behind a trusted gateway). */
   trustClientHeaders: boolean;

@@ -14,6 +14,7 @@ import { PolicyConfigSchema } from '../../src/policy/config.js';
 import { SecondOpinionConfigSchema } from '../../src/judge/config.js';
 import {
   LoggingSchema,
+  ModelsSchema,
   RedisSchema,
   RouteRuleSchema,
   ServerSchema,
@@ -37,6 +38,7 @@ const SECTIONS: Array<[string, z.ZodType, (key: string) => string]> = [
   ['upstreams[].timeouts', UpstreamTimeoutsSchema, (k) => `| \`timeouts.${k}\` |`],
   ['upstreams[].auth', UpstreamAuthSchema, (k) => `| \`auth.${k}\` |`],
   ['routing[]', RouteRuleSchema, (k) => `| \`${k}\` |`],
+  ['models', ModelsSchema, (k) => `| \`${k}\` |`],
   ['redis', RedisSchema, (k) => `| \`${k}\` |`],
   ['storage', StorageSchema, (k) => `| \`${k}\` |`],
   ['logging', LoggingSchema, (k) => `| \`${k}\` |`],

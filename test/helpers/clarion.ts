@@ -94,6 +94,7 @@ export async function startClarion(options: StartOptions): Promise<RunningClario
     logger: createLogger('info', sink),
     dataDir: join(dir, 'data'),
     ...(options.detector === undefined ? {} : { detector: options.detector }),
+    env: options.env ?? {},
   });
   const url = await server.listen();
   return {

@@ -28,8 +28,10 @@ interface Progress {
 export async function judge(deps: PipelineDeps, state: ProtocolState): Promise<boolean> {
   const policy = deps.policy.current();
   const progress: Progress = { step: 'parse', background: null };
+  const started = state.trace === null ? 0 : performance.now();
   try {
     state.judgement = await assessAndDecide(deps, state, policy, progress);
+    state.trace?.assessed(started, performance.now());
   } catch (error) {
     if (failsClosed(deps, policy, progress.step, error)) {
       respondWithError(state, new ClarionError('CLARION_INTERNAL', 'assessment failed and the policy fails closed'));
