@@ -9,7 +9,8 @@
  *   admin             /admin/* (bearer CLARION_ADMIN_TOKEN)           src/http/admin/
  *   ops               /healthz, /readyz, /metrics                     src/http/ops-routes.ts
  *
- * The web console (`/console/`) will be one more plugin registered here, behind the admin token;
+ *   console           /console/* (session from CLARION_ADMIN_TOKEN)   src/http/console/
+ *
  * OpenTelemetry (off unless configured) is created here with the other components and reaches
  * the request path through PipelineDeps. `close()` is the graceful shutdown SIGTERM triggers.
  */
@@ -22,6 +23,8 @@ import { ClarionError } from './errors.js';
 import { createEventLog, type EventLog } from './events/log.js';
 import { redactText } from './events/redact.js';
 import { adminApi } from './http/admin/index.js';
+import { CONSOLE_PREFIX, consoleSurface } from './http/console/index.js';
+import { lazyEventStore, type LazyEventStore } from './http/console/store.js';
 import { CLARION_API_PREFIX, clarionApi } from './http/clarion-api/index.js';
 import { asClarionError, catalogueErrors, sendError } from './http/errors.js';
 import { opsRoutes } from './http/ops-routes.js';
@@ -36,7 +39,7 @@ import { reviewQueue, type ReviewQueue } from './policy/reviews.js';
 import type { PipelineDeps } from './proxy/deps.js';
 import { createRouter } from './proxy/routing.js';
 import { createUpstreams } from './proxy/upstreams.js';
-import { openStateStores, type StateStores } from './storage/index.js';
+import { openEventStore, openStateStores, storageKind, type StateStores } from './storage/index.js';
 
 export interface ServerOptions {
   /** Defaults to a pino logger on stdout at the configured level. */
@@ -67,6 +70,8 @@ interface Components {
   reviews: ReviewQueue;
   state: StateStores;
   instanceId: string;
+  /** The console's event reader, opened on first use. */
+  eventReader: LazyEventStore;
 }
 
 async function createComponents(loaded: LoadedConfig, options: ServerOptions): Promise<Components> {
@@ -103,7 +108,8 @@ async function createComponents(loaded: LoadedConfig, options: ServerOptions): P
     tenantHeader: config.server.tenantHeader,
     controlHeaders: new Set([config.server.tenantHeader]),
   };
-  return { deps, eventLog, policy, memory, reviews, state, instanceId };
+  const eventReader = lazyEventStore(() => openEventStore(config, dataDir));
+  return { deps, eventLog, policy, memory, reviews, state, instanceId, eventReader };
 }
 
 async function createApp(loaded: LoadedConfig, parts: Components, closing: () => boolean): Promise<FastifyInstance> {
@@ -132,6 +138,24 @@ async function createApp(loaded: LoadedConfig, parts: Components, closing: () =>
   await app.register(passthroughRoutes, { deps, closing });
   await app.register(clarionApi, { prefix: CLARION_API_PREFIX, events: parts.eventLog, logger, closing });
   await app.register(adminApi, { prefix: '/admin', token: config.server.adminToken, policy: parts.policy, reviews: parts.reviews, logger, closing });
+  await app.register(consoleSurface, {
+    prefix: CONSOLE_PREFIX,
+    token: config.server.adminToken,
+    listenHost: config.server.host,
+    logger,
+    closing,
+    data: {
+      storage: storageKind(config),
+      eventStore: () => parts.eventReader.get(),
+      label: (id, verdict, note, source) => parts.eventLog.label(id, verdict, note, source),
+      reviews: parts.reviews,
+      policy: parts.policy,
+      eventsConfig: config.events,
+      detector: deps.detector,
+      router: deps.router,
+      tenantHeader: config.server.tenantHeader,
+    },
+  });
   await app.register(opsRoutes, {
     instanceId: parts.instanceId,
     policy: parts.policy,
@@ -164,6 +188,7 @@ export async function buildServer(loaded: LoadedConfig, options: ServerOptions =
       await parts.eventLog.close();
       await Promise.allSettled([parts.memory.close(), parts.reviews.close(), parts.deps.upstreams.close()]);
       parts.policy.close();
+      await parts.eventReader.close();
       await parts.state.close();
     },
   };
