@@ -6,6 +6,7 @@
  * own adapter, detector, policy and action planner without calling the upstream.
  */
 import { timingSafeEqual } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { CategorySchema, SignalIdSchema } from '../../detect/assessment.js';
@@ -27,7 +28,6 @@ import { eventPage } from './paging.js';
 import { crossOriginProblem } from './security.js';
 import { tryRequest } from './try.js';
 import { whatIf } from './whatif.js';
-import { readFile } from 'node:fs/promises';
 
 /** What the console reads and writes, from the composition root. */
 export interface ConsoleData {
@@ -269,12 +269,7 @@ export async function consoleApi(app: FastifyInstance, options: { data: ConsoleD
   app.get('/policy', async () => {
     const status = data.policy.status();
     const policy = data.policy.current();
-    let text: string | null = null;
-    try {
-      text = await readFile(status.file, 'utf8');
-    } catch {
-      text = null;
-    }
+    const text = await readFile(status.file, 'utf8').catch(() => null);
     const card = buildPolicyCard({ policy, events: data.eventsConfig, loadedAt: status.loadedAt });
     return { status, policy, text, card, history: null };
   });
