@@ -118,7 +118,7 @@ export function OverviewPage() {
             <${Figure} label="events" value=${data.events.toLocaleString()} note=${data.truncated ? 'first 200,000 read' : undefined} />
             <${Figure} label="asked or deferred" value=${percent(asked / data.events, 1)} />
             <${Figure} label="labelled" value=${labelled.toLocaleString()} />
-            <${Figure} label="versions in range" value=${String(data.markers.filter((m) => m.kind === 'policy').length)} note="policy" />
+            <${Figure} label="policy versions" value=${String(data.versions.policy.length)} note=${data.versions.policy.join(' → ')} />
           </div>
           <${Charts} data=${data} />
           <div class="grid-3">

@@ -59,6 +59,7 @@ export function shellPage(assets: Map<string, Asset>): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
+<link rel="icon" href="data:,">
 <title>Clarion console</title>
 <link rel="stylesheet" href="/console/assets/app.css?v=${version(assets, 'app.css')}">
 <script type="module" src="/console/assets/app.js?v=${version(assets, 'app.js')}"></script>
@@ -80,6 +81,7 @@ export function signInPage(assets: Map<string, Asset>, message: string | null): 
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
+<link rel="icon" href="data:,">
 <title>Sign in · Clarion console</title>
 <link rel="stylesheet" href="/console/assets/app.css?v=${version(assets, 'app.css')}">
 </head>
@@ -87,10 +89,10 @@ export function signInPage(assets: Map<string, Asset>, message: string | null): 
 <main class="signin">
 <h1>Clarion console</h1>
 <form method="post" action="/console/signin" autocomplete="off">
+<label for="name">Your name <span class="muted">(shown on reviews you resolve)</span></label>
+<input id="name" name="name" type="text" maxlength="80" autocomplete="username">
 <label for="token">Admin token</label>
 <input id="token" name="token" type="password" required autofocus autocomplete="current-password">
-<label for="name">Your name <span class="muted">(shown on reviews you resolve)</span></label>
-<input id="name" name="name" type="text" maxlength="80" autocomplete="name">
 ${message === null ? '' : `<p class="error" role="alert">${escapeHtml(message)}</p>`}
 <button type="submit">Sign in</button>
 </form>

@@ -6,6 +6,7 @@
 import type { StoredEvent } from '../../events/store.js';
 import { TENANT_NONE } from '../../events/store.js';
 
+/** Where a version changed: the first event with a version other than the one before it. */
 export interface VersionMarker {
   /** Epoch ms of the first event seen with this version. */
   time: number;
@@ -32,6 +33,8 @@ export interface Overview {
   /** clarify events / events, per bucket (null where a bucket has no events). */
   clarifyRate: (number | null)[];
   markers: VersionMarker[];
+  /** Every policy and detector version seen in the range, in order of first appearance. */
+  versions: { policy: string[]; detector: string[] };
   breakdowns: Record<'action' | 'norm' | 'category' | 'signal' | 'model' | 'tenant' | 'verdict', Record<string, number>>;
   verdictByNorm: NormVerdicts[];
   events: number;
@@ -60,6 +63,7 @@ export function emptyOverview(since: number, until: number, bucketMs: number): O
     byAction: {},
     clarifyRate: buckets.map(() => null),
     markers: [],
+    versions: { policy: [], detector: [] },
     breakdowns: { action: {}, norm: {}, category: {}, signal: {}, model: {}, tenant: {}, verdict: {} },
     verdictByNorm: [],
     events: 0,
@@ -95,11 +99,13 @@ export async function buildOverview(
       series[index] = (series[index] ?? 0) + 1;
     }
     if (event.policyVersion !== lastPolicy) {
-      overview.markers.push({ time: t, kind: 'policy', version: event.policyVersion });
+      if (lastPolicy !== null) overview.markers.push({ time: t, kind: 'policy', version: event.policyVersion });
+      if (!overview.versions.policy.includes(event.policyVersion)) overview.versions.policy.push(event.policyVersion);
       lastPolicy = event.policyVersion;
     }
     if (event.detectorVersion !== lastDetector) {
-      overview.markers.push({ time: t, kind: 'detector', version: event.detectorVersion });
+      if (lastDetector !== null) overview.markers.push({ time: t, kind: 'detector', version: event.detectorVersion });
+      if (!overview.versions.detector.includes(event.detectorVersion)) overview.versions.detector.push(event.detectorVersion);
       lastDetector = event.detectorVersion;
     }
     const b = overview.breakdowns;
