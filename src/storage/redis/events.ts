@@ -264,15 +264,9 @@ export class RedisEventStore implements EventBackend {
     });
   }
 
-  /**
-   * Stream pages from `since` on. Newest-first pages start at `until` (widened by the clock skew),
-   * so paging back through a large stream (the console) seeks instead of reading every newer
-   * entry; an event replayed from the spool long after it arrived sits above that start and is
-   * left out of such a page.
-   */
-  private async *pages(order: 'asc' | 'desc', since: number | undefined, until?: number): AsyncGenerator<{ entries: StreamEntry[] }> {
+  private async *pages(order: 'asc' | 'desc', since: number | undefined): AsyncGenerator<{ entries: StreamEntry[] }> {
     const floor = since === undefined ? '-' : String(Math.max(0, since - CLOCK_SKEW_MS));
-    let cursor = order === 'asc' ? floor : until === undefined ? '+' : String(until + CLOCK_SKEW_MS);
+    let cursor = order === 'asc' ? floor : '+';
     for (;;) {
       const entries = (
         order === 'asc'
@@ -294,7 +288,7 @@ export class RedisEventStore implements EventBackend {
 
   /** Every labelled event from `filter.since` on, in the filter's order, a stream page at a time. */
   private async *candidates(filter: EventFilter): AsyncGenerator<StoredEvent> {
-    for await (const { entries } of this.pages(filter.order ?? 'asc', filter.since, filter.until)) {
+    for await (const { entries } of this.pages(filter.order ?? 'asc', filter.since)) {
       const events: ClarionEvent[] = [];
       for (const entry of entries) {
         const event = entryEvent(entry);

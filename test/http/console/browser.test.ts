@@ -59,7 +59,7 @@ before(async () => {
   mkdirSync(SHOTS, { recursive: true });
   upstream = await startFakeUpstream();
   clarion = await startClarion({ upstream, policy: CURRENT_POLICY, serverConfig: `adminToken: ${TOKEN}` });
-  seeded = await seedEvents(join(clarion.dir, 'data'), { days: 6 });
+  seeded = await seedEvents(new FileEventStore(join(clarion.dir, 'data'), EventsConfigSchema.parse({})), { days: 6 });
   // One deferral through the proxy itself: a review item linked to its event.
   const deferred = await fetch(`${clarion.url}/v1/chat/completions`, {
     method: 'POST',

@@ -13,7 +13,7 @@ import type { ClarionEvent } from '../../../src/events/schema.js';
 import { decide } from '../../../src/policy/decide.js';
 import type { RequestContext } from '../../../src/policy/decision.js';
 import { parsePolicy } from '../../../src/policy/load.js';
-import { FileEventStore } from '../../../src/storage/file/events.js';
+import type { EventBackend } from '../../../src/events/store.js';
 
 /** The policy in force in the tests: ask about missing material and missing slots; annotate other named gaps; defer acme-legal. */
 export const CURRENT_POLICY = `version: "v2-current"
@@ -86,8 +86,8 @@ export interface Seeded {
   unneeded: string[];
 }
 
-/** Writes `count` events spread over the `days` before `now` into `dataDir`'s file store. */
-export async function seedEvents(dataDir: string, options: { now?: number; days?: number; count?: number } = {}): Promise<Seeded> {
+/** Writes `count` events spread over the `days` before `now` into `store` (Redis or the file store), and labels some. */
+export async function seedEvents(store: Pick<EventBackend, 'append' | 'label'>, options: { now?: number; days?: number; count?: number } = {}): Promise<Seeded> {
   const now = options.now ?? Date.now();
   const days = options.days ?? 7;
   const count = options.count ?? 240;
@@ -143,8 +143,8 @@ export async function seedEvents(dataDir: string, options: { now?: number; days?
       ),
     );
   }
-  const store = new FileEventStore(dataDir, config);
-  await store.append(events);
+  const outcome = await store.append(events, events.map((e) => JSON.stringify(e)));
+  if (outcome.failed.length > 0) throw new Error(`seeding failed: ${String(outcome.error)}`);
   const unneeded: string[] = [];
   let labelled = 0;
   for (const event of events) {
@@ -160,6 +160,5 @@ export async function seedEvents(dataDir: string, options: { now?: number; days?
     }
     labelled++;
   }
-  await store.close();
   return { events, unneeded };
 }
