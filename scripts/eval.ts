@@ -14,9 +14,10 @@
  * 4. Details: CLAMBER subclasses, ClariQ levels, the everyday held-out half and the misses by kind.
  *
  * Options: `--params JSON` overrides training parameters (e.g. '{"in3Weight":0}'), `--policy FILE`,
- * `--sources a,b` limits the held-out sources, `--json FILE` writes the numbers, `--misses N` lists N misses per source.
+ * `--sources a,b` limits the held-out sources, `--json FILE` writes the numbers, `--misses N` lists N misses per source,
+ * `--save FILE` writes the held-out assessments, `--load FILE` reads them instead of training (to try policies quickly).
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EVERYDAY_CLEAR, EVERYDAY_UNDERSPECIFIED } from '../test/detect/fixtures/everyday.js';
@@ -108,17 +109,36 @@ function main(): void {
   out(`Training parameters: ${JSON.stringify(params)}`);
   out();
 
-  const folds = leaveOneSourceOut(items, xs, params, sources, INNER_FOLDS, (s) => process.stderr.write(`eval: holding out ${s}\n`));
   const scored = new Map<string, Scored[]>();
-  for (const fold of folds) {
-    const detector = createDetector({ weights: weightsFile(fold.trained.weights, fold.trained.platt, threshold, shipped.clariqCuts, {}), threshold });
-    const list: Scored[] = [];
+  const load = arg('load');
+  if (load !== undefined) {
+    // Held-out assessments saved by an earlier run (--save): only the policy is applied again.
+    const saved = JSON.parse(readFileSync(load, 'utf8')) as Record<string, Assessment>;
     for (const item of items) {
-      if (item.source !== fold.source) continue;
-      const assessment = detector.assess(item.conversation);
+      const assessment = saved[item.id];
+      if (assessment === undefined || !sources.includes(item.source)) continue;
+      const list = scored.get(item.source) ?? [];
       list.push({ item, assessment, decision: decide(assessment, contextOf(item), policy) });
+      scored.set(item.source, list);
     }
-    scored.set(fold.source, list);
+  } else {
+    const folds = leaveOneSourceOut(items, xs, params, sources, INNER_FOLDS, (s) => process.stderr.write(`eval: holding out ${s}\n`));
+    for (const fold of folds) {
+      const detector = createDetector({ weights: weightsFile(fold.trained.weights, fold.trained.platt, threshold, shipped.clariqCuts, {}), threshold });
+      const list: Scored[] = [];
+      for (const item of items) {
+        if (item.source !== fold.source) continue;
+        const assessment = detector.assess(item.conversation);
+        list.push({ item, assessment, decision: decide(assessment, contextOf(item), policy) });
+      }
+      scored.set(fold.source, list);
+    }
+  }
+  const save = arg('save');
+  if (save !== undefined) {
+    const saved: Record<string, Assessment> = {};
+    for (const list of scored.values()) for (const x of list) saved[x.item.id] = x.assessment;
+    writeFileSync(save, JSON.stringify(saved));
   }
 
   // 1. Leave-one-source-out.

@@ -6,6 +6,7 @@
  *   protocol routes   POST /v1/chat/completions|responses|messages   src/http/protocol-routes.ts
  *   pass-through      /v1/*                                           src/http/passthrough-routes.ts
  *   Clarion API       /v1/clarion/* (feedback)                        src/http/clarion-api/
+ *   guardrail         /v1/clarion/assess|decide|guardrails/* (token)  src/http/clarion-api/guardrail.ts
  *   admin             /admin/* (bearer CLARION_ADMIN_TOKEN)           src/http/admin/
  *   ops               /healthz, /readyz, /metrics                     src/http/ops-routes.ts
  *
@@ -17,15 +18,18 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { Limits } from './config/limits.js';
 import { resolveFromConfig, type LoadedConfig } from './config/load.js';
 import { createDetector, type Detector } from './detect/index.js';
 import { ClarionError } from './errors.js';
 import { createEventLog, type EventLog } from './events/log.js';
 import { redactText } from './events/redact.js';
 import { adminApi } from './http/admin/index.js';
+import { guardrailApi } from './http/clarion-api/guardrail.js';
 import { CONSOLE_PREFIX, consoleSurface } from './http/console/index.js';
 import { lazyEventStore, type LazyEventStore } from './http/console/store.js';
 import { CLARION_API_PREFIX, clarionApi } from './http/clarion-api/index.js';
+import { BodyBudget } from './http/body.js';
 import { asClarionError, catalogueErrors, sendError } from './http/errors.js';
 import { opsRoutes } from './http/ops-routes.js';
 import { familyErrors, passthroughRoutes } from './http/passthrough-routes.js';
@@ -106,6 +110,8 @@ async function createComponents(loaded: LoadedConfig, options: ServerOptions): P
     logger,
     requestLog: createRequestLog(logger, config.logging.requests),
     tenantHeader: config.server.tenantHeader,
+    trustClientHeaders: config.server.trustClientHeaders,
+    limits: config.limits,
     controlHeaders: new Set([config.server.tenantHeader]),
   };
   const eventReader = lazyEventStore(() => openEventStore(config, dataDir));
@@ -116,7 +122,14 @@ async function createApp(loaded: LoadedConfig, parts: Components, closing: () =>
   const { config } = loaded;
   const { deps } = parts;
   const { logger } = deps;
+  const { limits } = config;
+  const bodyBudget = new BodyBudget(limits.maxInflightBodyBytes);
   const app = Fastify({
+    // Slow clients (trickled headers, bodies that never end, idle keep-alive sockets) are cut by
+    // these timeouts so they cannot hold memory and sockets for everyone else (docs/security.md).
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: checkingInterval(limits) },
     // Clarion writes its own single log line per request and logs errors itself.
     logger: false,
     bodyLimit: config.server.bodyLimitBytes,
@@ -129,14 +142,17 @@ async function createApp(loaded: LoadedConfig, parts: Components, closing: () =>
       void sendError(reply, asClarionError(error), familyErrors(request));
     },
   });
+  if (limits.maxConnections > 0) app.server.maxConnections = limits.maxConnections;
   app.setErrorHandler(catalogueErrors(logger, familyErrors));
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, new ClarionError('CLARION_NOT_FOUND', `${request.method} ${request.url}`), familyErrors(request)),
   );
 
-  await app.register(protocolRoutes, { deps, bodyLimit: config.server.bodyLimitBytes, closing });
+  await app.register(protocolRoutes, { deps, bodyLimit: config.server.bodyLimitBytes, maxJsonDepth: config.limits.maxJsonDepth, bodyBudget, closing });
   await app.register(passthroughRoutes, { deps, closing });
   await app.register(clarionApi, { prefix: CLARION_API_PREFIX, events: parts.eventLog, logger, closing });
+  const guardrailTokens = [config.server.guardrailToken, config.server.adminToken].filter((t): t is string => t !== undefined && t !== '');
+  await app.register(guardrailApi, { prefix: CLARION_API_PREFIX, deps, tokens: guardrailTokens, bodyLimit: config.server.bodyLimitBytes, closing });
   await app.register(adminApi, { prefix: '/admin', token: config.server.adminToken, policy: parts.policy, reviews: parts.reviews, logger, closing });
   await app.register(consoleSurface, {
     prefix: CONSOLE_PREFIX,
@@ -165,6 +181,12 @@ async function createApp(loaded: LoadedConfig, parts: Components, closing: () =>
     closing,
   });
   return app;
+}
+
+/** Node checks the header and request timeouts on an interval (30 s by default): often enough for the shortest of them. */
+function checkingInterval(limits: Limits): number {
+  const timeouts = [limits.headersTimeoutMs, limits.requestTimeoutMs].filter((ms) => ms > 0);
+  return Math.max(50, Math.min(1_000, Math.floor(Math.min(...timeouts, 4_000) / 4)));
 }
 
 export async function buildServer(loaded: LoadedConfig, options: ServerOptions = {}): Promise<ClarionServer> {

@@ -74,5 +74,8 @@ export function buildEvent(input: EventInput, instance: string, redaction: Redac
     errorCode: input.errorCode,
     request: storedRequest(input.conversation, redaction),
     labels: [],
+    usage: input.usage ?? null,
+    context: assessment.context ?? 'known',
+    responseId: input.responseId ?? null,
   };
 }

@@ -61,6 +61,8 @@ export const WriterSchema = z
 export const EventsConfigSchema = z
   .object({
     enabled: z.boolean().default(true),
+    /** Event streams in Redis (each with its own index, rollups and labels, in its own Cluster slot); an event's shard is chosen by its id. */
+    shards: z.number().int().min(1).max(256).default(1),
     record: RecordingRulesSchema.prefault({}),
     redaction: RedactionSchema.prefault({}),
     retention: RetentionSchema.prefault({}),

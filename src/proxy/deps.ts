@@ -2,6 +2,7 @@
  * What the request path is built from: the components the composition root (`src/server.ts`)
  * creates once and every request shares. Stages take them as their first argument.
  */
+import type { Limits } from '../config/limits.js';
 import type { RouteKind } from '../config/schema.js';
 import type { Detector } from '../detect/index.js';
 import type { EventSink } from '../events/input.js';
@@ -28,6 +29,10 @@ export interface PipelineDeps {
   /** Writes the request's one log line (a no-op when request logging is off). */
   requestLog: RequestLog;
   tenantHeader: string;
+  /** `server.trustClientHeaders`: read the tenant and conversation id headers (only behind a trusted gateway). */
+  trustClientHeaders: boolean;
+  /** The `limits` config section. */
+  limits: Limits;
   /** Header names Clarion reads and never forwards (tenant header). */
   controlHeaders: ReadonlySet<string>;
 }

@@ -8,6 +8,7 @@
 import { ClarionError, isClarionError } from '../../errors.js';
 import { decide } from '../../policy/decide.js';
 import type { Policy } from '../../policy/schema.js';
+import { withRecalledContext } from '../context-memory.js';
 import type { PipelineDeps } from '../deps.js';
 import { buildRequestContext } from '../request-context.js';
 import { respondWithError } from '../respond.js';
@@ -32,7 +33,10 @@ export async function judge(deps: PipelineDeps, state: ProtocolState): Promise<b
 }
 
 async function assessAndDecide(deps: PipelineDeps, state: ProtocolState, policy: Policy, progress: { step: Step }): Promise<Judgement> {
-  const conversation = state.route.adapter.toConversation(state.body);
+  const own = state.route.adapter.toConversation(state.body);
+  progress.step = 'memory';
+  // Earlier turns the request only points at (previous_response_id...), when Clarion remembers them.
+  const conversation = await withRecalledContext(deps, own, state.headers);
   progress.step = 'detect';
   const started = performance.now();
   const assessment = deps.detector.assess(conversation);
@@ -74,6 +78,8 @@ function announce(deps: PipelineDeps, state: ProtocolState): void {
   if (judgement === null) return;
   const { decision, assessment } = judgement;
   headers['x-clarion-action'] = decision.action;
+  // Earlier turns exist but Clarion did not see them (an unknown previous_response_id...).
+  if (assessment.context === 'unknown') headers['x-clarion-context'] = 'unknown';
   if (decision.mode !== null) headers['x-clarion-mode'] = decision.mode;
   if (decision.norm !== null) headers['x-clarion-norm'] = decision.norm;
   if (decision.shadow) headers['x-clarion-shadow'] = 'true';
