@@ -53,7 +53,7 @@ async function signIn(url: string) {
       headers: { cookie, origin: url, ...(method === 'POST' ? { 'content-type': 'application/json', 'x-clarion-csrf': session.csrf } : {}) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    return { status: r.status, body: (await r.json()) as any };
+    return { status: r.status, body: (await r.json()) as ReturnType<typeof JSON.parse> };
   };
   return { get: (path: string) => call('GET', path), post: (path: string, body: unknown) => call('POST', path, body) };
 }
@@ -145,7 +145,10 @@ for (const kind of ['file', 'redis'] as const) {
         ['v2-current'],
       );
       const ambiguous = body.verdictByNorm.find((r: { norm: string }) => r.norm === 'clarify-ambiguous-words');
-      assert.equal(ambiguous?.verdicts.unneeded, seeded.unneeded.filter((id) => seeded.events.find((e) => e.id === id)?.norm === 'clarify-ambiguous-words').length);
+      assert.equal(
+        ambiguous?.verdicts.unneeded,
+        seeded.unneeded.filter((id) => seeded.events.find((e) => e.id === id)?.norm === 'clarify-ambiguous-words').length,
+      );
     });
 
     test('a label written in the console is in the store with source analyst; an unknown event is a 404', async (t) => {
@@ -184,7 +187,10 @@ for (const kind of ['file', 'redis'] as const) {
       assert.ok(body.after.precision > body.before.precision);
       const invalid = await api.post('/policy/whatif', { text: 'version: x\nnorms:\n  - name: a\n    then: { action: shout }\n' });
       assert.equal(invalid.body.ok, false);
-      assert.ok(invalid.body.problems.some((p: string) => p.includes('action')), invalid.body.problems.join('\n'));
+      assert.ok(
+        invalid.body.problems.some((p: string) => p.includes('action')),
+        invalid.body.problems.join('\n'),
+      );
     });
 
     test('try it decides a request in each format and shows the upstream body, without calling the upstream', async (t) => {
@@ -195,7 +201,11 @@ for (const kind of ['file', 'redis'] as const) {
       assert.equal(text.body.outcome.kind, 'forward');
       assert.equal(text.body.outcome.upstream.name, 'openai');
       assert.equal(text.body.outcome.rewritten, true);
-      const legal = await api.post('/try', { format: 'messages', tenant: 'acme-legal', input: JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 100, messages: [{ role: 'user', content: 'Fix it' }] }) });
+      const legal = await api.post('/try', {
+        format: 'messages',
+        tenant: 'acme-legal',
+        input: JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 100, messages: [{ role: 'user', content: 'Fix it' }] }),
+      });
       assert.equal(legal.body.decision.action, 'defer');
       assert.equal(legal.body.outcome.kind, 'reply');
       assert.match(legal.body.outcome.body, /"type": "message"/);

@@ -87,7 +87,10 @@ export interface Seeded {
 }
 
 /** Writes `count` events spread over the `days` before `now` into `store` (Redis or the file store), and labels some. */
-export async function seedEvents(store: Pick<EventBackend, 'append' | 'label'>, options: { now?: number; days?: number; count?: number } = {}): Promise<Seeded> {
+export async function seedEvents(
+  store: Pick<EventBackend, 'append' | 'label'>,
+  options: { now?: number; days?: number; count?: number } = {},
+): Promise<Seeded> {
   const now = options.now ?? Date.now();
   const days = options.days ?? 7;
   const count = options.count ?? 240;
@@ -143,7 +146,10 @@ export async function seedEvents(store: Pick<EventBackend, 'append' | 'label'>, 
       ),
     );
   }
-  const outcome = await store.append(events, events.map((e) => JSON.stringify(e)));
+  const outcome = await store.append(
+    events,
+    events.map((e) => JSON.stringify(e)),
+  );
   if (outcome.failed.length > 0) throw new Error(`seeding failed: ${String(outcome.error)}`);
   const unneeded: string[] = [];
   let labelled = 0;
