@@ -23,13 +23,14 @@ import { resolveFromConfig, type LoadedConfig } from './config/load.js';
 import { createDetector, type Detector } from './detect/index.js';
 import { ClarionError } from './errors.js';
 import { createEventLog, type EventLog } from './events/log.js';
-import { redactText } from './events/redact.js';
+import { configureRedaction, redactText } from './events/redact.js';
 import { adminApi } from './http/admin/index.js';
 import { guardrailApi } from './http/clarion-api/guardrail.js';
 import { CONSOLE_PREFIX, consoleSurface } from './http/console/index.js';
 import { lazyEventStore, type LazyEventStore } from './http/console/store.js';
 import { CLARION_API_PREFIX, clarionApi } from './http/clarion-api/index.js';
 import { BodyBudget } from './http/body.js';
+import { registerCors } from './http/cors.js';
 import { asClarionError, catalogueErrors, sendError } from './http/errors.js';
 import { opsRoutes } from './http/ops-routes.js';
 import { familyErrors, passthroughRoutes } from './http/passthrough-routes.js';
@@ -42,7 +43,9 @@ import { conversationMemory, type ConversationMemory } from './policy/memory.js'
 import { reviewQueue, type ReviewQueue } from './policy/reviews.js';
 import type { PipelineDeps } from './proxy/deps.js';
 import { createRouter } from './proxy/routing.js';
-import { createUpstreams } from './proxy/upstreams.js';
+import { createUpstreams, type Upstreams } from './proxy/upstreams.js';
+import { createSecondOpinion, type SecondOpinionService } from './judge/second-opinion.js';
+import type { Registry } from './ops/metrics.js';
 import { openEventStore, openStateStores, storageKind, type StateStores } from './storage/index.js';
 
 export interface ServerOptions {
@@ -96,11 +99,13 @@ async function createComponents(loaded: LoadedConfig, options: ServerOptions): P
     timeoutMs: config.policy.memoryTimeoutMs,
     onError: () => metrics.pipelineFailures.inc({ stage: 'memory' }),
   });
+  configureRedaction(config.events.redaction.extraPatterns);
   const reviews = reviewQueue(state.reviews, { redact: redactText });
   const eventLog = await createEventLog({ config, dataDir, instanceId, registry: metrics.registry, logger });
+  const upstreams = createUpstreams(config.upstreams);
   const deps: PipelineDeps = {
     router: createRouter(config),
-    upstreams: createUpstreams(config.upstreams),
+    upstreams,
     detector: options.detector ?? createDetector(config.detector),
     policy,
     memory,
@@ -113,9 +118,26 @@ async function createComponents(loaded: LoadedConfig, options: ServerOptions): P
     trustClientHeaders: config.server.trustClientHeaders,
     limits: config.limits,
     controlHeaders: new Set([config.server.tenantHeader]),
+    secondOpinion: secondOpinionFor(config, upstreams, metrics.registry, logger),
+    labelEvent: (eventId, verdict, note, source) => {
+      eventLog.label(eventId, verdict, note, source).catch((error: unknown) => logger.warn({ err: error, eventId, source }, 'labelling the event failed'));
+    },
   };
   const eventReader = lazyEventStore(() => openEventStore(config, dataDir));
   return { deps, eventLog, policy, memory, reviews, state, instanceId, eventReader };
+}
+
+/** The grey-band second opinion when `detector.secondOpinion` is configured (its upstream is checked by the config schema). */
+function secondOpinionFor(config: LoadedConfig['config'], upstreams: Upstreams, registry: Registry, logger: Logger): SecondOpinionService | null {
+  const judge = config.detector.secondOpinion;
+  const upstream = judge === undefined ? undefined : upstreams.get(judge.upstream);
+  if (judge === undefined || upstream === undefined) return null;
+  return createSecondOpinion({
+    config: judge,
+    upstream,
+    registry,
+    onFailure: (outcome, detail) => logger.debug({ outcome, detail }, 'second opinion: no verdict'),
+  });
 }
 
 async function createApp(loaded: LoadedConfig, parts: Components, closing: () => boolean): Promise<FastifyInstance> {
@@ -148,6 +170,7 @@ async function createApp(loaded: LoadedConfig, parts: Components, closing: () =>
     sendError(reply, new ClarionError('CLARION_NOT_FOUND', `${request.method} ${request.url}`), familyErrors(request)),
   );
 
+  registerCors(app, config.server.corsAllowOrigins);
   await app.register(protocolRoutes, { deps, bodyLimit: config.server.bodyLimitBytes, maxJsonDepth: config.limits.maxJsonDepth, bodyBudget, closing });
   await app.register(passthroughRoutes, { deps, closing });
   await app.register(clarionApi, { prefix: CLARION_API_PREFIX, events: parts.eventLog, logger, closing });
@@ -179,6 +202,7 @@ async function createApp(loaded: LoadedConfig, parts: Components, closing: () =>
     registry: deps.metrics.registry,
     logger,
     closing,
+    adminToken: config.server.adminToken,
   });
   return app;
 }

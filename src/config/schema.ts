@@ -67,6 +67,9 @@ export const RouteRuleSchema = z
   .strict();
 export type RouteRule = z.infer<typeof RouteRuleSchema>;
 
+/** Headers that carry credentials: never a tenant name. */
+const CREDENTIAL_HEADER_NAMES: ReadonlySet<string> = new Set(['authorization', 'proxy-authorization', 'x-api-key', 'api-key', 'cookie', 'set-cookie']);
+
 export const ServerSchema = z
   .object({
     port: z.number().int().min(0).max(65_535).default(8080),
@@ -85,9 +88,12 @@ export const ServerSchema = z
     tenantHeader: z
       .string()
       .default('x-clarion-tenant')
-      .transform((h) => h.toLowerCase()),
+      .transform((h) => h.toLowerCase())
+      .refine((h) => !CREDENTIAL_HEADER_NAMES.has(h), 'may not name a credential header (the tenant would be the key itself)'),
     /** Read the tenant and conversation id headers apps send (only behind a gateway that sets them); off: the tenant comes from the API key. */
     trustClientHeaders: z.boolean().default(false),
+    /** Origins whose browser pages may call Clarion (CORS); default none. Preflights are answered by Clarion, never relayed. */
+    corsAllowOrigins: z.array(z.url()).default([]),
     /** Token for `/admin/*` (also `CLARION_ADMIN_TOKEN`); admin is disabled without one. */
     adminToken: z.string().optional(),
     /** Token for the guardrail endpoints `/v1/clarion/assess|decide|guardrails/*` (also `CLARION_GUARDRAIL_TOKEN`); the admin token works there too. */
@@ -192,6 +198,10 @@ export const ConfigSchema = z
       }
       names.add(upstream.name);
     });
+    const judge = config.detector.secondOpinion;
+    if (judge !== undefined && !names.has(judge.upstream)) {
+      ctx.addIssue({ code: 'custom', path: ['detector', 'secondOpinion', 'upstream'], message: `unknown upstream "${judge.upstream}"` });
+    }
     config.routing.forEach((rule, index) => {
       if (!names.has(rule.upstream)) {
         ctx.addIssue({ code: 'custom', path: ['routing', index, 'upstream'], message: `unknown upstream "${rule.upstream}"` });

@@ -6,6 +6,8 @@ import type { Limits } from '../config/limits.js';
 import type { RouteKind } from '../config/schema.js';
 import type { Detector } from '../detect/index.js';
 import type { EventSink } from '../events/input.js';
+import type { Verdict } from '../events/schema.js';
+import type { SecondOpinionService } from '../judge/second-opinion.js';
 import type { Logger } from '../ops/logger.js';
 import type { CoreMetrics } from '../ops/metrics.js';
 import type { RequestLog } from '../ops/request-log.js';
@@ -35,6 +37,10 @@ export interface PipelineDeps {
   limits: Limits;
   /** Header names Clarion reads and never forwards (tenant header). */
   controlHeaders: ReadonlySet<string>;
+  /** The grey-band second opinion (`detector.secondOpinion`); null when not configured. */
+  secondOpinion: SecondOpinionService | null;
+  /** Labels a recorded event (fire-and-forget, never throws): how a background verdict reaches it. */
+  labelEvent(eventId: string, verdict: Verdict, note: string, source: string): void;
 }
 
 /** One of the three assessed routes and the adapter that speaks its wire format. */

@@ -10,6 +10,7 @@ import type { Readable } from 'node:stream';
 import type { RouteKind } from '../config/schema.js';
 import type { Conversation } from '../conversation.js';
 import type { Assessment } from '../detect/assessment.js';
+import type { SecondOpinion } from '../judge/second-opinion.js';
 import type { Decision, RequestContext } from '../policy/decision.js';
 import type { ObservedResponse, ResponseReader } from '../protocols/observe.js';
 import type { ApiFamily, JsonObject, ProtocolAdapter } from '../protocols/types.js';
@@ -27,6 +28,8 @@ export interface Judgement {
   decision: Decision;
   /** Detector wall time in microseconds. */
   detectorMicros: number;
+  /** The inline second opinion, when one was asked (the assessment already reflects its verdict). */
+  secondOpinion?: SecondOpinion | null;
 }
 
 export interface RequestState {

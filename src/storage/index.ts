@@ -37,7 +37,7 @@ export function openEventBackend(config: Config, dataDir: string): EventBackend 
   const client = connectRedis(config.redis, { name: 'clarion-events' });
   // Errors reach the event log through onAvailability; until it listens, keep ioredis from printing them.
   client.on('error', () => {});
-  return new RedisEventStore(client, config.redis.prefix, config.events, true);
+  return new RedisEventStore(client, config.redis.prefix, config.events, true, config.redis.commandTimeoutMs);
 }
 
 /** The event store for reading (`clarion events`, `clarion replay`). Throws when Redis cannot be reached. */

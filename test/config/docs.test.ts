@@ -11,6 +11,7 @@ import { defaultConfigPath, loadConfig } from '../../src/config/load.js';
 import { LimitsSchema } from '../../src/config/limits.js';
 import { DetectorConfigSchema } from '../../src/detect/config.js';
 import { PolicyConfigSchema } from '../../src/policy/config.js';
+import { SecondOpinionConfigSchema } from '../../src/judge/config.js';
 import {
   LoggingSchema,
   RedisSchema,
@@ -41,6 +42,7 @@ const SECTIONS: Array<[string, z.ZodType, (key: string) => string]> = [
   ['logging', LoggingSchema, (k) => `| \`${k}\` |`],
   ['policy', PolicyConfigSchema, (k) => `| \`${k}\` |`],
   ['detector', DetectorConfigSchema, (k) => `| \`${k}\` |`],
+  ['detector.secondOpinion', SecondOpinionConfigSchema, (k) => `| \`secondOpinion.${k}\` |`],
   ['limits', LimitsSchema, (k) => `| \`${k}\` |`],
 ];
 

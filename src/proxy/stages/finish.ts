@@ -28,6 +28,7 @@ export function finish(deps: PipelineDeps, state: RequestState): void {
       errorCode: forwarded?.errorCode ?? null,
       usage,
       responseId: state.observed?.id ?? null,
+      secondOpinion: judgement.secondOpinion ?? null,
     });
   }
   const { metrics } = deps;

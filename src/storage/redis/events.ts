@@ -158,10 +158,16 @@ export class RedisEventStore implements EventBackend {
     prefix: string,
     private readonly config: EventsConfig,
     private readonly ownsClient: boolean,
+    private readonly commandTimeoutMs = 1_000,
   ) {
     this.shards = eventShardLayout(prefix, config.shards, isCluster(client));
     this.keys = this.shards[0] as EventShardKeys;
     defineEventScripts(client);
+  }
+
+  /** WAIT's own timeout: below the command timeout, so a slow replica is an answer (0), not a timeout. */
+  private get waitTimeoutMs(): number {
+    return Math.max(10, Math.floor(this.commandTimeoutMs / 2));
   }
 
   private shardKeys(eventId: string): EventShardKeys {
@@ -230,6 +236,9 @@ export class RedisEventStore implements EventBackend {
     const indexTtl = this.config.retention.indexDays * 86_400;
     const rollupTtl = this.config.retention.rollupDays * 86_400;
     const pipeline = this.client.pipeline();
+    // With writer.waitReplicas: ROLE first (how many replicas the master has now), WAIT last.
+    const { waitReplicas } = this.config.writer;
+    if (waitReplicas > 0) pipeline.role();
     const groups: number[][] = [];
     for (const [day, indexes] of byDay) {
       const args: (string | number)[] = [trimKind, trimArg, indexTtl, rollupTtl, day];
@@ -241,6 +250,7 @@ export class RedisEventStore implements EventBackend {
       pipeline.clarionAppend(keys.stream, keys.index(day), keys.rollup(day), keys.rollupDays, ...args);
       groups.push(indexes);
     }
+    if (waitReplicas > 0) pipeline.wait(waitReplicas, this.waitTimeoutMs);
     let results: [Error | null, unknown][] | null;
     try {
       results = await pipeline.exec();
@@ -248,8 +258,14 @@ export class RedisEventStore implements EventBackend {
       outcome.error = error;
       results = null;
     }
+    if (waitReplicas > 0 && results !== null && !replicated(results, waitReplicas)) {
+      // Not on enough replicas yet: a failover now could lose them, so they count as unconfirmed (the replay skips what survived).
+      outcome.error ??= new Error(`events not confirmed by ${waitReplicas} replica(s) within ${this.waitTimeoutMs} ms`);
+      results = null;
+    }
+    const offset = waitReplicas > 0 ? 1 : 0;
     groups.forEach((indexes, g) => {
-      const result = results?.[g];
+      const result = results?.[g + offset];
       const flags = result !== undefined && result[0] === null && Array.isArray(result[1]) ? (result[1] as unknown[]) : null;
       if (flags === null && result !== undefined && result[0] !== null && outcome.error === undefined) outcome.error = result[0];
       indexes.forEach((i, k) => {
@@ -442,6 +458,15 @@ export class RedisEventStore implements EventBackend {
   }
 }
 
+/** Whether a pipeline `[ROLE, ...scripts, WAIT]` reached `wanted` replicas, or every replica the master has when it has fewer. */
+function replicated(results: [Error | null, unknown][], wanted: number): boolean {
+  const [roleError, role] = results[0] ?? [null, null];
+  const [waitError, acked] = results[results.length - 1] ?? [null, null];
+  if (roleError !== null || waitError !== null || !Array.isArray(role) || typeof acked !== 'number') return false;
+  const replicas = role[0] === 'master' && Array.isArray(role[2]) ? role[2].length : 0;
+  return acked >= Math.min(wanted, replicas);
+}
+
 /** Relabelling decrements the old verdict's counter; a table shows only what is there. */
 function dropZeros(stats: EventStats): EventStats {
   for (const table of [stats.byAction, stats.byCategory, stats.bySignal, stats.byModel, stats.byTenant, stats.byVerdict, stats.byDay]) {
@@ -457,7 +482,7 @@ export async function openRedisEventStore(config: Config): Promise<RedisEventSto
     commandTimeoutMs: Math.max(config.redis.commandTimeoutMs, 5_000),
     waitMs: 5_000,
   });
-  return new RedisEventStore(client, config.redis.prefix, config.events, true);
+  return new RedisEventStore(client, config.redis.prefix, config.events, true, config.redis.commandTimeoutMs);
 }
 
 /** A function, not a property read, so TypeScript does not narrow it across awaits. */
