@@ -11,7 +11,8 @@
  *   admin             /admin/* (bearer CLARION_ADMIN_TOKEN)           src/http/admin/
  *   ops               /healthz, /readyz, /metrics                     src/http/ops-routes.ts
  *
- * The web console (`/console/`) will be one more plugin registered here, behind the admin token;
+ *   console           /console/* (session from CLARION_ADMIN_TOKEN)   src/http/console/
+ *
  * OpenTelemetry (off unless configured) is created here with the other components and reaches
  * the request path through PipelineDeps. `close()` is the graceful shutdown SIGTERM triggers.
  */
@@ -26,6 +27,8 @@ import { createEventLog, type EventLog } from './events/log.js';
 import { configureRedaction, redactText } from './events/redact.js';
 import { adminApi } from './http/admin/index.js';
 import { guardrailApi } from './http/clarion-api/guardrail.js';
+import { CONSOLE_PREFIX, consoleSurface } from './http/console/index.js';
+import { lazyEventStore, type LazyEventStore } from './http/console/store.js';
 import { CLARION_API_PREFIX, clarionApi } from './http/clarion-api/index.js';
 import { BodyBudget } from './http/body.js';
 import { registerCors } from './http/cors.js';
@@ -47,7 +50,7 @@ import { createRouter } from './proxy/routing.js';
 import { createUpstreams, type Upstreams } from './proxy/upstreams.js';
 import { createSecondOpinion, type SecondOpinionService } from './judge/second-opinion.js';
 import type { Registry } from './ops/metrics.js';
-import { openStateStores, type StateStores } from './storage/index.js';
+import { openEventStore, openStateStores, storageKind, type StateStores } from './storage/index.js';
 
 export interface ServerOptions {
   /** Defaults to a pino logger on stdout at the configured level. */
@@ -80,6 +83,8 @@ interface Components {
   reviews: ReviewQueue;
   state: StateStores;
   instanceId: string;
+  /** The console's event reader, opened on first use. */
+  eventReader: LazyEventStore;
 }
 
 async function createComponents(loaded: LoadedConfig, options: ServerOptions): Promise<Components> {
@@ -125,7 +130,8 @@ async function createComponents(loaded: LoadedConfig, options: ServerOptions): P
       eventLog.label(eventId, verdict, note, source).catch((error: unknown) => logger.warn({ err: error, eventId, source }, 'labelling the event failed'));
     },
   };
-  return { deps, eventLog, policy, memory, reviews, state, instanceId };
+  const eventReader = lazyEventStore(() => openEventStore(config, dataDir));
+  return { deps, eventLog, policy, memory, reviews, state, instanceId, eventReader };
 }
 
 /** The grey-band second opinion when `detector.secondOpinion` is configured (its upstream is checked by the config schema). */
@@ -179,6 +185,24 @@ async function createApp(loaded: LoadedConfig, parts: Components, closing: () =>
   const guardrailTokens = [config.server.guardrailToken, config.server.adminToken].filter((t): t is string => t !== undefined && t !== '');
   await app.register(guardrailApi, { prefix: CLARION_API_PREFIX, deps, tokens: guardrailTokens, bodyLimit: config.server.bodyLimitBytes, closing });
   await app.register(adminApi, { prefix: '/admin', token: config.server.adminToken, policy: parts.policy, reviews: parts.reviews, logger, closing });
+  await app.register(consoleSurface, {
+    prefix: CONSOLE_PREFIX,
+    token: config.server.adminToken,
+    listenHost: config.server.host,
+    logger,
+    closing,
+    data: {
+      storage: storageKind(config),
+      eventStore: () => parts.eventReader.get(),
+      label: (id, verdict, note, source) => parts.eventLog.label(id, verdict, note, source),
+      reviews: parts.reviews,
+      policy: parts.policy,
+      eventsConfig: config.events,
+      detector: deps.detector,
+      router: deps.router,
+      tenantHeader: config.server.tenantHeader,
+    },
+  });
   await app.register(opsRoutes, {
     instanceId: parts.instanceId,
     policy: parts.policy,
@@ -219,6 +243,7 @@ export async function buildServer(loaded: LoadedConfig, options: ServerOptions =
       await Promise.allSettled([parts.memory.close(), parts.reviews.close(), parts.deps.upstreams.close()]);
       parts.policy.close();
       await parts.deps.tracing?.shutdown().catch((error: unknown) => logger.warn({ err: error }, 'tracing: final export failed'));
+      await parts.eventReader.close();
       await parts.state.close();
     },
   };
