@@ -58,7 +58,17 @@ export async function evaluateGuardrail(deps: GuardrailDeps, input: GuardrailInp
   const started = performance.now();
   const assessment = deps.detector.assess(conversation);
   const detectorMicros = Math.round((performance.now() - started) * 1000);
-  const context = buildRequestContext({ conversation, body: input.body, headers: input.headers, route: input.route, tenantHeader: deps.tenantHeader });
+  // The caller is a gateway that authenticated with the guardrail (or admin) token: the tenant and
+  // conversation it names for its end user are trusted, whatever `server.trustClientHeaders` says
+  // about clients of the proxy routes.
+  const context = buildRequestContext({
+    conversation,
+    body: input.body,
+    headers: input.headers,
+    route: input.route,
+    tenantHeader: deps.tenantHeader,
+    trustClientHeaders: true,
+  });
   const policy = deps.policy.current();
   let decision = decide(assessment, context, policy);
   if (decision.action === 'clarify' && !decision.shadow) {
