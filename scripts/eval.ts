@@ -32,6 +32,7 @@ import { featuresOf, leaveOneSourceOut } from '../src/detect/training/loso.js';
 import { aurocInterval, binary, pairAccuracy, weightedF1, type Interval } from '../src/detect/training/metrics.js';
 import { DEFAULT_PARAMS, weightsFile } from '../src/detect/training/pipeline.js';
 import { prng } from '../src/detect/training/random.js';
+import { toolCases } from '../src/detect/training/tool-cases.js';
 import { readWeightsFile } from '../src/detect/weights.js';
 import { TokenScratch } from '../src/detect/scan.js';
 import { decide } from '../src/policy/decide.js';
@@ -55,7 +56,7 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-function contextOf(item: Item): RequestContext {
+function contextOf(item: Pick<Item, 'conversation' | 'id'>): RequestContext {
   return {
     protocol: item.conversation.protocol,
     route: '/v1/chat/completions',
@@ -98,7 +99,6 @@ function main(): void {
 
   const items = loadCorpus(dir, { clear: EVERYDAY_CLEAR, underspecified: EVERYDAY_UNDERSPECIFIED });
   const scratch = new TokenScratch();
-  const xs = items.map((item) => featuresOf(item, scratch));
   const only = arg('sources')?.split(',');
   const sources = [...new Set(items.map((i) => i.source))].filter((s) => only === undefined || only.includes(s)).sort(sourceOrder);
   const lines: string[] = [];
@@ -122,6 +122,7 @@ function main(): void {
       scored.set(item.source, list);
     }
   } else {
+    const xs = items.map((item) => featuresOf(item, scratch));
     const folds = leaveOneSourceOut(items, xs, params, sources, INNER_FOLDS, (s) => process.stderr.write(`eval: holding out ${s}\n`));
     for (const fold of folds) {
       const detector = createDetector({ weights: weightsFile(fold.trained.weights, fold.trained.platt, threshold, shipped.clariqCuts, {}), threshold });
@@ -249,6 +250,45 @@ function main(): void {
   out(`| **all** | **${pct(totals.acted, totals.under)}** | ${pct(totals.clarified, totals.under)} | **${pct(totals.touched, totals.clear)}** | | |`);
   out();
   json.policy = policyJson;
+
+  // 3b. Generated tool requests (never trained on), shipped model: a required argument removed vs the complete request.
+  out('## Tool requests (generated, `src/detect/training/tool-cases.ts`; never trained on; shipped model and policy)');
+  out();
+  out(
+    '| set | removed argument: flagged (missing_slot of that tool) | removed: clarified by the policy | complete: flagged | complete: touched by the policy |',
+  );
+  out('|---|---|---|---|---|');
+  const shippedDetector = createDetector();
+  const toolJson: Record<string, unknown> = {};
+  for (const set of ['tune', 'heldout', 'fresh'] as const) {
+    const cases = toolCases(set);
+    let removed = 0;
+    let caught = 0;
+    let clarified = 0;
+    let complete = 0;
+    let falseFlags = 0;
+    let touched = 0;
+    cases.forEach((c, i) => {
+      const a = shippedDetector.assess(c.conversation);
+      const flagged = a.missingSlots.some((slot) => slot.startsWith(`tool:${c.tool}.`));
+      const d = decide(a, contextOf({ conversation: c.conversation, id: `tool:${set}:${i}` }), policy);
+      if (c.removed === null) {
+        complete++;
+        if (flagged) falseFlags++;
+        if (d.action !== 'pass') touched++;
+      } else {
+        removed++;
+        if (flagged) caught++;
+        if (d.action === 'clarify') clarified++;
+      }
+    });
+    out(
+      `| ${set} | ${pct(caught, removed)} (${caught}/${removed}) | ${pct(clarified, removed)} | ${pct(falseFlags, complete)} (${falseFlags}/${complete}) | ${pct(touched, complete)} |`,
+    );
+    toolJson[set] = { removed, caught, clarified, complete, falseFlags, touched };
+  }
+  out();
+  json.tools = toolJson;
 
   // 4. Details.
   const clamber = scored.get('clamber') ?? [];

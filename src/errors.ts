@@ -56,6 +56,18 @@ export const ERRORS = {
     anthropicType: 'authentication_error',
     message: 'Missing or invalid admin token',
   },
+  CLARION_FORBIDDEN: {
+    status: 403,
+    openaiType: 'invalid_request_error',
+    anthropicType: 'permission_error',
+    message: 'Request refused',
+  },
+  CLARION_RATE_LIMITED: {
+    status: 429,
+    openaiType: 'rate_limit_error',
+    anthropicType: 'rate_limit_error',
+    message: 'Too many attempts',
+  },
   CLARION_UPSTREAM_UNREACHABLE: {
     status: 502,
     openaiType: 'api_error',

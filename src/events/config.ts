@@ -17,12 +17,23 @@ export const RecordingRulesSchema = z
   })
   .strict();
 
+function isRegExp(pattern: string): boolean {
+  try {
+    new RegExp(pattern, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const RedactionSchema = z
   .object({
     /** none: only a hash of the text; excerpt: redacted and truncated; full: redacted. */
     mode: RedactionModeSchema.default('excerpt'),
     /** Length of the stored excerpt in characters (mode `excerpt`). */
     excerptChars: z.number().int().positive().default(500),
+    /** Extra regular expressions (deployment-specific secrets) replaced by [REDACTED:secret]. */
+    extraPatterns: z.array(z.string().refine(isRegExp, 'not a valid regular expression')).default([]),
   })
   .strict();
 

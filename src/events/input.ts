@@ -5,6 +5,7 @@
  */
 import type { Conversation } from '../conversation.js';
 import type { Assessment } from '../detect/assessment.js';
+import type { SecondOpinion } from '../judge/second-opinion.js';
 import type { Decision, RequestContext } from '../policy/decision.js';
 import type { TokenUsage } from '../protocols/observe.js';
 
@@ -32,6 +33,8 @@ export interface EventInput {
   usage?: TokenUsage | null;
   /** The upstream response's id, when the response observer read one. */
   responseId?: string | null;
+  /** The inline second opinion, when one was asked. */
+  secondOpinion?: SecondOpinion | null;
 }
 
 /** The event log as the pipeline sees it. Implementations never block and never throw. */

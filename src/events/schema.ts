@@ -96,6 +96,18 @@ export const ClarionEventSchema = z.object({
   usage: TokenUsageSchema.nullable().optional(),
   /** Whether the detector saw the request's earlier turns (`unknown`: pointed at but not remembered). Absent in older events. */
   context: z.enum(['known', 'unknown']).optional(),
+  /**
+   * The inline second opinion asked for this request (detector.secondOpinion, mode inline): how it
+   * ended and, with a verdict, whether the judge found the request underspecified. Background
+   * verdicts arrive later as a label with source `second-opinion`. Absent when none was asked.
+   */
+  secondOpinion: z
+    .object({
+      outcome: z.enum(['verdict', 'cached', 'timeout', 'error', 'garbage', 'refused', 'busy']),
+      underspecified: z.boolean().nullable(),
+      ms: z.number(),
+    })
+    .optional(),
   /** The upstream response's id (`chatcmpl-…`, `resp_…`, `msg_…`), or null. Absent in older events. */
   responseId: z.string().nullable().optional(),
 });

@@ -12,6 +12,8 @@ export interface CoreMetrics {
   requestSeconds: Histogram<'route'>;
   overheadSeconds: Histogram<'route'>;
   upstreamErrors: Counter<'upstream' | 'kind'>;
+  upstreamRetries: Counter<'upstream' | 'reason'>;
+  upstreamFallbacks: Counter<'from' | 'to'>;
   openStreams: Gauge;
   pipelineFailures: Counter<'stage'>;
   inputTokens: Counter<TokenLabel>;
@@ -53,6 +55,18 @@ export function createCoreMetrics(registry: Registry = new Registry()): CoreMetr
       name: 'clarion_upstream_errors_total',
       help: 'Upstream failures by kind (connect, timeout, reset, status_5xx)',
       labelNames: ['upstream', 'kind'],
+      registers: [registry],
+    }),
+    upstreamRetries: new Counter({
+      name: 'clarion_upstream_retries_total',
+      help: 'Attempts dropped before any byte reached the client and sent again (same upstream or a fallback), by upstream and reason (connect, status_429, status_5xx)',
+      labelNames: ['upstream', 'reason'],
+      registers: [registry],
+    }),
+    upstreamFallbacks: new Counter({
+      name: 'clarion_upstream_fallbacks_total',
+      help: 'Requests moved from one upstream to the next in its routing rule fallbacks',
+      labelNames: ['from', 'to'],
       registers: [registry],
     }),
     openStreams: new Gauge({

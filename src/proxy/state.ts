@@ -10,11 +10,13 @@ import type { Readable } from 'node:stream';
 import type { RouteKind } from '../config/schema.js';
 import type { Conversation } from '../conversation.js';
 import type { Assessment } from '../detect/assessment.js';
+import type { SecondOpinion } from '../judge/second-opinion.js';
 import type { Decision, RequestContext } from '../policy/decision.js';
 import type { ObservedResponse, ResponseReader } from '../protocols/observe.js';
 import type { ApiFamily, JsonObject, ProtocolAdapter } from '../protocols/types.js';
 import type { PipelineDeps, ProtocolRoute } from './deps.js';
 import type { ForwardResult } from './relay.js';
+import type { RequestTrace } from '../ops/tracing.js';
 
 /** `x-clarion-score` of a request that was not assessed (pass-through route, unknown body shape, detector failure). */
 export const NOT_ASSESSED = 'n/a';
@@ -27,6 +29,8 @@ export interface Judgement {
   decision: Decision;
   /** Detector wall time in microseconds. */
   detectorMicros: number;
+  /** The inline second opinion, when one was asked (the assessment already reflects its verdict). */
+  secondOpinion?: SecondOpinion | null;
 }
 
 export interface RequestState {
@@ -80,6 +84,8 @@ export interface RequestState {
   /** Time Clarion spent before the response started (upstream wait excluded). */
   overheadMs: number;
   forwarded: ForwardResult | null;
+  /** The request's trace when tracing is on (spans for assessment and upstream attempts), else null. */
+  readonly trace: RequestTrace | null;
   /** What was read of the response as it went out (the upstream's, or Clarion's own reply); null when nothing was. */
   observed: ObservedResponse | null;
 }
@@ -118,6 +124,7 @@ export function newRequestState(deps: PipelineDeps, arrival: Arrival): RequestSt
   const { url, headers } = arrival;
   const q = url.indexOf('?');
   const requestId = requestIdOf(headers);
+  const t0 = performance.now();
   return {
     kind: arrival.kind,
     method: arrival.method,
@@ -128,7 +135,7 @@ export function newRequestState(deps: PipelineDeps, arrival: Arrival): RequestSt
     family: arrival.family,
     errors: arrival.errors,
     reader: arrival.reader ?? null,
-    t0: performance.now(),
+    t0,
     arrived: Date.now(),
     requestId,
     replyHeaders: {
@@ -150,6 +157,7 @@ export function newRequestState(deps: PipelineDeps, arrival: Arrival): RequestSt
     status: 0,
     overheadMs: 0,
     forwarded: null,
+    trace: deps.tracing === null ? null : deps.tracing.start(headers, t0),
     observed: null,
   };
 }

@@ -11,8 +11,10 @@ import { defaultConfigPath, loadConfig } from '../../src/config/load.js';
 import { LimitsSchema } from '../../src/config/limits.js';
 import { DetectorConfigSchema } from '../../src/detect/config.js';
 import { PolicyConfigSchema } from '../../src/policy/config.js';
+import { SecondOpinionConfigSchema } from '../../src/judge/config.js';
 import {
   LoggingSchema,
+  ModelsSchema,
   RedisSchema,
   RouteRuleSchema,
   ServerSchema,
@@ -36,11 +38,13 @@ const SECTIONS: Array<[string, z.ZodType, (key: string) => string]> = [
   ['upstreams[].timeouts', UpstreamTimeoutsSchema, (k) => `| \`timeouts.${k}\` |`],
   ['upstreams[].auth', UpstreamAuthSchema, (k) => `| \`auth.${k}\` |`],
   ['routing[]', RouteRuleSchema, (k) => `| \`${k}\` |`],
+  ['models', ModelsSchema, (k) => `| \`${k}\` |`],
   ['redis', RedisSchema, (k) => `| \`${k}\` |`],
   ['storage', StorageSchema, (k) => `| \`${k}\` |`],
   ['logging', LoggingSchema, (k) => `| \`${k}\` |`],
   ['policy', PolicyConfigSchema, (k) => `| \`${k}\` |`],
   ['detector', DetectorConfigSchema, (k) => `| \`${k}\` |`],
+  ['detector.secondOpinion', SecondOpinionConfigSchema, (k) => `| \`secondOpinion.${k}\` |`],
   ['limits', LimitsSchema, (k) => `| \`${k}\` |`],
 ];
 

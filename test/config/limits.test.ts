@@ -42,3 +42,9 @@ test('shutdownGraceMs above 2^31-1 is refused', () => {
 test('a timeout above 2^31-1 is refused', () => {
   assert.match(problemsOf(`${base}limits:\n  requestTimeoutMs: 3000000000\n`), /^limits\.requestTimeoutMs: /m);
 });
+
+test('tenantHeader may not name a credential header', () => {
+  for (const header of ['authorization', 'X-Api-Key', 'cookie', 'api-key']) {
+    assert.match(problemsOf(`${base}server:\n  tenantHeader: ${header}\n`), /^server\.tenantHeader: .*credential/m);
+  }
+});

@@ -76,6 +76,24 @@ test('routing to an unknown upstream is rejected', () => {
   );
 });
 
+test('detector.secondOpinion: off by default; a bad one names the field and the reason', () => {
+  assert.equal(parseConfig(base, 'mem.yaml', {}).detector.secondOpinion, undefined);
+  const on = parseConfig(`${base}\ndetector:\n  secondOpinion: { upstream: openai, model: small }\n`, 'mem.yaml', {}).detector.secondOpinion;
+  assert.deepEqual(on, { upstream: 'openai', model: 'small', band: [0.35, 0.65], mode: 'background', timeoutMs: 1500, maxConcurrent: 4, cacheTtlS: 3600 });
+  assert.throws(
+    () => parseConfig(`${base}\ndetector:\n  secondOpinion: { upstream: nope, model: small }\n`, 'mem.yaml', {}),
+    /detector\.secondOpinion\.upstream: unknown upstream "nope"/,
+  );
+  assert.throws(
+    () => parseConfig(`${base}\ndetector:\n  secondOpinion: { upstream: openai, model: small, band: [0.8, 0.2] }\n`, 'mem.yaml', {}),
+    /detector\.secondOpinion\.band: band must be \[lo, hi\] with lo <= hi/,
+  );
+  assert.throws(
+    () => parseConfig(`${base}\ndetector:\n  secondOpinion: { upstream: openai, model: small, mode: eventually }\n`, 'mem.yaml', {}),
+    /detector\.secondOpinion\.mode/,
+  );
+});
+
 test('redis: a Sentinel or a Cluster instead of a url; REDIS_CLUSTER_NODES sets the cluster nodes', () => {
   const sentinel = parseConfig(`${base}redis:\n  sentinel: { name: mymaster, sentinels: ["10.0.0.1:26379", "[::1]:26380"] }\n`, 'mem.yaml', {});
   assert.deepEqual(sentinel.redis.sentinel, { name: 'mymaster', sentinels: ['10.0.0.1:26379', '[::1]:26380'] });

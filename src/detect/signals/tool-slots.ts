@@ -69,13 +69,14 @@ const DOMAINS: readonly string[] = [
   'order orders package parcel parcels shipment shipped shipping ship delivery deliver delivered tracking track arrive arriving courier',
   'music song songs tracks album artist playlist listen radio spotify',
   'car cars vehicle rental rent suv van',
-  'doctor dentist physio clinic medical checkup gp dermatologist physician',
+  'doctor dentist physio clinic medical checkup gp dermatologist physician vet veterinary',
   'prescription refill meds medication medicine pharmacy rx pills',
   'movie movies film films cinema seats screening showtime ticket tickets',
   'light lights lamp lamps dim brighten bulb',
   'balance account accounts bank savings checking',
   'gym class classes fitness workout yoga spin pilates hiit',
   'recipe recipes servings cook cooking portions',
+  'taxi cab cabs ride rides uber lyft driver dropoff',
   'bill bills pay payment biller utility electricity settle transfer payee wire venmo send',
   'translate translation translated language',
   'stock stocks share shares trading market nasdaq',
@@ -251,7 +252,8 @@ const TARGET_CURRENCY = new RegExp(`\\b(?:to|into|in)\\s+(?:[\\p{L}]+\\s+)?${CUR
 
 /** A parameter that is the origin / the destination of something: its value follows its own prepositions. */
 const FROM_ROLE = /^(?:from|origin|source)\b|\b(?:origin|departure|departing|pickup|pick up|leaving|source currency)\b/;
-const TO_ROLE = /^(?:to|target|destination|into)\b|\b(?:destination|arrival|arriving|target currency|to currency)\b/;
+const TO_ROLE =
+  /^(?:to|target|destination|into|dropoff|drop off)\b|\b(?:destination|arrival|arriving|target currency|to currency|dropoff|drop off|where to go)\b/;
 const FROM_PREPS = /\b(?:from|out of|leaving|departing|departure)\s+/giu;
 const PICKUP_PREPS = /\b(?:from|at|in|out of)\s+/giu;
 const TO_PREPS = /\b(?:to|into|in|for|arriving in|arriving at)\s+/giu;
@@ -271,6 +273,7 @@ const COUNTED =
   /\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|a couple of|a few)\s+(?:[\p{L}-]+\s+)?(?:nights?|days?|weeks?|servings?|portions?|seats?|tickets?|people|persons?|guests?|passengers?|adults?|kids|children|rooms?|of us|covers|places)\b|\bfor\s+(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|a week|a night|the week|the weekend|a fortnight|a month|the night)\b|\b(?:party|table|group) of\s+\S|\b(?:overnight|a week|a fortnight|the weekend|just me|the two of us|a couple)\b/iu;
 /** Free-text parameters: anything the user says fills them. */
 const FREE_TEXT = /^(?:query|q|search|text|message|body|content|prompt|keywords?|question|notes?|what|title|subject|description|topic|instructions?)\b/;
+const PERSON = /\b(?:payee|person|contact|assignee|customer|recipient|landlord|owner|user)\b/;
 /** Parameters that name one thing (a restaurant, a film, a company): a name, or a word that modifies the thing ("the lasagna recipe"). */
 const NAMED_THING =
   /\b(?:name|payee|person|contact|artist|author|restaurant|company|assignee|customer|biller|merchant|store|shop|film|movie|recipe|title|product|book|song|album|venue|hotel|team|player|provider|vendor|brand)\b/;
@@ -279,9 +282,9 @@ const NAMED_THING =
 const PLACE_OR_UNIT = /\b(?:airport|city|place|destination|station|currenc\w*|language|location|country|iata|unit)\b/;
 const NAME_WORD = /(?:^|[^.!?])\s([A-Z][\p{L}'’-]+)/gu;
 
-/** A name after the first word that is not a day or month ("for 4 on Saturday"), or "my landlord". */
-function hasName(ev: Evidence): boolean {
-  if (/\b(?:my|our|his|her|their)\s+[a-z]{3,}/.test(ev.cased)) return true;
+/** A name after the first word that is not a day or month ("for 4 on Saturday"), or for a person "my landlord". */
+function hasName(ev: Evidence, person: boolean): boolean {
+  if (person && /\b(?:my|our|his|her|their)\s+[a-z]{3,}/.test(ev.cased)) return true;
   NAME_WORD.lastIndex = 0;
   for (let m = NAME_WORD.exec(ev.cased); m !== null; m = NAME_WORD.exec(ev.cased)) if (!DATE.test(m[1] ?? '')) return true;
   return false;
@@ -358,25 +361,30 @@ function fillable(p: Param, ev: Evidence): boolean {
   if (/\b(?:id|number|code|sku|reference|rx)\b/.test(about) && !p.types.has('integer') && !p.types.has('number')) return DIGIT_IDENTIFIER.test(ev.cased);
   if (COUNT_NOUNS.test(about)) return COUNTED.test(ev.cased);
   if (p.types.has('integer') || p.types.has('number') || /\b(?:count|amount|quantity|weight|price|kg|minutes|hours|level|percent)\b/.test(about))
-    return NUMBER.test(ev.cased);
+    return NUMBER.test(ev.cased) || /\b\d+(?:[.,]\d+)?\s*(?:k|m|bn)\b/i.test(ev.cased);
   if (p.types.has('boolean')) return true;
-  if (!FREE_TEXT.test(about) && NAMED_THING.test(about)) return hasName(ev) || modifiedThing(about, ev);
+  // A list of things ("oat milk and bananas"): anything the user names beyond the tool's own words.
+  if (p.types.has('array')) return ev.freeContent > 0;
+  if (!FREE_TEXT.test(about) && NAMED_THING.test(about)) return hasName(ev, PERSON.test(about)) || modifiedThing(about, ev);
   // Free text (query, message, topic...): fillable when the request says anything beyond the tool's own words.
   return ev.freeContent > 0;
 }
 
-/** "the lasagna recipe", "the comcast bill", "at noma": a word that picks out the one thing the parameter names. */
+/** "the lasagna recipe", "my pancake recipe", "the comcast bill": a determiner, a modifier, then the thing the parameter names. */
 function modifiedThing(about: string, ev: Evidence): boolean {
   const nouns = about.split(/[^a-z]+/).filter((w) => w.length >= 4 && w !== 'name');
-  const tokens = ev.tokens;
-  for (let i = 1; i < tokens.length; i++) {
-    const t = tokens[i] ?? '';
+  const words = ev.lower.split(/[^\p{L}\d'’-]+/u);
+  for (let i = 2; i < words.length; i++) {
+    const t = words[i] ?? '';
     if (t.length < 4 || !nouns.some((n) => n.slice(0, 4) === t.slice(0, 4))) continue;
-    const before = tokens[i - 1] ?? '';
-    if (before.length > 2 && !STOPWORDS.has(before) && !NOT_A_VALUE.has(before) && !/\d/.test(before)) return true;
+    const modifier = words[i - 1] ?? '';
+    if (DETERMINERS.has(words[i - 2] ?? '') && modifier.length > 2 && !STOPWORDS.has(modifier) && !NOT_A_VALUE.has(modifier) && !/\d/.test(modifier))
+      return true;
   }
   return ev.lowercase && valueAfter(ev, /\b(?:at|for|to|from|with)\s+/giu, (w) => !NUMBER.test(w));
 }
+
+const DETERMINERS = new Set(['the', 'my', 'our', 'a', 'an', 'this', 'that', 'his', 'her', 'their', 'your']);
 
 /**
  * The required parameters to check, as [path, schema]: a required object parameter stands for its

@@ -3,7 +3,8 @@
  * each tool a few phrasings of a request whose every required argument is stated, plus the same
  * request with one required argument's words removed. Two disjoint sets of tools and phrasings:
  * `tune` (looked at while writing the tool rule's vocabulary) and `heldout` (other domains and
- * wordings, only measured). Each request is sent with its tool among 50+ unrelated tools, and a
+ * wordings, only measured; looked at once while the rule was first rewritten) and `fresh` (written
+ * after the rule was finished, measured once). Each request is sent with its tool among 50+ unrelated tools, and a
  * share of them in lower case, as users type. Schemas are messy on purpose: nested objects,
  * `anyOf`, `type: [..., "null"]`, numeric enums, parameters with defaults (never a gap).
  *
@@ -23,7 +24,7 @@ interface ToolSpec {
 }
 
 export interface ToolCase {
-  readonly set: 'tune' | 'heldout';
+  readonly set: 'tune' | 'heldout' | 'fresh';
   readonly tool: string;
   /** The required argument removed from the words, or null for the complete request. */
   readonly removed: string | null;
@@ -312,6 +313,111 @@ const HELDOUT: readonly ToolSpec[] = [
   },
 ];
 
+// fresh: written after the rule was finished and measured once, never looked at before that.
+
+const FRESH: readonly ToolSpec[] = [
+  {
+    tool: tool(
+      'request_ride',
+      'Order a taxi or ride-share pickup.',
+      obj({ pickup_address: str('Where to be picked up'), dropoff_address: str('Where to go'), seats: { type: 'integer', default: 1 } }, [
+        'pickup_address',
+        'dropoff_address',
+      ]),
+    ),
+    requests: [
+      ['Get me a cab', ['pickup_address', ' from the Hilton on 5th Avenue'], ['dropoff_address', ' to JFK'], '.'],
+      ['I need a ride', ['dropoff_address', ' to Union Station'], ['pickup_address', ' from my office at 200 Market St'], '.'],
+    ],
+  },
+  {
+    tool: tool(
+      'vet.book_visit',
+      'Book a veterinary visit for a pet.',
+      obj({ pet_name: str('Name of the pet'), date: { type: 'string', format: 'date' }, reason: { type: ['string', 'null'] } }, ['pet_name', 'date']),
+    ),
+    requests: [
+      ['Book a vet visit for', ['pet_name', ' Biscuit'], ['date', ' on Friday'], ' for her shots.'],
+      ['Can', ['pet_name', ' Milo'], ' see the vet', ['date', ' next Tuesday'], '?'],
+    ],
+  },
+  {
+    tool: tool(
+      'grocery_add_items',
+      'Add items to the grocery delivery order.',
+      obj(
+        {
+          items: { type: 'array', items: str('Product name'), minItems: 1 },
+          delivery_day: { type: 'string', enum: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat'] },
+        },
+        ['items', 'delivery_day'],
+      ),
+    ),
+    requests: [
+      ['Add', ['items', ' oat milk and bananas'], ' to my grocery order', ['delivery_day', ' for Saturday'], '.'],
+      ['Put', ['items', ' two dozen eggs'], ' on the groceries', ['delivery_day', ' for wed'], '.'],
+    ],
+  },
+  {
+    tool: tool(
+      'parking_reserve',
+      'Reserve a parking space in a garage.',
+      obj({ garage: str('Garage or car park name'), arrival: { type: 'string', format: 'date-time' }, hours: { type: 'integer', minimum: 1 } }, [
+        'garage',
+        'arrival',
+        'hours',
+      ]),
+    ),
+    requests: [
+      ['Reserve parking', ['garage', ' at the Q-Park Leicester Square'], ['arrival', ' tomorrow at 10am'], ['hours', ' for 3 hours'], '.'],
+      ['Save me a parking spot', ['garage', ' in the Central garage'], ['hours', ' for two hours'], ['arrival', ' this evening'], '.'],
+    ],
+  },
+  {
+    tool: tool(
+      'library_hold',
+      'Place a hold on a library book.',
+      obj({ isbn_or_title: { anyOf: [str('ISBN'), str('Book title')] }, branch: { type: 'string', enum: ['central', 'northside', 'riverside'] } }, [
+        'isbn_or_title',
+        'branch',
+      ]),
+    ),
+    requests: [
+      ['Put a hold on', ['isbn_or_title', ' Project Hail Mary'], ['branch', ' at the Riverside branch'], '.'],
+      ['Reserve', ['isbn_or_title', ' The Overstory'], ' for pickup', ['branch', ' at central'], '.'],
+    ],
+  },
+  {
+    tool: tool(
+      'estimate_tax',
+      'Estimate income tax for a salary in a country.',
+      obj({ salary: { type: 'number', description: 'Gross yearly salary' }, country: str('Country of residence') }, ['salary', 'country']),
+    ),
+    requests: [
+      ['How much tax would I pay on', ['salary', ' 65,000 a year'], ['country', ' in Germany'], '?'],
+      ['Estimate my income tax', ['country', ' in Canada'], ['salary', ' on 90k'], '.'],
+    ],
+  },
+  {
+    tool: tool('podcast_subscribe', 'Subscribe the user to a podcast feed.', obj({ show: str('Podcast name') }, ['show'])),
+    requests: [
+      ['Subscribe me to', ['show', ' Hardcore History'], '.'],
+      ['Follow the podcast', ['show', ' Radiolab'], ' for me.'],
+    ],
+  },
+  {
+    tool: tool(
+      'job_apply',
+      'Submit a job application with the saved CV.',
+      obj({ job_id: str('Job posting ID'), cover_note: { type: ['string', 'null'] } }, ['job_id']),
+    ),
+    requests: [
+      ['Apply to job', ['job_id', ' #48213'], ' with my saved CV.'],
+      ['Send my application for posting', ['job_id', ' JP-9902'], '.'],
+    ],
+  },
+];
+
 /** 52 unrelated tools, as an app with many integrations sends them. */
 const DISTRACTORS: readonly ToolDefinition[] = [
   'list_invoices create_invoice refund_payment list_products get_product update_inventory get_user_profile reset_password',
@@ -339,10 +445,10 @@ function text(segments: readonly Segment[], removed: string | null): string {
 }
 
 /** Every case of one set: complete requests and one-argument-removed requests, each among the distractors, a third in lower case. */
-export function toolCases(set: 'tune' | 'heldout'): ToolCase[] {
+export function toolCases(set: 'tune' | 'heldout' | 'fresh'): ToolCase[] {
   const rand = prng(fnv1a(`tool-cases-${set}`));
   const out: ToolCase[] = [];
-  for (const spec of set === 'tune' ? TUNE : HELDOUT) {
+  for (const spec of set === 'tune' ? TUNE : set === 'heldout' ? HELDOUT : FRESH) {
     for (const segments of spec.requests) {
       const params = segments.filter((s): s is readonly [string, string] => typeof s !== 'string').map((s) => s[0]);
       for (const removed of [null, ...params]) {

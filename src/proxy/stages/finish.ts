@@ -28,6 +28,7 @@ export function finish(deps: PipelineDeps, state: RequestState): void {
       errorCode: forwarded?.errorCode ?? null,
       usage,
       responseId: state.observed?.id ?? null,
+      secondOpinion: judgement.secondOpinion ?? null,
     });
   }
   const { metrics } = deps;
@@ -52,6 +53,31 @@ export function finish(deps: PipelineDeps, state: RequestState): void {
     overheadMs: state.overheadMs,
     upstreamMs: forwarded?.upstreamMs,
     usage,
+  });
+  if (state.trace !== null) endTrace(state, usage, action);
+}
+
+/** The request span's attributes (GenAI semantic conventions and clarion.*), then the span ends. */
+function endTrace(state: RequestState, usage: TokenUsage | null, action: string): void {
+  const decision = state.judgement?.decision;
+  state.trace?.end({
+    kind: state.kind,
+    method: state.method,
+    path: state.path,
+    family: state.family,
+    status: state.status,
+    requestModel: state.outModel ?? state.model,
+    responseModel: state.observed?.model ?? null,
+    inputTokens: usage?.inputTokens ?? null,
+    outputTokens: usage?.outputTokens ?? null,
+    upstream: state.upstream,
+    action,
+    score: state.score,
+    norm: decision?.norm ?? null,
+    policyVersion: decision?.policyVersion ?? String(state.replyHeaders['x-clarion-policy-version'] ?? ''),
+    eventId: state.eventId,
+    shadow: decision?.shadow ?? false,
+    errorCode: state.forwarded?.errorCode ?? null,
   });
 }
 
