@@ -244,7 +244,7 @@ async function stopInstances(deployment: Deployment): Promise<void> {
   );
 }
 
-describe('Redis Cluster: two instances, a master killed under load', { timeout: 240_000 }, () => {
+describe('Redis Cluster: two instances, a master killed under load', { timeout: 420_000 }, () => {
   let upstream: FakeUpstream;
   let cluster: Awaited<ReturnType<typeof startRedisCluster>> | undefined;
   let deployment: Deployment | undefined;
@@ -292,7 +292,7 @@ describe('Redis Cluster: two instances, a master killed under load', { timeout: 
   });
 });
 
-describe('Redis Sentinel: two instances, the master killed under load', { timeout: 240_000 }, () => {
+describe('Redis Sentinel: two instances, the master killed under load', { timeout: 420_000 }, () => {
   let upstream: FakeUpstream;
   let sentinel: Awaited<ReturnType<typeof startRedisSentinel>> | undefined;
   let deployment: Deployment | undefined;
