@@ -52,6 +52,8 @@ export interface CompiledPolicy {
   defaultOutcome: Outcome;
   /** The annotate instruction used when clarify falls back. */
   annotate: CompiledTemplate;
+  /** The annotate instruction when the material the request refers to is missing (replaces `annotate`). */
+  annotateMissing: CompiledTemplate;
   /** The fallback `{question}`. */
   question: CompiledTemplate;
 }
@@ -245,6 +247,7 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
   if (cached !== undefined) return cached;
   const templates = {
     annotate: compileTemplate(policy.templates.annotate),
+    annotateMissing: compileTemplate(policy.templates.annotateMissing),
     clarifyInstruct: compileTemplate(policy.templates.clarifyInstruct),
     clarifyRespond: compileTemplate(policy.templates.clarifyRespond),
     defer: compileTemplate(policy.templates.defer),
@@ -261,6 +264,7 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
     })),
     defaultOutcome: resolveOutcome({ action: policy.defaults.action }, policy, templates),
     annotate: templates.annotate,
+    annotateMissing: templates.annotateMissing,
     question: templates.question,
   };
   cache.set(policy, compiled);

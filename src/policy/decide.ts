@@ -18,6 +18,7 @@ import type { Policy } from './schema.js';
 import { renderTemplate, templateValues, type CompiledTemplate } from './templates.js';
 
 const ANSWERED = signalBit('answered_clarification');
+const MISSING_INPUT = signalBit('missing_input');
 
 /** clarificationsSoFar when conversation memory could not be read: counts as budget spent (see memory.ts). */
 export const CLARIFICATIONS_UNKNOWN = Number.MAX_SAFE_INTEGER;
@@ -67,8 +68,14 @@ function firstMatch(norms: readonly CompiledNorm[], facts: Facts): CompiledNorm 
   return null;
 }
 
-/** Why a clarify outcome may not ask this time (already answered, budget spent or unknown), or null when it may. */
+/**
+ * Why a clarify outcome may not ask this time, or null when it may: the app's reply contract has
+ * no room for a question (a JSON schema, a forced tool call, several choices), the user already
+ * answered one, or the budget is spent or unknown.
+ */
 function clarifyBlocked(outcome: Outcome, context: RequestContext, signalMask: number): string | null {
+  const constraints = context.replyConstraints;
+  if (constraints !== undefined && constraints.length > 0) return `the app requires ${constraints.join(', ')}, which a question would break`;
   if ((signalMask & ANSWERED) !== 0) return 'the user already answered a clarification';
   if (context.clarificationsSoFar >= CLARIFICATIONS_UNKNOWN)
     return 'clarification count unavailable (conversation memory did not answer), budget treated as spent';
@@ -109,23 +116,46 @@ export function decide(assessment: Assessment, context: RequestContext, policy: 
     reply = null;
   }
 
+  // "Answer in full" cannot be done without the material: the policy's own annotate text gives way
+  // to the one that says what is missing (a norm's own instruction is kept as written).
+  if (action === 'annotate' && instruction === compiled.annotate && (signalMask & MISSING_INPUT) !== 0) instruction = compiled.annotateMissing;
+
   const values =
     instruction !== null || reply !== null
       ? templateValues({ assessment, norm: normName, model: context.model, tenant: context.tenant }, compiled.question)
       : null;
+  const rendered = instruction !== null && values !== null ? withReplyContract(renderTemplate(instruction, values), context) : null;
   return {
     action,
     mode: action === 'clarify' ? outcome.mode : null,
     norm: normName,
     policyVersion: policy.version,
     shadow: outcome.shadow,
-    instruction: instruction !== null && values !== null ? renderTemplate(instruction, values) : null,
+    instruction: rendered,
     placement: outcome.placement,
     reply: reply !== null && values !== null ? renderTemplate(reply, values) : null,
     escalateTo: action === 'escalate' ? outcome.escalateTo : null,
     reason: outcome.shadow ? `${reason}; shadow: reported, not applied` : reason,
     failClosed: outcome.failClosed,
   };
+}
+
+/**
+ * An injected instruction, with the app's reply contract restated when it has one: the model must
+ * not break a JSON schema or a forced tool call to state assumptions.
+ */
+function withReplyContract(instruction: string, context: RequestContext): string {
+  const constraints = context.replyConstraints;
+  if (constraints === undefined || constraints.length === 0) return instruction;
+  return `${instruction} ${keepFormatSentence(constraints)}`;
+}
+
+/** The sentence added to an instruction when the app constrains the reply. */
+export function keepFormatSentence(constraints: readonly string[]): string {
+  return (
+    `The app requires ${constraints.join(', ')} for this reply: keep to that exactly, ` +
+    'and state assumptions only where that format has room for them (otherwise leave them out).'
+  );
 }
 
 /**

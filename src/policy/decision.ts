@@ -39,6 +39,11 @@ export const RequestContextSchema = z.object({
   clarificationsSoFar: z.number().int().min(0),
   /** The app asked to opt out (header); honoured only where the policy allows. */
   optOut: z.boolean(),
+  /**
+   * What the app requires of the reply that a question would break (`response_format: json_schema`,
+   * `tool_choice: required`, `n: 2`), from the conversation. Absent or empty: none.
+   */
+  replyConstraints: z.array(z.string()).optional(),
 });
 export type RequestContext = z.infer<typeof RequestContextSchema>;
 

@@ -153,9 +153,13 @@ export const DEFAULT_TEMPLATES = {
   annotate:
     "Parts of the user's request are underspecified: {gaps}. Do not ask the user about them. " +
     'Answer the request in full, and state briefly at the start of your answer the assumptions you are making about each of these points.',
+  annotateMissing:
+    "The user's request refers to material that is not in the conversation: {gaps}. Do not invent it and do not answer as if you had it. " +
+    'Say briefly what is missing and what the user should send, and answer only what can be answered without it.',
   clarifyInstruct:
     "The user's request is missing information you need to answer it well: {gaps}. Do not answer the request yet. " +
-    'Instead ask the user one short, targeted clarifying question that names the missing information (for example: "{question}"), and nothing else.',
+    'Instead ask the user exactly one short, targeted clarifying question that names the missing information (for example: "{question}"). ' +
+    "Write it in the user's language and in the format the app's instructions require for replies, and add nothing else.",
   clarifyRespond: '{question}',
   defer: 'Thank you. This request needs a review by a member of our team before it can be answered; they will follow up with you.',
   question: 'Could you clarify {gaps}?',
@@ -165,6 +169,8 @@ export const TemplatesSchema = z
   .object({
     /** Instruction injected by annotate. */
     annotate: z.string().min(1).default(DEFAULT_TEMPLATES.annotate),
+    /** Instruction injected by annotate (or clarify's fallback) when the material the request refers to is missing. */
+    annotateMissing: z.string().min(1).default(DEFAULT_TEMPLATES.annotateMissing),
     /** Instruction injected by clarify in instruct mode. */
     clarifyInstruct: z.string().min(1).default(DEFAULT_TEMPLATES.clarifyInstruct),
     /** Reply Clarion sends for clarify in respond mode. */
@@ -233,7 +239,7 @@ export const PolicySchema = z
     });
     const defaultThen: Then = { action: policy.defaults.action };
     thenProblems(defaultThen, policy.defaults, (_path, message) => ctx.addIssue({ code: 'custom', path: ['defaults', 'action'], message }));
-    for (const key of ['annotate', 'clarifyInstruct', 'clarifyRespond', 'defer', 'question'] as const) {
+    for (const key of ['annotate', 'annotateMissing', 'clarifyInstruct', 'clarifyRespond', 'defer', 'question'] as const) {
       for (const p of templateProblems(policy.templates[key], key === 'question')) ctx.addIssue({ code: 'custom', path: ['templates', key], message: p });
     }
   });

@@ -16,7 +16,9 @@
 import type { Conversation, Part, ToolCall, ToolDefinition, Turn } from '../conversation.js';
 import { renderAnthropicError, renderAnthropicStreamError } from './error-shapes.js';
 import {
+  constraintsOf,
   estimateTokens,
+  forcedToolConstraint,
   eventFrame,
   invalid,
   isObject,
@@ -28,6 +30,7 @@ import {
   randomId,
   requireArray,
   requireModel,
+  schemaConstraint,
   sseBody,
   textLength,
   textPartOf,
@@ -133,7 +136,11 @@ function toConversation(body: JsonObject): Conversation {
     if (!isObject(message)) invalid(`"messages[${i}]" must be an object`);
     pushMessage(turns, message, i);
   }
-  return { protocol: 'anthropic-messages', model, system, turns, tools: toolsOf(body), stream: isStream(body) };
+  const conversation: Conversation = { protocol: 'anthropic-messages', model, system, turns, tools: toolsOf(body), stream: isStream(body) };
+  // Structured outputs (`output_format` json_schema) and a forced tool (`tool_choice` any / tool).
+  const constraints = constraintsOf(schemaConstraint('output_format', body.output_format), forcedToolConstraint(body.tool_choice));
+  if (constraints !== undefined) conversation.replyConstraints = constraints;
+  return conversation;
 }
 
 /**

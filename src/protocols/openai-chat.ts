@@ -14,7 +14,9 @@
 import type { Conversation, Part, ToolCall, ToolDefinition, Turn } from '../conversation.js';
 import { renderOpenAIChatStreamError, renderOpenAIError } from './error-shapes.js';
 import {
+  constraintsOf,
   dataFrame,
+  forcedToolConstraint,
   estimateTokens,
   invalid,
   isObject,
@@ -27,6 +29,7 @@ import {
   randomId,
   requireArray,
   requireModel,
+  schemaConstraint,
   sseBody,
   textLength,
   textPartOf,
@@ -146,7 +149,21 @@ function toConversation(body: JsonObject): Conversation {
         break;
     }
   }
-  return { protocol: 'openai-chat', model, system, turns, tools: toolsOf(body), stream: isStream(body) };
+  const conversation: Conversation = { protocol: 'openai-chat', model, system, turns, tools: toolsOf(body), stream: isStream(body) };
+  const constraints = replyConstraintsOf(body);
+  if (constraints !== undefined) conversation.replyConstraints = constraints;
+  return conversation;
+}
+
+/** `response_format` json_schema, a forced tool (`tool_choice`, legacy `function_call: {name}`), `n` > 1. */
+function replyConstraintsOf(body: JsonObject): string[] | undefined {
+  const legacy = body.function_call;
+  const n = body.n;
+  return constraintsOf(
+    schemaConstraint('response_format', body.response_format),
+    forcedToolConstraint(body.tool_choice) ?? (isObject(legacy) && typeof legacy.name === 'string' ? `function_call: ${legacy.name}` : null),
+    typeof n === 'number' && n > 1 ? `n: ${n}` : null,
+  );
 }
 
 function isSystemMessage(message: unknown): boolean {

@@ -15,7 +15,9 @@ import type { Conversation, Part, PriorContext, ToolDefinition, Turn } from '../
 import type { ClarionError } from '../errors.js';
 import { renderOpenAIError, renderResponsesStreamError } from './error-shapes.js';
 import {
+  constraintsOf,
   estimateTokens,
+  forcedToolConstraint,
   eventFrame,
   invalid,
   isObject,
@@ -27,6 +29,7 @@ import {
   optionalArray,
   randomId,
   requireModel,
+  schemaConstraint,
   sseBody,
   textLength,
   textPartOf,
@@ -123,6 +126,9 @@ function toConversation(body: JsonObject): Conversation {
   const conversation: Conversation = { protocol: 'openai-responses', model, system, turns, tools: toolsOf(body), stream: isStream(body) };
   const prior = priorContextOf(body);
   if (prior !== undefined) conversation.priorContext = prior;
+  const text = body.text;
+  const constraints = constraintsOf(schemaConstraint('text.format', isObject(text) ? text.format : undefined), forcedToolConstraint(body.tool_choice));
+  if (constraints !== undefined) conversation.replyConstraints = constraints;
   return conversation;
 }
 

@@ -74,6 +74,7 @@ export function buildRequestContext(input: ContextInput): RequestContext {
     clarificationsSoFar: 0,
     optOut: isTruthyHeader(headers[CLARION_REQUEST_HEADERS.optOut]),
   };
+  if (conversation.replyConstraints !== undefined) context.replyConstraints = conversation.replyConstraints;
   // Only norms that match on headers read them: copy them (minus credentials) on first read.
   let safeHeaders: Record<string, string> | undefined;
   Object.defineProperty(context, 'headers', {
