@@ -138,7 +138,11 @@ function thenPhrase(norm: Norm, policy: Policy): { then: string; notes: string[]
       then =
         mode === 'respond'
           ? 'Clarion replies with one clarifying question instead of answering'
-          : 'the assistant is asked to reply with one clarifying question instead of answering';
+          : mode === 'interpret'
+            ? t.interpretBy === 'clarion'
+              ? 'Clarion lists the ways your request can be read and asks which one you mean (when it can name them; otherwise the assistant answers briefly under each)'
+              : 'the assistant answers briefly under the two or three most plausible readings of your request and asks you which one you meant'
+            : 'the assistant is asked to reply with one clarifying question instead of answering';
       notes.push(
         budget === 0
           ? 'but no clarifying question is ever asked: the conversation budget is 0'

@@ -217,6 +217,11 @@ function resolveOutcome(then: Then, policy: Policy, templates: Record<keyof Temp
   if (action === 'annotate') instruction = then.instruction !== undefined ? compileTemplate(then.instruction) : templates.annotate;
   if (action === 'clarify' && mode === 'instruct') instruction = then.instruction !== undefined ? compileTemplate(then.instruction) : templates.clarifyInstruct;
   if (action === 'clarify' && mode === 'respond') reply = then.reply !== undefined ? compileTemplate(then.reply) : templates.clarifyRespond;
+  if (action === 'clarify' && mode === 'interpret') {
+    // The model's instruction is kept even when Clarion may reply: it is used when the detector names no readings.
+    instruction = then.instruction !== undefined ? compileTemplate(then.instruction) : templates.interpret;
+    if (then.interpretBy === 'clarion') reply = then.reply !== undefined ? compileTemplate(then.reply) : templates.interpretRespond;
+  }
   if (action === 'defer') reply = then.reply !== undefined ? compileTemplate(then.reply) : templates.defer;
   return {
     action,
@@ -250,6 +255,8 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
     annotateMissing: compileTemplate(policy.templates.annotateMissing),
     clarifyInstruct: compileTemplate(policy.templates.clarifyInstruct),
     clarifyRespond: compileTemplate(policy.templates.clarifyRespond),
+    interpret: compileTemplate(policy.templates.interpret),
+    interpretRespond: compileTemplate(policy.templates.interpretRespond),
     defer: compileTemplate(policy.templates.defer),
     question: compileTemplate(policy.templates.question),
   };

@@ -15,6 +15,7 @@ import type { Assessment } from '../detect/assessment.js';
 import { compilePolicy, samplePosition, signalBit, categoryBit, type CompiledNorm, type Facts, type Outcome } from './compile.js';
 import type { Action, Decision, RequestContext } from './decision.js';
 import type { Policy } from './schema.js';
+import { readingsOf } from './readings.js';
 import { renderTemplate, templateValues, type CompiledTemplate } from './templates.js';
 
 const ANSWERED = signalBit('answered_clarification');
@@ -114,6 +115,12 @@ export function decide(assessment: Assessment, context: RequestContext, policy: 
     action = 'annotate';
     instruction = compiled.annotate;
     reply = null;
+  }
+
+  // Interpret by Clarion: its own reply when the detector names the readings, else the model offers them.
+  if (instruction !== null && reply !== null) {
+    if (readingsOf(assessment).length > 0) instruction = null;
+    else reply = null;
   }
 
   // "Answer in full" cannot be done without the material: the policy's own annotate text gives way

@@ -7,7 +7,12 @@ import { ProtocolIdSchema } from '../conversation.js';
 export const ActionSchema = z.enum(['pass', 'annotate', 'clarify', 'defer', 'escalate']);
 export type Action = z.infer<typeof ActionSchema>;
 
-export const ClarifyModeSchema = z.enum(['instruct', 'respond']);
+/**
+ * instruct: the model asks one question; respond: Clarion replies with the question; interpret:
+ * the model answers briefly under the most plausible readings and invites the user to pick (or
+ * Clarion lists the readings itself, `interpretBy: clarion`).
+ */
+export const ClarifyModeSchema = z.enum(['instruct', 'respond', 'interpret']);
 export type ClarifyMode = z.infer<typeof ClarifyModeSchema>;
 
 /** Facts about the request that norms can match on besides the assessment. No secrets in here. */
@@ -49,7 +54,7 @@ export type RequestContext = z.infer<typeof RequestContextSchema>;
 
 export const DecisionSchema = z.object({
   action: ActionSchema,
-  /** Set for clarify (instruct|respond). */
+  /** Set for clarify (instruct|respond|interpret). */
   mode: ClarifyModeSchema.nullable(),
   /** Name of the norm that matched, or null when defaults applied. */
   norm: z.string().nullable(),

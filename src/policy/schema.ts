@@ -97,8 +97,10 @@ const EscalateSchema = z
 export const ThenSchema = z
   .object({
     action: ActionSchema,
-    /** clarify: `instruct` (the model asks) or `respond` (Clarion replies with the question). */
+    /** clarify: `instruct` (the model asks), `respond` (Clarion replies with the question) or `interpret` (readings offered). */
     mode: ClarifyModeSchema.optional(),
+    /** clarify/interpret: who offers the readings — the model (default), or Clarion itself when the detector names them. */
+    interpretBy: z.enum(['model', 'clarion']).optional(),
     /** clarify: proxy-initiated clarifications allowed per conversation. */
     budget: z.number().int().min(0).optional(),
     /** clarify: what to do instead once the budget is spent or the user answered a clarification. */
@@ -161,6 +163,11 @@ export const DEFAULT_TEMPLATES = {
     'Instead ask the user exactly one short, targeted clarifying question that names the missing information (for example: "{question}"). ' +
     "Write it in the user's language and in the format the app's instructions require for replies, and add nothing else.",
   clarifyRespond: '{question}',
+  interpret:
+    "The user's request can be read in more than one way: {gaps}. Do not ask a question and do not silently pick one reading. " +
+    'Instead give a brief answer under each of the two or three most plausible readings ({readings}), each introduced by the reading it assumes, ' +
+    'then invite the user to say which one they meant.',
+  interpretRespond: 'Your request can be read in more than one way: {readings}. Which one do you mean? Tell me and I will answer it.',
   defer: 'Thank you. This request needs a review by a member of our team before it can be answered; they will follow up with you.',
   question: 'Could you clarify {gaps}?',
 } as const;
@@ -175,6 +182,10 @@ export const TemplatesSchema = z
     clarifyInstruct: z.string().min(1).default(DEFAULT_TEMPLATES.clarifyInstruct),
     /** Reply Clarion sends for clarify in respond mode. */
     clarifyRespond: z.string().min(1).default(DEFAULT_TEMPLATES.clarifyRespond),
+    /** Instruction injected by clarify in interpret mode. */
+    interpret: z.string().min(1).default(DEFAULT_TEMPLATES.interpret),
+    /** Reply Clarion sends for clarify in interpret mode with `interpretBy: clarion`, when the detector names the readings. */
+    interpretRespond: z.string().min(1).default(DEFAULT_TEMPLATES.interpretRespond),
     /** Reply Clarion sends for defer. */
     defer: z.string().min(1).default(DEFAULT_TEMPLATES.defer),
     /** `{question}` when the detector suggested none. Must not use `{question}` itself. */
@@ -194,8 +205,10 @@ export const OptOutSchema = z
 function thenProblems(then: Then, defaults: PolicyDefaults, add: (path: PropertyKey[], message: string) => void): void {
   const clarify = then.action === 'clarify';
   const mode = then.mode ?? defaults.mode;
-  const injects = then.action === 'annotate' || (clarify && mode === 'instruct');
-  const replies = then.action === 'defer' || (clarify && mode === 'respond');
+  const byClarion = mode === 'interpret' && then.interpretBy === 'clarion';
+  const injects = then.action === 'annotate' || (clarify && (mode === 'instruct' || mode === 'interpret'));
+  const replies = then.action === 'defer' || (clarify && (mode === 'respond' || byClarion));
+  if (then.interpretBy !== undefined && (!clarify || mode !== 'interpret')) add(['interpretBy'], 'only applies to action clarify in interpret mode');
   if (!clarify) {
     for (const field of ['mode', 'budget', 'fallback'] as const) {
       if (then[field] !== undefined) add([field], `only applies to action clarify, not ${then.action}`);
@@ -239,7 +252,7 @@ export const PolicySchema = z
     });
     const defaultThen: Then = { action: policy.defaults.action };
     thenProblems(defaultThen, policy.defaults, (_path, message) => ctx.addIssue({ code: 'custom', path: ['defaults', 'action'], message }));
-    for (const key of ['annotate', 'annotateMissing', 'clarifyInstruct', 'clarifyRespond', 'defer', 'question'] as const) {
+    for (const key of ['annotate', 'annotateMissing', 'clarifyInstruct', 'clarifyRespond', 'interpret', 'interpretRespond', 'defer', 'question'] as const) {
       for (const p of templateProblems(policy.templates[key], key === 'question')) ctx.addIssue({ code: 'custom', path: ['templates', key], message: p });
     }
   });

@@ -3,12 +3,13 @@
  * request. Templates are parsed once per policy (compileTemplate) and rendered per decision by
  * concatenating segments, so no regex runs on the request path.
  *
- * Placeholders: {question} {gaps} {slots} {signals} {categories} {score} {norm} {model} {tenant}.
+ * Placeholders: {question} {gaps} {readings} {slots} {signals} {categories} {score} {norm} {model} {tenant}.
  * `{{` and `}}` stand for literal braces.
  */
 import type { Assessment, Signal } from '../detect/assessment.js';
+import { readingsOf, readingsPhrase } from './readings.js';
 
-export const PLACEHOLDERS = ['question', 'gaps', 'slots', 'signals', 'categories', 'score', 'norm', 'model', 'tenant'] as const;
+export const PLACEHOLDERS = ['question', 'gaps', 'readings', 'slots', 'signals', 'categories', 'score', 'norm', 'model', 'tenant'] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 const PLACEHOLDER_SET: ReadonlySet<string> = new Set(PLACEHOLDERS);
 
@@ -170,6 +171,7 @@ export function templateValues(facts: TemplateFacts, fallbackQuestion: CompiledT
   const values: TemplateValues = {
     question: '',
     gaps: gaps.length > 0 ? joinPhrases(gaps) : NO_GAPS_PHRASE,
+    readings: readingsPhrase(readingsOf(assessment)),
     slots: assessment.missingSlots.join(', '),
     signals: signals.join(', '),
     categories: assessment.categories.join(', '),
