@@ -70,6 +70,8 @@ export const ConversationSchema = z.object({
    * the app takes any text reply.
    */
   replyConstraints: z.array(z.string()).optional(),
+  /** The end user's id as the app sent it in the body (`user` / `safety_identifier`, `metadata.user_id`); hashed before use. */
+  user: z.string().optional(),
 });
 export type Conversation = z.infer<typeof ConversationSchema>;
 

@@ -32,6 +32,7 @@ import { createCoreMetrics } from './ops/metrics.js';
 import { createRequestLog } from './ops/request-log.js';
 import { createPolicyHolder, type PolicyHolder } from './policy/load.js';
 import { conversationMemory, type ConversationMemory } from './policy/memory.js';
+import { precedentMemory } from './policy/precedent-memory.js';
 import { reviewQueue, type ReviewQueue } from './policy/reviews.js';
 import type { PipelineDeps } from './proxy/deps.js';
 import { createRouter } from './proxy/routing.js';
@@ -87,6 +88,14 @@ async function createComponents(loaded: LoadedConfig, options: ServerOptions): P
     timeoutMs: config.policy.memoryTimeoutMs,
     onError: () => metrics.pipelineFailures.inc({ stage: 'memory' }),
   });
+  const precedents = precedentMemory(state.precedents, {
+    pendingTtlSeconds: config.policy.conversationTtlSeconds,
+    timeoutMs: config.policy.memoryTimeoutMs,
+    onError: () => metrics.pipelineFailures.inc({ stage: 'memory' }),
+    // The user's own words are kept only where the events may keep text; always redacted.
+    freeText: config.events.redaction.mode !== 'none',
+    redact: redactText,
+  });
   const reviews = reviewQueue(state.reviews, { redact: redactText });
   const eventLog = await createEventLog({ config, dataDir, instanceId, registry: metrics.registry, logger });
   const deps: PipelineDeps = {
@@ -95,13 +104,15 @@ async function createComponents(loaded: LoadedConfig, options: ServerOptions): P
     detector: options.detector ?? createDetector(config.detector),
     policy,
     memory,
+    precedents,
     reviews,
     events: eventLog,
     metrics,
     logger,
     requestLog: createRequestLog(logger, config.logging.requests),
     tenantHeader: config.server.tenantHeader,
-    controlHeaders: new Set([config.server.tenantHeader]),
+    userHeader: config.policy.userHeader,
+    controlHeaders: new Set([config.server.tenantHeader, config.policy.userHeader]),
   };
   return { deps, eventLog, policy, memory, reviews, state, instanceId };
 }
@@ -162,7 +173,7 @@ export async function buildServer(loaded: LoadedConfig, options: ServerOptions =
       closing = true;
       await closeApp(app, graceMs, logger);
       await parts.eventLog.close();
-      await Promise.allSettled([parts.memory.close(), parts.reviews.close(), parts.deps.upstreams.close()]);
+      await Promise.allSettled([parts.memory.close(), parts.deps.precedents.close(), parts.reviews.close(), parts.deps.upstreams.close()]);
       parts.policy.close();
       await parts.state.close();
     },

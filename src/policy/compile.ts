@@ -33,6 +33,8 @@ export interface Outcome {
   shadow: boolean;
   failClosed: boolean;
   allowOptOut: boolean;
+  /** clarify: fill gaps from earlier answers (scope, TTL), or null. */
+  precedent: { scope: 'user' | 'tenant'; ttlSeconds: number } | null;
 }
 
 export interface CompiledNorm {
@@ -54,6 +56,8 @@ export interface CompiledPolicy {
   annotate: CompiledTemplate;
   /** The annotate instruction when the material the request refers to is missing (replaces `annotate`). */
   annotateMissing: CompiledTemplate;
+  /** The instruction when gaps are filled from precedent. */
+  precedent: CompiledTemplate;
   /** The fallback `{question}`. */
   question: CompiledTemplate;
 }
@@ -241,6 +245,7 @@ function resolveOutcome(then: Then, policy: Policy, templates: Record<keyof Temp
     shadow: then.shadow ?? policy.shadow,
     failClosed: then.failClosed ?? defaults.failClosed,
     allowOptOut: then.allowOptOut ?? policy.optOut.allow,
+    precedent: action === 'clarify' && then.precedent !== undefined ? { scope: then.precedent.scope, ttlSeconds: then.precedent.ttl } : null,
   };
 }
 
@@ -257,6 +262,7 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
     clarifyRespond: compileTemplate(policy.templates.clarifyRespond),
     interpret: compileTemplate(policy.templates.interpret),
     interpretRespond: compileTemplate(policy.templates.interpretRespond),
+    precedent: compileTemplate(policy.templates.precedent),
     defer: compileTemplate(policy.templates.defer),
     question: compileTemplate(policy.templates.question),
   };
@@ -272,6 +278,7 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
     defaultOutcome: resolveOutcome({ action: policy.defaults.action }, policy, templates),
     annotate: templates.annotate,
     annotateMissing: templates.annotateMissing,
+    precedent: templates.precedent,
     question: templates.question,
   };
   cache.set(policy, compiled);

@@ -15,6 +15,7 @@ import type { Assessment } from '../detect/assessment.js';
 import { compilePolicy, samplePosition, signalBit, categoryBit, type CompiledNorm, type Facts, type Outcome } from './compile.js';
 import type { Action, Decision, RequestContext } from './decision.js';
 import type { Policy } from './schema.js';
+import { assumedPhrase, precedentGaps } from './precedent.js';
 import { readingsOf } from './readings.js';
 import { renderTemplate, templateValues, type CompiledTemplate } from './templates.js';
 
@@ -108,8 +109,14 @@ export function decide(assessment: Assessment, context: RequestContext, policy: 
   let action: Action = outcome.action;
   let instruction: CompiledTemplate | null = outcome.instruction;
   let reply: CompiledTemplate | null = outcome.reply;
-  const blocked = action === 'clarify' ? clarifyBlocked(outcome, context, signalMask) : null;
-  if (blocked !== null) {
+  const filled = action === 'clarify' && outcome.precedent !== null ? fromPrecedent(assessment, context, outcome.precedent.scope) : null;
+  const blocked = action === 'clarify' && filled === null ? clarifyBlocked(outcome, context, signalMask) : null;
+  if (filled !== null) {
+    reason += `; ${filled.kinds.join(', ')} filled from the ${outcome.precedent?.scope ?? 'user'}'s earlier answers, not asked again`;
+    action = 'annotate';
+    instruction = compiled.precedent;
+    reply = null;
+  } else if (blocked !== null) {
     reason += `; ${blocked}, ${outcome.fallback} instead of clarify`;
     if (outcome.fallback === 'pass') return passDecision(policy, normName, reason, outcome);
     action = 'annotate';
@@ -129,7 +136,10 @@ export function decide(assessment: Assessment, context: RequestContext, policy: 
 
   const values =
     instruction !== null || reply !== null
-      ? templateValues({ assessment, norm: normName, model: context.model, tenant: context.tenant }, compiled.question)
+      ? templateValues(
+          { assessment, norm: normName, model: context.model, tenant: context.tenant, ...(filled === null ? {} : { assumed: filled.phrase }) },
+          compiled.question,
+        )
       : null;
   const rendered = instruction !== null && values !== null ? withReplyContract(renderTemplate(instruction, values), context) : null;
   return {
@@ -144,7 +154,32 @@ export function decide(assessment: Assessment, context: RequestContext, policy: 
     escalateTo: action === 'escalate' ? outcome.escalateTo : null,
     reason: outcome.shadow ? `${reason}; shadow: reported, not applied` : reason,
     failClosed: outcome.failClosed,
+    ...(action === 'clarify' && outcome.precedent !== null ? { precedent: outcome.precedent } : {}),
+    ...(filled === null ? {} : { assumed: filled.kinds }),
   };
+}
+
+const SOURCE: Record<'user' | 'tenant', string> = {
+  user: 'the user gave this answer when asked before',
+  tenant: 'this answer was given in the same organisation before',
+};
+
+/**
+ * Every gap of the request filled from earlier answers (context.precedents, read by the pipeline
+ * only when this norm is about to ask), or null when any gap has none.
+ */
+function fromPrecedent(assessment: Assessment, context: RequestContext, scope: 'user' | 'tenant'): { kinds: string[]; phrase: string } | null {
+  const answers = context.precedents;
+  if (answers === undefined) return null;
+  const gaps = precedentGaps(assessment);
+  if (gaps === null) return null;
+  const parts: string[] = [];
+  for (const gap of gaps) {
+    const answer = answers[gap.kind];
+    if (answer === undefined) return null;
+    parts.push(assumedPhrase(gap.kind, answer));
+  }
+  return { kinds: gaps.map((g) => g.kind), phrase: `${parts.join('; ')} (${SOURCE[scope]})` };
 }
 
 /**

@@ -49,6 +49,10 @@ export const RequestContextSchema = z.object({
    * `tool_choice: required`, `n: 2`), from the conversation. Absent or empty: none.
    */
   replyConstraints: z.array(z.string()).optional(),
+  /** Hash of the user id (configured header, body `user` / `metadata.user_id`), `user:<hex>`; absent when the request names none. */
+  user: z.string().optional(),
+  /** Earlier answers to the request's gaps (kind -> answer), read from precedent memory when a norm with `precedent` is about to ask. */
+  precedents: z.record(z.string(), z.string()).optional(),
 });
 export type RequestContext = z.infer<typeof RequestContextSchema>;
 
@@ -73,5 +77,9 @@ export const DecisionSchema = z.object({
   reason: z.string(),
   /** Whether policy/assessment failed and the request fails open. */
   failClosed: z.boolean(),
+  /** clarify whose norm opted into precedent: whose answers to remember, and for how long. */
+  precedent: z.object({ scope: z.enum(['user', 'tenant']), ttlSeconds: z.number().int().positive() }).optional(),
+  /** The gap kinds filled from precedent instead of asking (the decision is then annotate). */
+  assumed: z.array(z.string()).optional(),
 });
 export type Decision = z.infer<typeof DecisionSchema>;

@@ -85,6 +85,28 @@ export type When = z.infer<typeof WhenSchema>;
 const PlacementSchema = z.enum(['append', 'prepend']);
 const FallbackSchema = z.enum(['annotate', 'pass']);
 
+const DURATION = /^(\d+)\s*(s|m|h|d)$/;
+const SECONDS_PER: Record<string, number> = { s: 1, m: 60, h: 3_600, d: 86_400 };
+
+/** Seconds, or a duration string: `45s`, `90m`, `12h`, `30d`. */
+const TtlSchema = z.preprocess(
+  (value) => {
+    if (typeof value !== 'string') return value;
+    const [, amount, unit] = DURATION.exec(value.trim()) ?? [];
+    return amount === undefined ? value : Number(amount) * (SECONDS_PER[unit ?? 's'] ?? 1);
+  },
+  z.number({ error: 'a number of seconds, or a duration like 90m, 12h, 30d' }).int().positive(),
+);
+
+const PrecedentSchema = z
+  .object({
+    /** Whose earlier answers fill the gap: the same user (`user`), or anyone in the same tenant (`tenant`). */
+    scope: z.enum(['user', 'tenant']),
+    /** How long an answer is remembered. */
+    ttl: TtlSchema,
+  })
+  .strict();
+
 const EscalateSchema = z
   .object({
     /** Name of an upstream from the config's `upstreams`. */
@@ -99,6 +121,8 @@ export const ThenSchema = z
     action: ActionSchema,
     /** clarify: `instruct` (the model asks), `respond` (Clarion replies with the question) or `interpret` (readings offered). */
     mode: ClarifyModeSchema.optional(),
+    /** clarify: fill the gap from the user's (or tenant's) earlier answer to the same kind of gap instead of asking again. */
+    precedent: PrecedentSchema.optional(),
     /** clarify/interpret: who offers the readings — the model (default), or Clarion itself when the detector names them. */
     interpretBy: z.enum(['model', 'clarion']).optional(),
     /** clarify: proxy-initiated clarifications allowed per conversation. */
@@ -167,6 +191,9 @@ export const DEFAULT_TEMPLATES = {
     "The user's request can be read in more than one way: {gaps}. Do not ask a question and do not silently pick one reading. " +
     'Instead give a brief answer under each of the two or three most plausible readings ({readings}), each introduced by the reading it assumes, ' +
     'then invite the user to say which one they meant.',
+  precedent:
+    "The user's request leaves open {gaps}, which was answered before. Do not ask about it again; assume {assumed}. " +
+    'Answer on that basis, and say in one short sentence at the start of your answer what you assumed and why, so the user can correct it.',
   interpretRespond: 'Your request can be read in more than one way: {readings}. Which one do you mean? Tell me and I will answer it.',
   defer: 'Thank you. This request needs a review by a member of our team before it can be answered; they will follow up with you.',
   question: 'Could you clarify {gaps}?',
@@ -188,6 +215,8 @@ export const TemplatesSchema = z
     interpretRespond: z.string().min(1).default(DEFAULT_TEMPLATES.interpretRespond),
     /** Reply Clarion sends for defer. */
     defer: z.string().min(1).default(DEFAULT_TEMPLATES.defer),
+    /** Instruction injected when a gap is filled from precedent (`{assumed}` names what and why). */
+    precedent: z.string().min(1).default(DEFAULT_TEMPLATES.precedent),
     /** `{question}` when the detector suggested none. Must not use `{question}` itself. */
     question: z.string().min(1).default(DEFAULT_TEMPLATES.question),
   })
@@ -210,7 +239,7 @@ function thenProblems(then: Then, defaults: PolicyDefaults, add: (path: Property
   const replies = then.action === 'defer' || (clarify && (mode === 'respond' || byClarion));
   if (then.interpretBy !== undefined && (!clarify || mode !== 'interpret')) add(['interpretBy'], 'only applies to action clarify in interpret mode');
   if (!clarify) {
-    for (const field of ['mode', 'budget', 'fallback'] as const) {
+    for (const field of ['mode', 'budget', 'fallback', 'precedent'] as const) {
       if (then[field] !== undefined) add([field], `only applies to action clarify, not ${then.action}`);
     }
   }
@@ -252,7 +281,17 @@ export const PolicySchema = z
     });
     const defaultThen: Then = { action: policy.defaults.action };
     thenProblems(defaultThen, policy.defaults, (_path, message) => ctx.addIssue({ code: 'custom', path: ['defaults', 'action'], message }));
-    for (const key of ['annotate', 'annotateMissing', 'clarifyInstruct', 'clarifyRespond', 'interpret', 'interpretRespond', 'defer', 'question'] as const) {
+    for (const key of [
+      'annotate',
+      'annotateMissing',
+      'clarifyInstruct',
+      'clarifyRespond',
+      'interpret',
+      'interpretRespond',
+      'precedent',
+      'defer',
+      'question',
+    ] as const) {
       for (const p of templateProblems(policy.templates[key], key === 'question')) ctx.addIssue({ code: 'custom', path: ['templates', key], message: p });
     }
   });

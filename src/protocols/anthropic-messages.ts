@@ -36,6 +36,7 @@ import {
   textPartOf,
   textParts,
   toolDefinition,
+  userIdOf,
   withInstructionText,
   withKey,
   withModel,
@@ -140,6 +141,8 @@ function toConversation(body: JsonObject): Conversation {
   // Structured outputs (`output_format` json_schema) and a forced tool (`tool_choice` any / tool).
   const constraints = constraintsOf(schemaConstraint('output_format', body.output_format), forcedToolConstraint(body.tool_choice));
   if (constraints !== undefined) conversation.replyConstraints = constraints;
+  const user = userIdOf(body.metadata, 'user_id');
+  if (user !== undefined) conversation.user = user;
   return conversation;
 }
 

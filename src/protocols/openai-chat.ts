@@ -36,6 +36,7 @@ import {
   textParts,
   toolDefinition,
   unixSeconds,
+  userIdOf,
   withKey,
   withModel,
 } from './shared.js';
@@ -152,6 +153,8 @@ function toConversation(body: JsonObject): Conversation {
   const conversation: Conversation = { protocol: 'openai-chat', model, system, turns, tools: toolsOf(body), stream: isStream(body) };
   const constraints = replyConstraintsOf(body);
   if (constraints !== undefined) conversation.replyConstraints = constraints;
+  const user = userIdOf(body, 'user', 'safety_identifier');
+  if (user !== undefined) conversation.user = user;
   return conversation;
 }
 

@@ -36,6 +36,7 @@ import {
   textParts,
   toolDefinition,
   unixSeconds,
+  userIdOf,
   withInstructionText,
   withKey,
   withModel,
@@ -129,6 +130,8 @@ function toConversation(body: JsonObject): Conversation {
   const text = body.text;
   const constraints = constraintsOf(schemaConstraint('text.format', isObject(text) ? text.format : undefined), forcedToolConstraint(body.tool_choice));
   if (constraints !== undefined) conversation.replyConstraints = constraints;
+  const user = userIdOf(body, 'user', 'safety_identifier');
+  if (user !== undefined) conversation.user = user;
   return conversation;
 }
 

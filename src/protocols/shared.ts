@@ -189,6 +189,16 @@ export function schemaConstraint(field: string, format: unknown): string | null 
   return isObject(format) && format.type === 'json_schema' ? `${field}: json_schema` : null;
 }
 
+/** The first of `fields` of `from` that holds a non-empty string (an end-user id), or undefined. */
+export function userIdOf(from: unknown, ...fields: string[]): string | undefined {
+  if (!isObject(from)) return undefined;
+  for (const field of fields) {
+    const value = from[field];
+    if (typeof value === 'string' && value !== '') return value;
+  }
+  return undefined;
+}
+
 /** The constraints found, or undefined when there are none (the conversation then carries no field). */
 export function constraintsOf(...found: Array<string | null>): string[] | undefined {
   let out: string[] | undefined;

@@ -10,6 +10,7 @@ import type { CoreMetrics } from '../ops/metrics.js';
 import type { RequestLog } from '../ops/request-log.js';
 import type { PolicyHolder } from '../policy/load.js';
 import type { ConversationMemory } from '../policy/memory.js';
+import type { PrecedentMemory } from '../policy/precedent-memory.js';
 import type { ReviewQueue } from '../policy/reviews.js';
 import type { ProtocolAdapter } from '../protocols/types.js';
 import type { Router } from './routing.js';
@@ -21,6 +22,8 @@ export interface PipelineDeps {
   detector: Detector;
   policy: PolicyHolder;
   memory: ConversationMemory;
+  /** Earlier answers per user or tenant (norms with `precedent`). */
+  precedents: PrecedentMemory;
   reviews: ReviewQueue;
   events: EventSink;
   metrics: CoreMetrics;
@@ -28,7 +31,9 @@ export interface PipelineDeps {
   /** Writes the request's one log line (a no-op when request logging is off). */
   requestLog: RequestLog;
   tenantHeader: string;
-  /** Header names Clarion reads and never forwards (tenant header). */
+  /** Header naming the end user (config `policy.userHeader`). */
+  userHeader: string;
+  /** Header names Clarion reads and never forwards (tenant and user headers). */
   controlHeaders: ReadonlySet<string>;
 }
 
