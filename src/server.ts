@@ -141,7 +141,13 @@ async function createApp(loaded: LoadedConfig, parts: Components, closing: () =>
 
   await app.register(protocolRoutes, { deps, bodyLimit: config.server.bodyLimitBytes, closing });
   await app.register(passthroughRoutes, { deps, closing });
-  await app.register(clarionApi, { prefix: CLARION_API_PREFIX, events: parts.eventLog, logger, closing });
+  await app.register(clarionApi, {
+    prefix: CLARION_API_PREFIX,
+    events: parts.eventLog,
+    logger,
+    closing,
+    card: { public: config.policyCard.public, policy: parts.policy, events: config.events },
+  });
   await app.register(adminApi, { prefix: '/admin', token: config.server.adminToken, policy: parts.policy, reviews: parts.reviews, logger, closing });
   await app.register(opsRoutes, {
     instanceId: parts.instanceId,

@@ -22,3 +22,11 @@ export const PolicyConfigSchema = z
   })
   .strict();
 export type PolicyConfig = z.infer<typeof PolicyConfigSchema>;
+
+/** The `policyCard` section: the plain-language policy card served to the people it affects. */
+export const PolicyCardConfigSchema = z
+  .object({
+    /** Serve the card of the policy in force at `GET /v1/clarion/policy-card` (no auth). */
+    public: z.boolean().default(false),
+  })
+  .strict();
