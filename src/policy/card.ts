@@ -149,6 +149,13 @@ function thenPhrase(norm: Norm, policy: Policy): { then: string; notes: string[]
           : `at most ${budget === 1 ? 'once' : `${budget} times`} per conversation, and never again once you have answered one`,
       );
       notes.push(fallback === 'annotate' ? 'after that, the assistant answers and says what it assumed' : 'after that, the request is answered as it is');
+      if (t.precedent !== undefined) {
+        const whose = t.precedent.scope === 'user' ? 'you have' : 'someone in your organisation has';
+        const days = Math.max(1, Math.round(t.precedent.ttl / 86_400));
+        notes.push(
+          `if ${whose} answered the same kind of question in the last ${days === 1 ? 'day' : `${days} days`}, that answer is used instead of asking again, and the assistant says what it assumed`,
+        );
+      }
       break;
     }
     case 'annotate':
