@@ -1,21 +1,22 @@
 /**
- * Precedents in Redis, shared by every proxy instance: `<prefix>prec:<key>:<kind>` holds one
+ * Precedents in Redis, shared by every proxy instance: `<prefix>prec:{<key>}:<kind>` holds one
  * answer (SET … EX ttl), read for several kinds with one MGET; `<prefix>conv:<id>:asked` holds
  * what Clarion asked about in a conversation until the answer is taken (GETDEL).
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import { PendingGapsSchema, type PendingGaps, type PrecedentStore } from '../../policy/precedent-store.js';
 
 export class RedisPrecedentStore implements PrecedentStore {
   readonly local = false;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 
   private answerKey(key: string, kind: string): string {
-    return `${this.prefix}prec:${key}:${kind}`;
+    // One hash tag per key: a user's kinds share a Cluster slot, so one MGET reads them.
+    return `${this.prefix}prec:{${key}}:${kind}`;
   }
 
   private askedKey(conversationId: string): string {
