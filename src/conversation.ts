@@ -64,6 +64,14 @@ export const ConversationSchema = z.object({
   stream: z.boolean(),
   /** Set when earlier turns exist elsewhere (see PriorContextSchema); absent when the request carries its whole conversation. */
   priorContext: PriorContextSchema.optional(),
+  /**
+   * What the app requires of the reply that a free-text question would break, each as the wire
+   * field says it (`response_format: json_schema`, `tool_choice: required`, `n: 3`). Absent when
+   * the app takes any text reply.
+   */
+  replyConstraints: z.array(z.string()).optional(),
+  /** The end user's id as the app sent it in the body (`user` / `safety_identifier`, `metadata.user_id`); hashed before use. */
+  user: z.string().optional(),
 });
 export type Conversation = z.infer<typeof ConversationSchema>;
 

@@ -43,6 +43,7 @@ import { createRequestLog } from './ops/request-log.js';
 import { loadTracing } from './ops/tracing.js';
 import { createPolicyHolder, type PolicyHolder } from './policy/load.js';
 import { conversationMemory, type ConversationMemory } from './policy/memory.js';
+import { precedentMemory } from './policy/precedent-memory.js';
 import { reviewQueue, type ReviewQueue } from './policy/reviews.js';
 import type { PipelineDeps } from './proxy/deps.js';
 import { createModelCatalog } from './proxy/models.js';
@@ -106,6 +107,14 @@ async function createComponents(loaded: LoadedConfig, options: ServerOptions): P
     onError: () => metrics.pipelineFailures.inc({ stage: 'memory' }),
   });
   configureRedaction(config.events.redaction.extraPatterns);
+  const precedents = precedentMemory(state.precedents, {
+    pendingTtlSeconds: config.policy.conversationTtlSeconds,
+    timeoutMs: config.policy.memoryTimeoutMs,
+    onError: () => metrics.pipelineFailures.inc({ stage: 'memory' }),
+    // The user's own words are kept only where the events may keep text; always redacted.
+    freeText: config.events.redaction.mode !== 'none',
+    redact: redactText,
+  });
   const reviews = reviewQueue(state.reviews, { redact: redactText });
   const eventLog = await createEventLog({ config, dataDir, instanceId, registry: metrics.registry, logger });
   const upstreams = createUpstreams(config.upstreams);
@@ -115,6 +124,7 @@ async function createComponents(loaded: LoadedConfig, options: ServerOptions): P
     detector: options.detector ?? createDetector(config.detector),
     policy,
     memory,
+    precedents,
     reviews,
     events: eventLog,
     metrics,
@@ -124,7 +134,8 @@ async function createComponents(loaded: LoadedConfig, options: ServerOptions): P
     tenantHeader: config.server.tenantHeader,
     trustClientHeaders: config.server.trustClientHeaders,
     limits: config.limits,
-    controlHeaders: new Set([config.server.tenantHeader]),
+    userHeader: config.policy.userHeader,
+    controlHeaders: new Set([config.server.tenantHeader, config.policy.userHeader]),
     secondOpinion: secondOpinionFor(config, upstreams, metrics.registry, logger),
     labelEvent: (eventId, verdict, note, source) => {
       eventLog.label(eventId, verdict, note, source).catch((error: unknown) => logger.warn({ err: error, eventId, source }, 'labelling the event failed'));
@@ -181,7 +192,13 @@ async function createApp(loaded: LoadedConfig, parts: Components, closing: () =>
   await app.register(protocolRoutes, { deps, bodyLimit: config.server.bodyLimitBytes, maxJsonDepth: config.limits.maxJsonDepth, bodyBudget, closing });
   await app.register(modelsRoutes, { deps, catalog: createModelCatalog(config, deps.upstreams, deps.controlHeaders), closing });
   await app.register(passthroughRoutes, { deps, closing });
-  await app.register(clarionApi, { prefix: CLARION_API_PREFIX, events: parts.eventLog, logger, closing });
+  await app.register(clarionApi, {
+    prefix: CLARION_API_PREFIX,
+    events: parts.eventLog,
+    logger,
+    closing,
+    card: { public: config.policyCard.public, policy: parts.policy, events: config.events },
+  });
   const guardrailTokens = [config.server.guardrailToken, config.server.adminToken].filter((t): t is string => t !== undefined && t !== '');
   await app.register(guardrailApi, { prefix: CLARION_API_PREFIX, deps, tokens: guardrailTokens, bodyLimit: config.server.bodyLimitBytes, closing });
   await app.register(adminApi, { prefix: '/admin', token: config.server.adminToken, policy: parts.policy, reviews: parts.reviews, logger, closing });
@@ -240,7 +257,7 @@ export async function buildServer(loaded: LoadedConfig, options: ServerOptions =
       closing = true;
       await closeApp(app, graceMs, logger);
       await parts.eventLog.close();
-      await Promise.allSettled([parts.memory.close(), parts.reviews.close(), parts.deps.upstreams.close()]);
+      await Promise.allSettled([parts.memory.close(), parts.deps.precedents.close(), parts.reviews.close(), parts.deps.upstreams.close()]);
       parts.policy.close();
       await parts.deps.tracing?.shutdown().catch((error: unknown) => logger.warn({ err: error }, 'tracing: final export failed'));
       await parts.eventReader.close();

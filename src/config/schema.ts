@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { DetectorConfigSchema } from '../detect/config.js';
 import { EventsConfigSchema } from '../events/config.js';
 import { LimitsSchema, MAX_TIMER_MS } from './limits.js';
-import { PolicyConfigSchema } from '../policy/config.js';
+import { PolicyCardConfigSchema, PolicyConfigSchema } from '../policy/config.js';
 
 const durationMs = z.number().int().positive();
 
@@ -213,6 +213,7 @@ export const ConfigSchema = z
     logging: LoggingSchema.default(LoggingSchema.parse({})),
     detector: DetectorConfigSchema.default(DetectorConfigSchema.parse({})),
     policy: PolicyConfigSchema.default(PolicyConfigSchema.parse({})),
+    policyCard: PolicyCardConfigSchema.default(PolicyCardConfigSchema.parse({})),
     events: EventsConfigSchema.default(EventsConfigSchema.parse({})),
     limits: LimitsSchema.default(LimitsSchema.parse({})),
   })

@@ -138,13 +138,24 @@ function thenPhrase(norm: Norm, policy: Policy): { then: string; notes: string[]
       then =
         mode === 'respond'
           ? 'Clarion replies with one clarifying question instead of answering'
-          : 'the assistant is asked to reply with one clarifying question instead of answering';
+          : mode === 'interpret'
+            ? t.interpretBy === 'clarion'
+              ? 'Clarion lists the ways your request can be read and asks which one you mean (when it can name them; otherwise the assistant answers briefly under each)'
+              : 'the assistant answers briefly under the two or three most plausible readings of your request and asks you which one you meant'
+            : 'the assistant is asked to reply with one clarifying question instead of answering';
       notes.push(
         budget === 0
           ? 'but no clarifying question is ever asked: the conversation budget is 0'
           : `at most ${budget === 1 ? 'once' : `${budget} times`} per conversation, and never again once you have answered one`,
       );
       notes.push(fallback === 'annotate' ? 'after that, the assistant answers and says what it assumed' : 'after that, the request is answered as it is');
+      if (t.precedent !== undefined) {
+        const whose = t.precedent.scope === 'user' ? 'you have' : 'someone in your organisation has';
+        const days = Math.max(1, Math.round(t.precedent.ttl / 86_400));
+        notes.push(
+          `if ${whose} answered the same kind of question in the last ${days === 1 ? 'day' : `${days} days`}, that answer is used instead of asking again, and the assistant says what it assumed`,
+        );
+      }
       break;
     }
     case 'annotate':

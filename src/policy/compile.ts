@@ -34,6 +34,8 @@ export interface Outcome {
   shadow: boolean;
   failClosed: boolean;
   allowOptOut: boolean;
+  /** clarify: fill gaps from earlier answers (scope, TTL), or null. */
+  precedent: { scope: 'user' | 'tenant'; ttlSeconds: number } | null;
 }
 
 export interface CompiledNorm {
@@ -53,6 +55,10 @@ export interface CompiledPolicy {
   defaultOutcome: Outcome;
   /** The annotate instruction used when clarify falls back. */
   annotate: CompiledTemplate;
+  /** The annotate instruction when the material the request refers to is missing (replaces `annotate`). */
+  annotateMissing: CompiledTemplate;
+  /** The instruction when gaps are filled from precedent. */
+  precedent: CompiledTemplate;
   /** The fallback `{question}`. */
   question: CompiledTemplate;
 }
@@ -198,6 +204,11 @@ function resolveOutcome(then: Then, policy: Policy, templates: Record<keyof Temp
   if (action === 'annotate') instruction = then.instruction !== undefined ? compileTemplate(then.instruction) : templates.annotate;
   if (action === 'clarify' && mode === 'instruct') instruction = then.instruction !== undefined ? compileTemplate(then.instruction) : templates.clarifyInstruct;
   if (action === 'clarify' && mode === 'respond') reply = then.reply !== undefined ? compileTemplate(then.reply) : templates.clarifyRespond;
+  if (action === 'clarify' && mode === 'interpret') {
+    // The model's instruction is kept even when Clarion may reply: it is used when the detector names no readings.
+    instruction = then.instruction !== undefined ? compileTemplate(then.instruction) : templates.interpret;
+    if (then.interpretBy === 'clarion') reply = then.reply !== undefined ? compileTemplate(then.reply) : templates.interpretRespond;
+  }
   if (action === 'defer') reply = then.reply !== undefined ? compileTemplate(then.reply) : templates.defer;
   return {
     action,
@@ -217,6 +228,7 @@ function resolveOutcome(then: Then, policy: Policy, templates: Record<keyof Temp
     shadow: then.shadow ?? policy.shadow,
     failClosed: then.failClosed ?? defaults.failClosed,
     allowOptOut: then.allowOptOut ?? policy.optOut.allow,
+    precedent: action === 'clarify' && then.precedent !== undefined ? { scope: then.precedent.scope, ttlSeconds: then.precedent.ttl } : null,
   };
 }
 
@@ -228,8 +240,12 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
   if (cached !== undefined) return cached;
   const templates = {
     annotate: compileTemplate(policy.templates.annotate),
+    annotateMissing: compileTemplate(policy.templates.annotateMissing),
     clarifyInstruct: compileTemplate(policy.templates.clarifyInstruct),
     clarifyRespond: compileTemplate(policy.templates.clarifyRespond),
+    interpret: compileTemplate(policy.templates.interpret),
+    interpretRespond: compileTemplate(policy.templates.interpretRespond),
+    precedent: compileTemplate(policy.templates.precedent),
     defer: compileTemplate(policy.templates.defer),
     question: compileTemplate(policy.templates.question),
   };
@@ -244,6 +260,8 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
     })),
     defaultOutcome: resolveOutcome({ action: policy.defaults.action }, policy, templates),
     annotate: templates.annotate,
+    annotateMissing: templates.annotateMissing,
+    precedent: templates.precedent,
     question: templates.question,
   };
   cache.set(policy, compiled);

@@ -13,6 +13,20 @@ export const PolicyConfigSchema = z
     memoryTimeoutMs: z.number().int().positive().default(50),
     /** Conversations remembered in process when no Redis is configured (least recently used dropped first). */
     memoryMaxEntries: z.number().int().positive().default(100_000),
+    /** Request header naming the end user, for precedent with scope `user` (else the body's `user` / `metadata.user_id`). Never forwarded. */
+    userHeader: z
+      .string()
+      .min(1)
+      .regex(/^[a-z0-9-]+$/, 'a lower-case header name')
+      .default('x-clarion-user'),
   })
   .strict();
 export type PolicyConfig = z.infer<typeof PolicyConfigSchema>;
+
+/** The `policyCard` section: the plain-language policy card served to the people it affects. */
+export const PolicyCardConfigSchema = z
+  .object({
+    /** Serve the card of the policy in force at `GET /v1/clarion/policy-card` (no auth). */
+    public: z.boolean().default(false),
+  })
+  .strict();

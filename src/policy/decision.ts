@@ -7,7 +7,12 @@ import { ProtocolIdSchema } from '../conversation.js';
 export const ActionSchema = z.enum(['pass', 'annotate', 'clarify', 'defer', 'escalate']);
 export type Action = z.infer<typeof ActionSchema>;
 
-export const ClarifyModeSchema = z.enum(['instruct', 'respond']);
+/**
+ * instruct: the model asks one question; respond: Clarion replies with the question; interpret:
+ * the model answers briefly under the most plausible readings and invites the user to pick (or
+ * Clarion lists the readings itself, `interpretBy: clarion`).
+ */
+export const ClarifyModeSchema = z.enum(['instruct', 'respond', 'interpret']);
 export type ClarifyMode = z.infer<typeof ClarifyModeSchema>;
 
 /** Facts about the request that norms can match on besides the assessment. No secrets in here. */
@@ -39,12 +44,21 @@ export const RequestContextSchema = z.object({
   clarificationsSoFar: z.number().int().min(0),
   /** The app asked to opt out (header); honoured only where the policy allows. */
   optOut: z.boolean(),
+  /**
+   * What the app requires of the reply that a question would break (`response_format: json_schema`,
+   * `tool_choice: required`, `n: 2`), from the conversation. Absent or empty: none.
+   */
+  replyConstraints: z.array(z.string()).optional(),
+  /** Hash of the user id (configured header, body `user` / `metadata.user_id`), `user:<hex>`; absent when the request names none. */
+  user: z.string().optional(),
+  /** Earlier answers to the request's gaps (kind -> answer), read from precedent memory when a norm with `precedent` is about to ask. */
+  precedents: z.record(z.string(), z.string()).optional(),
 });
 export type RequestContext = z.infer<typeof RequestContextSchema>;
 
 export const DecisionSchema = z.object({
   action: ActionSchema,
-  /** Set for clarify (instruct|respond). */
+  /** Set for clarify (instruct|respond|interpret). */
   mode: ClarifyModeSchema.nullable(),
   /** Name of the norm that matched, or null when defaults applied. */
   norm: z.string().nullable(),
@@ -63,5 +77,9 @@ export const DecisionSchema = z.object({
   reason: z.string(),
   /** Whether policy/assessment failed and the request fails open. */
   failClosed: z.boolean(),
+  /** clarify whose norm opted into precedent: whose answers to remember, and for how long. */
+  precedent: z.object({ scope: z.enum(['user', 'tenant']), ttlSeconds: z.number().int().positive() }).optional(),
+  /** The gap kinds filled from precedent instead of asking (the decision is then annotate). */
+  assumed: z.array(z.string()).optional(),
 });
 export type Decision = z.infer<typeof DecisionSchema>;

@@ -85,6 +85,28 @@ export type When = z.infer<typeof WhenSchema>;
 const PlacementSchema = z.enum(['append', 'prepend']);
 const FallbackSchema = z.enum(['annotate', 'pass']);
 
+const DURATION = /^(\d+)\s*(s|m|h|d)$/;
+const SECONDS_PER: Record<string, number> = { s: 1, m: 60, h: 3_600, d: 86_400 };
+
+/** Seconds, or a duration string: `45s`, `90m`, `12h`, `30d`. */
+const TtlSchema = z.preprocess(
+  (value) => {
+    if (typeof value !== 'string') return value;
+    const [, amount, unit] = DURATION.exec(value.trim()) ?? [];
+    return amount === undefined ? value : Number(amount) * (SECONDS_PER[unit ?? 's'] ?? 1);
+  },
+  z.number({ error: 'a number of seconds, or a duration like 90m, 12h, 30d' }).int().positive(),
+);
+
+const PrecedentSchema = z
+  .object({
+    /** Whose earlier answers fill the gap: the same user (`user`), or anyone in the same tenant (`tenant`). */
+    scope: z.enum(['user', 'tenant']),
+    /** How long an answer is remembered. */
+    ttl: TtlSchema,
+  })
+  .strict();
+
 const EscalateSchema = z
   .object({
     /** Name of an upstream from the config's `upstreams`. */
@@ -97,8 +119,12 @@ const EscalateSchema = z
 export const ThenSchema = z
   .object({
     action: ActionSchema,
-    /** clarify: `instruct` (the model asks) or `respond` (Clarion replies with the question). */
+    /** clarify: `instruct` (the model asks), `respond` (Clarion replies with the question) or `interpret` (readings offered). */
     mode: ClarifyModeSchema.optional(),
+    /** clarify: fill the gap from the user's (or tenant's) earlier answer to the same kind of gap instead of asking again. */
+    precedent: PrecedentSchema.optional(),
+    /** clarify/interpret: who offers the readings — the model (default), or Clarion itself when the detector names them. */
+    interpretBy: z.enum(['model', 'clarion']).optional(),
     /** clarify: proxy-initiated clarifications allowed per conversation. */
     budget: z.number().int().min(0).optional(),
     /** clarify: what to do instead once the budget is spent or the user answered a clarification. */
@@ -153,10 +179,22 @@ export const DEFAULT_TEMPLATES = {
   annotate:
     "Parts of the user's request are underspecified: {gaps}. Do not ask the user about them. " +
     'Answer the request in full, and state briefly at the start of your answer the assumptions you are making about each of these points.',
+  annotateMissing:
+    "The user's request refers to material that is not in the conversation: {gaps}. Do not invent it and do not answer as if you had it. " +
+    'Say briefly what is missing and what the user should send, and answer only what can be answered without it.',
   clarifyInstruct:
     "The user's request is missing information you need to answer it well: {gaps}. Do not answer the request yet. " +
-    'Instead ask the user one short, targeted clarifying question that names the missing information (for example: "{question}"), and nothing else.',
+    'Instead ask the user exactly one short, targeted clarifying question that names the missing information (for example: "{question}"). ' +
+    "Write it in the user's language and in the format the app's instructions require for replies, and add nothing else.",
   clarifyRespond: '{question}',
+  interpret:
+    "The user's request can be read in more than one way: {gaps}. Do not ask a question and do not silently pick one reading. " +
+    'Instead give a brief answer under each of the two or three most plausible readings ({readings}), each introduced by the reading it assumes, ' +
+    'then invite the user to say which one they meant.',
+  precedent:
+    "The user's request leaves open {gaps}, which was answered before. Do not ask about it again; assume {assumed}. " +
+    'Answer on that basis, and say in one short sentence at the start of your answer what you assumed and why, so the user can correct it.',
+  interpretRespond: 'Your request can be read in more than one way: {readings}. Which one do you mean? Tell me and I will answer it.',
   defer: 'Thank you. This request needs a review by a member of our team before it can be answered; they will follow up with you.',
   question: 'Could you clarify {gaps}?',
 } as const;
@@ -165,12 +203,20 @@ export const TemplatesSchema = z
   .object({
     /** Instruction injected by annotate. */
     annotate: z.string().min(1).default(DEFAULT_TEMPLATES.annotate),
+    /** Instruction injected by annotate (or clarify's fallback) when the material the request refers to is missing. */
+    annotateMissing: z.string().min(1).default(DEFAULT_TEMPLATES.annotateMissing),
     /** Instruction injected by clarify in instruct mode. */
     clarifyInstruct: z.string().min(1).default(DEFAULT_TEMPLATES.clarifyInstruct),
     /** Reply Clarion sends for clarify in respond mode. */
     clarifyRespond: z.string().min(1).default(DEFAULT_TEMPLATES.clarifyRespond),
+    /** Instruction injected by clarify in interpret mode. */
+    interpret: z.string().min(1).default(DEFAULT_TEMPLATES.interpret),
+    /** Reply Clarion sends for clarify in interpret mode with `interpretBy: clarion`, when the detector names the readings. */
+    interpretRespond: z.string().min(1).default(DEFAULT_TEMPLATES.interpretRespond),
     /** Reply Clarion sends for defer. */
     defer: z.string().min(1).default(DEFAULT_TEMPLATES.defer),
+    /** Instruction injected when a gap is filled from precedent (`{assumed}` names what and why). */
+    precedent: z.string().min(1).default(DEFAULT_TEMPLATES.precedent),
     /** `{question}` when the detector suggested none. Must not use `{question}` itself. */
     question: z.string().min(1).default(DEFAULT_TEMPLATES.question),
   })
@@ -188,10 +234,12 @@ export const OptOutSchema = z
 function thenProblems(then: Then, defaults: PolicyDefaults, add: (path: PropertyKey[], message: string) => void): void {
   const clarify = then.action === 'clarify';
   const mode = then.mode ?? defaults.mode;
-  const injects = then.action === 'annotate' || (clarify && mode === 'instruct');
-  const replies = then.action === 'defer' || (clarify && mode === 'respond');
+  const byClarion = mode === 'interpret' && then.interpretBy === 'clarion';
+  const injects = then.action === 'annotate' || (clarify && (mode === 'instruct' || mode === 'interpret'));
+  const replies = then.action === 'defer' || (clarify && (mode === 'respond' || byClarion));
+  if (then.interpretBy !== undefined && (!clarify || mode !== 'interpret')) add(['interpretBy'], 'only applies to action clarify in interpret mode');
   if (!clarify) {
-    for (const field of ['mode', 'budget', 'fallback'] as const) {
+    for (const field of ['mode', 'budget', 'fallback', 'precedent'] as const) {
       if (then[field] !== undefined) add([field], `only applies to action clarify, not ${then.action}`);
     }
   }
@@ -233,7 +281,17 @@ export const PolicySchema = z
     });
     const defaultThen: Then = { action: policy.defaults.action };
     thenProblems(defaultThen, policy.defaults, (_path, message) => ctx.addIssue({ code: 'custom', path: ['defaults', 'action'], message }));
-    for (const key of ['annotate', 'clarifyInstruct', 'clarifyRespond', 'defer', 'question'] as const) {
+    for (const key of [
+      'annotate',
+      'annotateMissing',
+      'clarifyInstruct',
+      'clarifyRespond',
+      'interpret',
+      'interpretRespond',
+      'precedent',
+      'defer',
+      'question',
+    ] as const) {
       for (const p of templateProblems(policy.templates[key], key === 'question')) ctx.addIssue({ code: 'custom', path: ['templates', key], message: p });
     }
   });

@@ -3,12 +3,13 @@
  * request. Templates are parsed once per policy (compileTemplate) and rendered per decision by
  * concatenating segments, so no regex runs on the request path.
  *
- * Placeholders: {question} {gaps} {slots} {signals} {categories} {score} {norm} {model} {tenant}.
+ * Placeholders: {question} {gaps} {readings} {assumed} {slots} {signals} {categories} {score} {norm} {model} {tenant}.
  * `{{` and `}}` stand for literal braces.
  */
 import type { Assessment, Signal } from '../detect/assessment.js';
+import { readingsOf, readingsPhrase } from './readings.js';
 
-export const PLACEHOLDERS = ['question', 'gaps', 'slots', 'signals', 'categories', 'score', 'norm', 'model', 'tenant'] as const;
+export const PLACEHOLDERS = ['question', 'gaps', 'readings', 'assumed', 'slots', 'signals', 'categories', 'score', 'norm', 'model', 'tenant'] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 const PLACEHOLDER_SET: ReadonlySet<string> = new Set(PLACEHOLDERS);
 
@@ -159,6 +160,8 @@ export interface TemplateFacts {
   norm: string | null;
   model: string;
   tenant: string | null;
+  /** What was assumed from precedent (`{assumed}`), when anything was. */
+  assumed?: string;
 }
 
 /** Values for every placeholder; {question} falls back to the policy's question template. */
@@ -170,6 +173,8 @@ export function templateValues(facts: TemplateFacts, fallbackQuestion: CompiledT
   const values: TemplateValues = {
     question: '',
     gaps: gaps.length > 0 ? joinPhrases(gaps) : NO_GAPS_PHRASE,
+    readings: readingsPhrase(readingsOf(assessment)),
+    assumed: facts.assumed ?? '',
     slots: assessment.missingSlots.join(', '),
     signals: signals.join(', '),
     categories: assessment.categories.join(', '),

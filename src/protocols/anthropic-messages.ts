@@ -17,6 +17,8 @@ import type { Conversation, Part, ToolCall, ToolDefinition, Turn } from '../conv
 import { anthropicMessagesResponses } from './anthropic-messages-response.js';
 import { renderAnthropicError, renderAnthropicStreamError } from './error-shapes.js';
 import {
+  constraintsOf,
+  forcedToolConstraint,
   eventFrame,
   invalid,
   isObject,
@@ -28,10 +30,12 @@ import {
   randomId,
   requireArray,
   requireModel,
+  schemaConstraint,
   sseBody,
   textPartOf,
   textParts,
   toolDefinition,
+  userIdOf,
   withInstructionText,
   withKey,
   withModel,
@@ -132,7 +136,13 @@ function toConversation(body: JsonObject): Conversation {
     if (!isObject(message)) invalid(`"messages[${i}]" must be an object`);
     pushMessage(turns, message, i);
   }
-  return { protocol: 'anthropic-messages', model, system, turns, tools: toolsOf(body), stream: isStream(body) };
+  const conversation: Conversation = { protocol: 'anthropic-messages', model, system, turns, tools: toolsOf(body), stream: isStream(body) };
+  // Structured outputs (`output_format` json_schema) and a forced tool (`tool_choice` any / tool).
+  const constraints = constraintsOf(schemaConstraint('output_format', body.output_format), forcedToolConstraint(body.tool_choice));
+  if (constraints !== undefined) conversation.replyConstraints = constraints;
+  const user = userIdOf(body.metadata, 'user_id');
+  if (user !== undefined) conversation.user = user;
+  return conversation;
 }
 
 /**

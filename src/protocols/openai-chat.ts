@@ -15,7 +15,9 @@ import type { Conversation, Part, ToolCall, ToolDefinition, Turn } from '../conv
 import { renderOpenAIChatStreamError, renderOpenAIError } from './error-shapes.js';
 import { openaiChatResponses } from './openai-chat-response.js';
 import {
+  constraintsOf,
   dataFrame,
+  forcedToolConstraint,
   invalid,
   isObject,
   isStream,
@@ -30,11 +32,13 @@ import {
   type ReplyFormat,
   requireArray,
   requireModel,
+  schemaConstraint,
   sseBody,
   textPartOf,
   textParts,
   toolDefinition,
   unixSeconds,
+  userIdOf,
   withKey,
   withModel,
 } from './shared.js';
@@ -148,7 +152,23 @@ function toConversation(body: JsonObject): Conversation {
         break;
     }
   }
-  return { protocol: 'openai-chat', model, system, turns, tools: toolsOf(body), stream: isStream(body) };
+  const conversation: Conversation = { protocol: 'openai-chat', model, system, turns, tools: toolsOf(body), stream: isStream(body) };
+  const constraints = replyConstraintsOf(body);
+  if (constraints !== undefined) conversation.replyConstraints = constraints;
+  const user = userIdOf(body, 'user', 'safety_identifier');
+  if (user !== undefined) conversation.user = user;
+  return conversation;
+}
+
+/** `response_format` json_schema, a forced tool (`tool_choice`, legacy `function_call: {name}`), `n` > 1. */
+function replyConstraintsOf(body: JsonObject): string[] | undefined {
+  const legacy = body.function_call;
+  const n = body.n;
+  return constraintsOf(
+    schemaConstraint('response_format', body.response_format),
+    forcedToolConstraint(body.tool_choice) ?? (isObject(legacy) && typeof legacy.name === 'string' ? `function_call: ${legacy.name}` : null),
+    typeof n === 'number' && n > 1 ? `n: ${n}` : null,
+  );
 }
 
 function isSystemMessage(message: unknown): boolean {

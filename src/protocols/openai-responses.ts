@@ -16,6 +16,8 @@ import type { ClarionError } from '../errors.js';
 import { renderOpenAIError, renderResponsesStreamError } from './error-shapes.js';
 import { openaiResponsesResponses } from './openai-responses-response.js';
 import {
+  constraintsOf,
+  forcedToolConstraint,
   eventFrame,
   invalid,
   isObject,
@@ -29,11 +31,13 @@ import {
   replyAsJson,
   replyFormatOf,
   requireModel,
+  schemaConstraint,
   sseBody,
   textPartOf,
   textParts,
   toolDefinition,
   unixSeconds,
+  userIdOf,
   withInstructionText,
   withKey,
   withModel,
@@ -124,6 +128,11 @@ function toConversation(body: JsonObject): Conversation {
   const conversation: Conversation = { protocol: 'openai-responses', model, system, turns, tools: toolsOf(body), stream: isStream(body) };
   const prior = priorContextOf(body);
   if (prior !== undefined) conversation.priorContext = prior;
+  const text = body.text;
+  const constraints = constraintsOf(schemaConstraint('text.format', isObject(text) ? text.format : undefined), forcedToolConstraint(body.tool_choice));
+  if (constraints !== undefined) conversation.replyConstraints = constraints;
+  const user = userIdOf(body, 'user', 'safety_identifier');
+  if (user !== undefined) conversation.user = user;
   return conversation;
 }
 

@@ -165,3 +165,41 @@ export function withModel(body: JsonObject, model: string): JsonObject {
 export function isStream(body: JsonObject): boolean {
   return body.stream === true;
 }
+
+/**
+ * `tool_choice` as a reply constraint: `required` / `any`, or a named tool, force a tool call (a
+ * question in text would be dropped or break the app); `auto`, `none` and absent do not.
+ */
+export function forcedToolConstraint(choice: unknown): string | null {
+  if (choice === 'required' || choice === 'any') return `tool_choice: ${choice}`;
+  if (!isObject(choice)) return null;
+  const type = choice.type;
+  if (type === 'any' || type === 'required') return `tool_choice: ${type}`;
+  const fn = isObject(choice.function) ? choice.function : choice;
+  if ((type === 'function' || type === 'tool' || type === 'custom') && typeof fn.name === 'string') return `tool_choice: ${fn.name}`;
+  const allowed = isObject(choice.allowed_tools) ? choice.allowed_tools : choice;
+  if (type === 'allowed_tools' && allowed.mode === 'required') return 'tool_choice: allowed_tools required';
+  return null;
+}
+
+/** A `{ type: "json_schema" }` format object (`response_format`, `text.format`, `output_format`) as a constraint. */
+export function schemaConstraint(field: string, format: unknown): string | null {
+  return isObject(format) && format.type === 'json_schema' ? `${field}: json_schema` : null;
+}
+
+/** The first of `fields` of `from` that holds a non-empty string (an end-user id), or undefined. */
+export function userIdOf(from: unknown, ...fields: string[]): string | undefined {
+  if (!isObject(from)) return undefined;
+  for (const field of fields) {
+    const value = from[field];
+    if (typeof value === 'string' && value !== '') return value;
+  }
+  return undefined;
+}
+
+/** The constraints found, or undefined when there are none (the conversation then carries no field). */
+export function constraintsOf(...found: Array<string | null>): string[] | undefined {
+  let out: string[] | undefined;
+  for (const item of found) if (item !== null) (out ??= []).push(item);
+  return out;
+}

@@ -34,7 +34,8 @@ export function planAction(decision: Decision | null, request: ActionRequest): A
     case 'defer':
       return reply(decision, request);
     case 'clarify':
-      if (decision.mode === 'respond') return reply(decision, request);
+      // respond, and interpret when Clarion names the readings itself, carry a reply; instruct and interpret by the model an instruction.
+      if (decision.mode === 'respond' || (decision.mode === 'interpret' && decision.reply !== null)) return reply(decision, request);
       return inject(decision, request);
     case 'annotate':
       return inject(decision, request);

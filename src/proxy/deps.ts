@@ -14,6 +14,7 @@ import type { RequestLog } from '../ops/request-log.js';
 import type { Tracing } from '../ops/tracing.js';
 import type { PolicyHolder } from '../policy/load.js';
 import type { ConversationMemory } from '../policy/memory.js';
+import type { PrecedentMemory } from '../policy/precedent-memory.js';
 import type { ReviewQueue } from '../policy/reviews.js';
 import type { ProtocolAdapter } from '../protocols/types.js';
 import type { Router } from './routing.js';
@@ -25,6 +26,8 @@ export interface PipelineDeps {
   detector: Detector;
   policy: PolicyHolder;
   memory: ConversationMemory;
+  /** Earlier answers per user or tenant (norms with `precedent`). */
+  precedents: PrecedentMemory;
   reviews: ReviewQueue;
   events: EventSink;
   metrics: CoreMetrics;
@@ -38,7 +41,9 @@ export interface PipelineDeps {
   trustClientHeaders: boolean;
   /** The `limits` config section. */
   limits: Limits;
-  /** Header names Clarion reads and never forwards (tenant header). */
+  /** Header naming the end user (config `policy.userHeader`). */
+  userHeader: string;
+  /** Header names Clarion reads and never forwards (tenant and user headers). */
   controlHeaders: ReadonlySet<string>;
   /** The grey-band second opinion (`detector.secondOpinion`); null when not configured. */
   secondOpinion: SecondOpinionService | null;

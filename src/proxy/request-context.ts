@@ -65,6 +65,19 @@ export interface ContextInput {
   tenantHeader: string;
   /** Read the tenant and conversation id headers (`server.trustClientHeaders`); default off. */
   trustClientHeaders?: boolean;
+  /** Header naming the end user (config `policy.userHeader`); the body's user id is used without it. */
+  userHeader?: string;
+}
+
+/** The end user's id as sent: the configured header, else the body's; undefined when none. */
+export function userIdOf(headers: IncomingHttpHeaders, userHeader: string | undefined, conversation: Conversation): string | undefined {
+  const named = userHeader === undefined ? undefined : headers[userHeader];
+  return typeof named === 'string' && named !== '' ? named : conversation.user;
+}
+
+/** `user:<16 hex>`: a user id hashed, so it is never stored or matched in clear. */
+export function hashUser(id: string): string {
+  return `user:${createHash('sha256').update(id).digest('hex').slice(0, 16)}`;
 }
 
 export function buildRequestContext(input: ContextInput): RequestContext {
@@ -83,6 +96,20 @@ export function buildRequestContext(input: ContextInput): RequestContext {
     clarificationsSoFar: 0,
     optOut: isTruthyHeader(headers[CLARION_REQUEST_HEADERS.optOut]),
   };
+  if (conversation.replyConstraints !== undefined) context.replyConstraints = conversation.replyConstraints;
+  const userId = userIdOf(headers, input.userHeader, conversation);
+  if (userId !== undefined) {
+    // Hashed on first read: only precedent reads it.
+    let hashed: string | undefined;
+    Object.defineProperty(context, 'user', {
+      enumerable: true,
+      configurable: true,
+      get: () => (hashed ??= hashUser(userId)),
+      set: (value: string) => {
+        hashed = value;
+      },
+    });
+  }
   // Only norms that match on headers read them: copy them (minus credentials) on first read.
   let safeHeaders: Record<string, string> | undefined;
   Object.defineProperty(context, 'headers', {

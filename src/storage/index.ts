@@ -8,6 +8,7 @@
  *   events                EventBackend (events/store)  redis/events.ts           file/events.ts
  *   review queue          ReviewStore                  redis/reviews.ts          file/reviews.ts
  *   conversation memory   MemoryStore                  redis/memory.ts           file/memory.ts
+ *   precedent             PrecedentStore               redis/precedent.ts        file/precedent.ts
  *
  * Redis connections come from one client factory (./redis.ts: connectRedis / openRedis), key
  * names and hash tags from ./redis/keys.ts. A new backend implements the
@@ -17,7 +18,10 @@ import { resolve } from 'node:path';
 import type { Config } from '../config/schema.js';
 import type { EventBackend, EventStore, StorageKind } from '../events/store.js';
 import type { MemoryStore } from '../policy/memory-store.js';
+import type { PrecedentStore } from '../policy/precedent-store.js';
 import type { ReviewStore } from '../policy/review-store.js';
+import { InProcessPrecedentStore } from './file/precedent.js';
+import { RedisPrecedentStore } from './redis/precedent.js';
 import { FileEventStore } from './file/events.js';
 import { InProcessMemoryStore } from './file/memory.js';
 import { FileReviewStore } from './file/reviews.js';
@@ -62,6 +66,7 @@ export interface StateStores {
   readonly kind: StorageKind;
   reviews: ReviewStore;
   memory: MemoryStore;
+  precedents: PrecedentStore;
   /** Closes the Redis connection (after the queue and memory are closed). */
   close(): Promise<void>;
 }
@@ -76,6 +81,7 @@ export function openStateStores(config: Config, dataDir: string): StateStores {
     kind,
     reviews: reviewStoreFor(client, { prefix, dataDir }),
     memory: memoryStoreFor(client, { prefix, maxEntries: config.policy.memoryMaxEntries }),
+    precedents: client !== null ? new RedisPrecedentStore(client, prefix) : new InProcessPrecedentStore({ maxEntries: config.policy.memoryMaxEntries }),
     async close() {
       if (client !== null) await closeRedis(client);
     },

@@ -110,3 +110,33 @@ describe('policy card', () => {
     assert.doesNotMatch(html, /\b(src|href)=/, 'no external resources');
   });
 });
+
+describe('policy card: interpretations and precedent', () => {
+  const p = parsePolicy(
+    `
+version: contract-card
+norms:
+  - { name: offer, when: { signals: [polysemy] }, then: { action: clarify, mode: interpret } }
+  - { name: list, when: { signals: [unresolved_reference] }, then: { action: clarify, mode: interpret, interpretBy: clarion } }
+  - { name: remember, when: { missingSlots: [target_language] }, then: { action: clarify, precedent: { scope: user, ttl: 30d } } }
+  - { name: team, when: { missingSlots: [recipient] }, then: { action: clarify, precedent: { scope: tenant, ttl: 1d } } }
+`,
+    'contract-card.yaml',
+  );
+  const card = buildPolicyCard({ policy: p, events, loadedAt: null });
+  const rules = section(card, 'ask').rules;
+
+  test('interpret mode says the assistant answers under the readings, or Clarion lists them', () => {
+    assert.match(rules[0]?.then ?? '', /answers briefly under the two or three most plausible readings/);
+    assert.match(rules[1]?.then ?? '', /Clarion lists the ways your request can be read/);
+  });
+
+  test('precedent says whose earlier answer is used, for how long, and that the assistant says so', () => {
+    assert.ok(
+      rules[2]?.notes.includes(
+        'if you have answered the same kind of question in the last 30 days, that answer is used instead of asking again, and the assistant says what it assumed',
+      ),
+    );
+    assert.ok(rules[3]?.notes.some((n) => n.startsWith('if someone in your organisation has answered the same kind of question in the last day')));
+  });
+});

@@ -6,6 +6,8 @@ import { assessment, context, policy, signal } from './helpers.js';
 import { cpuMillis } from '../helpers/cpu.js';
 
 const vague = assessment(0.8, [signal('missing_input', 'this')]);
+/** A gap other than missing material: annotate's answer-in-full text applies (missing material has its own, see reply-contract.test.ts). */
+const slotGap = assessment(0.8, [signal('missing_slot', 'no target language', 'target_language')]);
 const clear = assessment(0.1, [signal('clear_request')]);
 
 describe('actions', () => {
@@ -44,11 +46,11 @@ norms:
   });
 
   test('annotate injects the annotate template naming the gaps', () => {
-    const d = decide(vague, context({ tenant: 'annotate' }), p);
+    const d = decide(slotGap, context({ tenant: 'annotate' }), p);
     assert.equal(d.action, 'annotate');
     assert.equal(d.mode, null);
     assert.match(d.instruction ?? '', /state briefly .* assumptions/);
-    assert.match(d.instruction ?? '', /the text or material the request refers to/);
+    assert.match(d.instruction ?? '', /the target language/);
     assert.equal(d.reply, null);
     assert.equal(d.placement, 'append');
     DecisionSchema.parse(d);
@@ -280,7 +282,7 @@ norms:
   });
 
   test('budget spent: annotate instead, and the reason says so', () => {
-    const d = decide(vague, context({ tenant: 'ask', clarificationsSoFar: 1 }), p);
+    const d = decide(slotGap, context({ tenant: 'ask', clarificationsSoFar: 1 }), p);
     assert.equal(d.action, 'annotate');
     assert.equal(d.mode, null);
     assert.equal(d.norm, 'ask');
@@ -507,7 +509,7 @@ norms:
   - { name: ask, then: { action: clarify, instruction: "ASK {question}" } }
 `);
     assert.match(decide(vague, context(), p).instruction ?? '', /^ASK /);
-    assert.match(decide(vague, context({ clarificationsSoFar: 1 }), p).instruction ?? '', /^ANNOTATE /);
+    assert.match(decide(slotGap, context({ clarificationsSoFar: 1 }), p).instruction ?? '', /^ANNOTATE /);
   });
 });
 

@@ -7,14 +7,18 @@
 import type { FastifyInstance } from 'fastify';
 import { setUpOwnApi, type OwnApiOptions } from '../own-api.js';
 import { feedback, type FeedbackOptions } from './feedback.js';
+import { policyCard, type PolicyCardOptions } from './policy-card.js';
 
 export const CLARION_API_PREFIX = '/v1/clarion';
 
 export interface ClarionApiOptions extends OwnApiOptions {
   events: FeedbackOptions['events'];
+  /** The policy card (./policy-card.ts): served when public. */
+  card?: PolicyCardOptions;
 }
 
 export async function clarionApi(app: FastifyInstance, options: ClarionApiOptions): Promise<void> {
   setUpOwnApi(app, options);
   await app.register(feedback, { events: options.events, logger: options.logger });
+  if (options.card !== undefined) await app.register(policyCard, options.card);
 }

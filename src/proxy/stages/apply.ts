@@ -8,6 +8,7 @@
 import { lastUserTurn, turnText } from '../../conversation.js';
 import { ClarionError } from '../../errors.js';
 import type { Decision } from '../../policy/decision.js';
+import { precedentGaps, precedentKey } from '../../policy/precedent.js';
 import { observeResponse, type ObservedResponse } from '../../protocols/observe.js';
 import type { RenderedBody } from '../../protocols/types.js';
 import { planAction, type ActionPlan, type ActionRequest } from '../actions.js';
@@ -55,6 +56,23 @@ function readOwnReply(state: ProtocolState, rendered: RenderedBody): ObservedRes
 }
 
 /**
+ * Precedent, in the background: a clarification by a norm that opted in notes which gaps were
+ * asked about (and whose answers they will be); the user's reply to a clarification is read for
+ * those answers, which are stored for next time.
+ */
+function precedentEffects(deps: PipelineDeps, { assessment, context, conversation }: Judgement, decision: Decision): void {
+  if (decision.action === 'clarify' && decision.precedent !== undefined) {
+    const key = precedentKey(decision.precedent.scope, context);
+    const gaps = key === null ? null : precedentGaps(assessment);
+    if (key !== null && gaps !== null) deps.precedents.expect(context.conversationId, { key, gaps, ttlSeconds: decision.precedent.ttlSeconds });
+    return;
+  }
+  if (!assessment.signals.some((s) => s.id === 'answered_clarification')) return;
+  const last = lastUserTurn(conversation);
+  if (last !== undefined) deps.precedents.capture(context.conversationId, turnText(last));
+}
+
+/**
  * Applying the decision threw (a bug, or a body the adapter cannot rewrite): logged and counted.
  * True to forward the request unchanged; false when the norm says to fail closed.
  */
@@ -69,6 +87,7 @@ function failOpen(deps: PipelineDeps, state: ProtocolState, decision: Decision |
 function sideEffects(deps: PipelineDeps, state: ProtocolState, judgement: Judgement, decision: Decision): void {
   const { context, conversation } = judgement;
   if (decision.action === 'clarify') deps.memory.recordClarification(context.conversationId);
+  precedentEffects(deps, judgement, decision);
   if (decision.action !== 'defer') return;
   const last = lastUserTurn(conversation);
   deps.reviews.enqueue({

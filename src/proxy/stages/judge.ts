@@ -6,7 +6,10 @@
  * the decision is recorded.
  */
 import { ClarionError, isClarionError } from '../../errors.js';
+import type { Assessment } from '../../detect/assessment.js';
 import { decide } from '../../policy/decide.js';
+import type { Decision, RequestContext } from '../../policy/decision.js';
+import { precedentGaps, precedentKey } from '../../policy/precedent.js';
 import type { Policy } from '../../policy/schema.js';
 import type { SecondOpinion } from '../../judge/second-opinion.js';
 import { withRecalledContext } from '../context-memory.js';
@@ -64,19 +67,34 @@ async function assessAndDecide(deps: PipelineDeps, state: ProtocolState, policy:
     route: state.path,
     tenantHeader: deps.tenantHeader,
     trustClientHeaders: deps.trustClientHeaders,
+    userHeader: deps.userHeader,
   });
   let decision = decide(assessment, context, policy);
   if (decision.action === 'clarify' && !decision.shadow) {
     progress.step = 'memory';
-    const asked = await deps.memory.clarifications(context.conversationId);
-    if (asked > 0) {
+    const [asked, answers] = await Promise.all([deps.memory.clarifications(context.conversationId), earlierAnswers(deps, decision, assessment, context)]);
+    if (asked > 0 || answers !== null) {
       context.clarificationsSoFar = asked;
+      if (answers !== null) context.precedents = answers;
       progress.step = 'policy';
       decision = decide(assessment, context, policy);
     }
   }
   progress.background = consulted.background;
   return { conversation, assessment, context, decision, detectorMicros, secondOpinion: consulted.inline };
+}
+
+/** The user's (or tenant's) earlier answers to this request's gaps, when the norm about to ask opted into precedent and any exist. */
+async function earlierAnswers(deps: PipelineDeps, decision: Decision, assessment: Assessment, context: RequestContext): Promise<Record<string, string> | null> {
+  if (decision.precedent === undefined) return null;
+  const key = precedentKey(decision.precedent.scope, context);
+  const gaps = key === null ? null : precedentGaps(assessment);
+  if (key === null || gaps === null) return null;
+  const answers = await deps.precedents.answers(
+    key,
+    gaps.map((g) => g.kind),
+  );
+  return Object.keys(answers).length > 0 ? answers : null;
 }
 
 /** Logs and counts a failure; true when the policy wants it to stop the request. */
@@ -104,6 +122,7 @@ function announce(deps: PipelineDeps, state: ProtocolState): void {
   if (assessment.context === 'unknown') headers['x-clarion-context'] = 'unknown';
   if (decision.mode !== null) headers['x-clarion-mode'] = decision.mode;
   if (decision.norm !== null) headers['x-clarion-norm'] = decision.norm;
+  if (decision.assumed !== undefined) headers['x-clarion-precedent'] = decision.assumed.join(', ');
   if (decision.shadow) headers['x-clarion-shadow'] = 'true';
   if (deps.events.shouldRecord(decision, assessment, state.requestId)) {
     state.eventId = deps.events.newId();
