@@ -21,6 +21,8 @@ export interface EventInput {
   decision: Decision;
   /** Detector wall time in microseconds. */
   detectorMicros: number;
+  /** Content hash of the policy that decided (absent or null for a policy built in code). */
+  policyHash?: string | null;
   /** Upstream HTTP status (null when not called or failed before a status). */
   upstreamStatus: number | null;
   /** Milliseconds from sending upstream until its body ended (null when not called). */

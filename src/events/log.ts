@@ -20,8 +20,8 @@ import { createIdGenerator, isEventId } from './id.js';
 import type { EventInput, EventSink } from './input.js';
 import { createEventMetrics, type EventMetrics } from './metrics.js';
 import { createRecordingRule } from './recording.js';
-import { redactText } from './redact.js';
-import type { ClarionEvent, Label, Verdict } from './schema.js';
+import { makeLabel } from './labels.js';
+import type { ClarionEvent, Label, LabelSource, Verdict } from './schema.js';
 import { Spool } from './spool.js';
 import type { EventBackend, StorageKind, WriterStats } from './store.js';
 
@@ -37,7 +37,7 @@ export interface EventLog extends EventSink {
   close(): Promise<void>;
   health(): EventLogHealth;
   /** Stores feedback on an event; false = unknown event id. Throws EventStoreUnavailableError when Redis is down. */
-  label(eventId: string, verdict: Verdict, note?: string, source?: string): Promise<boolean>;
+  label(eventId: string, verdict: Verdict, note?: string, source?: LabelSource): Promise<boolean>;
   /** Resolves once everything queued so far is written (or spooled). */
   flush(): Promise<void>;
   /** Writer statistics (bench, tests): pipelines sent, events in them, deepest pipeline, replayed events Redis already had. */
@@ -65,7 +65,6 @@ export class EventStoreUnavailableError extends ClarionError {
   }
 }
 
-const MAX_NOTE_CHARS = 1_000;
 /** Longest a label waits for its freshly recorded event to be written. */
 const LABEL_WAIT_MS = 5_000;
 /** Events built per slice before yielding to the event loop (~0.5 ms of work). */
@@ -419,16 +418,11 @@ class EventLogWriter implements EventLog {
     return this.backend.writerStats();
   }
 
-  async label(eventId: string, verdict: Verdict, note?: string, source = 'api'): Promise<boolean> {
+  async label(eventId: string, verdict: Verdict, note?: string, source: LabelSource = 'app'): Promise<boolean> {
     if (!isEventId(eventId)) return false;
     // The event may still be queued (a label right after the response): wait until it is written.
     await this.waitUntilWritten(eventId);
-    const label: Label = {
-      verdict,
-      note: note === undefined || note === '' ? null : redactText(note).slice(0, MAX_NOTE_CHARS),
-      time: new Date().toISOString(),
-      source,
-    };
+    const label: Label = makeLabel({ verdict, note, source });
     if (!this.writable()) throw new EventStoreUnavailableError('Redis is down');
     try {
       if (await this.backend.label(eventId, label)) return true;

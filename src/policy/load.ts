@@ -27,8 +27,22 @@ export class PolicyError extends FileProblemsError {
   }
 }
 
+/** Content hash (sha256 hex of the file's text) of every policy parsed here: events record it next to the version. */
+const CONTENT_HASHES = new WeakMap<Policy, string>();
+
+/** The sha256 (hex) of the text a policy was parsed from; null for a policy built in code. */
+export function policyContentHash(policy: Policy): string | null {
+  return CONTENT_HASHES.get(policy) ?? null;
+}
+
 /** Parses and validates policy text, and compiles it. Throws PolicyError listing every problem. */
 export function parsePolicy(text: string, file: string): Policy {
+  const policy = parsePolicyText(text, file);
+  CONTENT_HASHES.set(policy, digest(text));
+  return policy;
+}
+
+function parsePolicyText(text: string, file: string): Policy {
   let raw: unknown;
   try {
     raw = parseYaml(text);

@@ -26,6 +26,8 @@ export interface Judgement {
   decision: Decision;
   /** Detector wall time in microseconds. */
   detectorMicros: number;
+  /** Content hash of the policy that decided (null for a policy built in code). */
+  policyHash: string | null;
 }
 
 export interface RequestState {

@@ -39,7 +39,7 @@ export async function feedback(app: FastifyInstance, options: FeedbackOptions): 
     const { eventId, verdict, note } = parsed.data;
     let found: boolean;
     try {
-      found = await events.label(eventId, verdict, note, 'api');
+      found = await events.label(eventId, verdict, note, 'app');
     } catch (error) {
       logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'feedback: event store unavailable');
       throw new ClarionError('CLARION_EVENT_STORE_UNAVAILABLE', 'retry later', { cause: error });

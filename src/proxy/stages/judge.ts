@@ -7,6 +7,7 @@
  */
 import { ClarionError, isClarionError } from '../../errors.js';
 import { decide } from '../../policy/decide.js';
+import { policyContentHash } from '../../policy/load.js';
 import type { Policy } from '../../policy/schema.js';
 import type { PipelineDeps } from '../deps.js';
 import { buildRequestContext } from '../request-context.js';
@@ -50,7 +51,7 @@ async function assessAndDecide(deps: PipelineDeps, state: ProtocolState, policy:
       decision = decide(assessment, context, policy);
     }
   }
-  return { conversation, assessment, context, decision, detectorMicros };
+  return { conversation, assessment, context, decision, detectorMicros, policyHash: policyContentHash(policy) };
 }
 
 /** Logs and counts a failure; true when the policy wants it to stop the request. */

@@ -53,7 +53,7 @@ test('with a hash-tagged prefix every key lands in one Redis Cluster slot', asyn
   const s = store(prefix);
   const batch = events(3);
   await s.append(batch);
-  await s.label(batch[0]?.id ?? '', { verdict: 'needed', note: null, time: new Date().toISOString(), source: 'cli' });
+  await s.label(batch[0]?.id ?? '', { verdict: 'needed', note: null, time: new Date().toISOString(), source: 'analyst' });
   const keys: string[] = [];
   let cursor = '0';
   do {
