@@ -50,6 +50,18 @@ export const ERRORS = {
     anthropicType: 'not_found_error',
     message: 'Not found',
   },
+  CLARION_FORBIDDEN: {
+    status: 403,
+    openaiType: 'invalid_request_error',
+    anthropicType: 'permission_error',
+    message: 'Not allowed',
+  },
+  CLARION_RATE_LIMITED: {
+    status: 429,
+    openaiType: 'rate_limit_error',
+    anthropicType: 'rate_limit_error',
+    message: 'Too many requests; retry later',
+  },
   CLARION_UNAUTHORIZED: {
     status: 401,
     openaiType: 'invalid_request_error',

@@ -87,8 +87,13 @@ async function createComponents(loaded: LoadedConfig, options: ServerOptions): P
     timeoutMs: config.policy.memoryTimeoutMs,
     onError: () => metrics.pipelineFailures.inc({ stage: 'memory' }),
   });
-  const reviews = reviewQueue(state.reviews, { redact: redactText });
   const eventLog = await createEventLog({ config, dataDir, instanceId, registry: metrics.registry, logger });
+  // Resolving a review labels its event (source `reviewer`).
+  const reviews = reviewQueue(state.reviews, {
+    redact: redactText,
+    labels: { label: (id, label) => eventLog.label(id, label.verdict, label.note ?? undefined, label.source) },
+    onError: (error) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'review resolved but its event could not be labelled'),
+  });
   const deps: PipelineDeps = {
     router: createRouter(config),
     upstreams: createUpstreams(config.upstreams),
@@ -130,7 +135,7 @@ async function createApp(loaded: LoadedConfig, parts: Components, closing: () =>
 
   await app.register(protocolRoutes, { deps, bodyLimit: config.server.bodyLimitBytes, closing });
   await app.register(passthroughRoutes, { deps, closing });
-  await app.register(clarionApi, { prefix: CLARION_API_PREFIX, events: parts.eventLog, logger, closing });
+  await app.register(clarionApi, { prefix: CLARION_API_PREFIX, events: parts.eventLog, feedback: config.events.feedback, logger, closing });
   await app.register(adminApi, { prefix: '/admin', token: config.server.adminToken, policy: parts.policy, reviews: parts.reviews, logger, closing });
   await app.register(opsRoutes, {
     instanceId: parts.instanceId,

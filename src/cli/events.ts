@@ -4,6 +4,7 @@
  * embedded store's directory.
  */
 import { VerdictSchema } from '../events/schema.js';
+import { bareEventId } from '../events/capability.js';
 import { addLabel } from '../events/labels.js';
 import type { EventStore, StoredEvent } from '../events/store.js';
 import { arg, command, group } from './framework/command.js';
@@ -89,7 +90,7 @@ const show = command({
   options: { json: JSON_OPTION, ...STORE_OPTIONS },
   async run({ args, values, io, path }) {
     return withEventStore(values, io, async (store: EventStore) => {
-      const event = await store.get(args.id);
+      const event = await store.get(bareEventId(args.id));
       if (event === null) return noSuchEvent(io, path, args.id);
       // People get the event indented; --json gets it on one line.
       await write(io.stdout, values.json ? jsonLine(event) : `${JSON.stringify(event, null, 2)}\n`);
@@ -153,7 +154,7 @@ const label = command({
   async run({ args, values, io, path }) {
     const verdict = VerdictSchema.parse(args.verdict);
     return withEventStore(values, io, async (store) => {
-      const labelled = await addLabel(store, args.id, { verdict, note: values.note, source: 'analyst' });
+      const labelled = await addLabel(store, bareEventId(args.id), { verdict, note: values.note, source: 'analyst' });
       if (!labelled) return noSuchEvent(io, path, args.id);
       await write(io.stdout, values.json ? jsonLine({ id: args.id, verdict }) : `labelled ${args.id}: ${verdict}\n`);
       return 0;

@@ -104,6 +104,9 @@ function applyEnvOverrides(root: Record<string, unknown>, env: NodeJS.ProcessEnv
   set('REDIS_URL', (v) => {
     section(root, 'redis').url = v;
   });
+  set('CLARION_FEEDBACK_SECRET', (v) => {
+    section(section(root, 'events'), 'feedback').secret = v;
+  });
   const upstreams = Array.isArray(root.upstreams) ? root.upstreams : undefined;
   const overrideBase = (api: 'openai' | 'anthropic', value: string): void => {
     const target = upstreams?.map(asRecord).find((u) => u?.api === api);

@@ -37,6 +37,8 @@ export interface EventSink {
   shouldRecord(decision: Decision, assessment: Assessment, sampleKey: string): boolean;
   /** Sync: a new sortable, unique event id. */
   newId(): string;
+  /** Sync: what the app receives as `x-clarion-event-id`: the id with its feedback capability (src/events/capability.ts). */
+  token(id: string): string;
   /** Sync, non-blocking: queue the event for writing. Never throws. */
   record(input: EventInput): void;
 }

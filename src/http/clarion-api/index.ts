@@ -12,9 +12,10 @@ export const CLARION_API_PREFIX = '/v1/clarion';
 
 export interface ClarionApiOptions extends OwnApiOptions {
   events: FeedbackOptions['events'];
+  feedback?: FeedbackOptions['limits'];
 }
 
 export async function clarionApi(app: FastifyInstance, options: ClarionApiOptions): Promise<void> {
   setUpOwnApi(app, options);
-  await app.register(feedback, { events: options.events, logger: options.logger });
+  await app.register(feedback, { events: options.events, logger: options.logger, ...(options.feedback === undefined ? {} : { limits: options.feedback }) });
 }

@@ -80,6 +80,6 @@ function announce(deps: PipelineDeps, state: ProtocolState): void {
   if (decision.shadow) headers['x-clarion-shadow'] = 'true';
   if (deps.events.shouldRecord(decision, assessment, state.requestId)) {
     state.eventId = deps.events.newId();
-    headers['x-clarion-event-id'] = state.eventId;
+    headers['x-clarion-event-id'] = deps.events.token(state.eventId);
   }
 }

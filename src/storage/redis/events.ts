@@ -7,8 +7,10 @@
  *   <prefix>index:YYYY-MM-DD    hash event id -> stream entry id, for events of that UTC day
  *   <prefix>rollup:YYYY-MM-DD   hash of counters (`total`, `action:clarify`, `signal:…`, `verdict:…`)
  *   <prefix>rollup:days         set of days that have a rollup
- *   <prefix>labels              hash event id -> JSON array of labels
- *   <prefix>labels:latest       hash event id -> latest verdict (keeps verdict rollups exact)
+ *   <prefix>labels:<event id>   list of the event's labels (JSON), oldest first: append-only
+ *   <prefix>labels:latest       hash event id -> latest verdict (keeps verdict rollups exact;
+ *                               also says which events have labels, so reads skip the rest)
+ *   <prefix>labels              hash event id -> JSON array: labels written before v2 (read only)
  *
  * Each write is one Lua script per event (atomic: dedupe check, XADD, index, rollups), sent in
  * pipelines. Scripts touch several keys, so on Redis Cluster they must share a slot: use a
@@ -44,7 +46,7 @@ import { createRedisClient, waitForReady } from '../redis.js';
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     clarionAppend(stream: string, index: string, rollup: string, rollupDays: string, ...args: (string | number)[]): Result<number[], Context>;
-    clarionLabel(labels: string, latest: string, rollup: string, id: string, label: string, verdict: string): Result<number, Context>;
+    clarionLabel(labelList: string, latest: string, rollup: string, id: string, label: string, verdict: string, ttl: number): Result<number, Context>;
   }
 }
 
@@ -90,15 +92,12 @@ end
 return results
 `;
 
-// KEYS: labels, latest verdicts, rollup(day of the event)
-// ARGV: event id, label JSON, verdict
+// KEYS: the event's label list, latest verdicts, rollup(day of the event)
+// ARGV: event id, label JSON, verdict, list TTL s
+// Append-only: one RPUSH per label (O(1) whatever the history), never a rewritten value.
 const LABEL_LUA = `
-local prev = redis.call('HGET', KEYS[1], ARGV[1])
-if prev then
-  redis.call('HSET', KEYS[1], ARGV[1], string.sub(prev, 1, -2) .. ',' .. ARGV[2] .. ']')
-else
-  redis.call('HSET', KEYS[1], ARGV[1], '[' .. ARGV[2] .. ']')
-end
+redis.call('RPUSH', KEYS[1], ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[4])
 local old = redis.call('HGET', KEYS[2], ARGV[1])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
 if redis.call('EXISTS', KEYS[3]) == 1 then
@@ -113,7 +112,10 @@ export interface EventKeys {
   index(day: string): string;
   rollup(day: string): string;
   rollupDays: string;
+  /** Labels written before labels became append-only: hash event id -> JSON array (read, never written). */
   labels: string;
+  /** One list per labelled event, oldest label first. */
+  labelList(id: string): string;
   latestVerdict: string;
 }
 
@@ -124,6 +126,7 @@ export function eventKeys(prefix: string): EventKeys {
     rollup: (day) => `${prefix}rollup:${day}`,
     rollupDays: `${prefix}rollup:days`,
     labels: `${prefix}labels`,
+    labelList: (id) => `${prefix}labels:${id}`,
     latestVerdict: `${prefix}labels:latest`,
   };
 }
@@ -255,13 +258,26 @@ export class RedisEventStore implements EventBackend {
     return outcome;
   }
 
+  /** Merges stored labels in: one HMGET says which events have any, then one pipeline reads just those lists. */
   private async withLabels(events: ClarionEvent[]): Promise<StoredEvent[]> {
     if (events.length === 0) return events;
-    const raw = await this.client.hmget(this.keys.labels, ...events.map((e) => e.id));
-    return events.map((event, i) => {
-      const labels = parseLabels(raw[i]);
-      return labels.length === 0 ? event : { ...event, labels: [...event.labels, ...labels] };
+    const ids = events.map((e) => e.id);
+    const latest = await this.client.hmget(this.keys.latestVerdict, ...ids);
+    const labelled = events.map((_, i) => i).filter((i) => latest[i] !== null && latest[i] !== undefined);
+    if (labelled.length === 0) return events;
+    const pipeline = this.client.pipeline();
+    pipeline.hmget(this.keys.labels, ...labelled.map((i) => ids[i] as string));
+    for (const i of labelled) pipeline.lrange(this.keys.labelList(ids[i] as string), 0, -1);
+    const results = (await pipeline.exec()) ?? [];
+    const legacy = (results[0]?.[1] ?? []) as (string | null)[];
+    const out: StoredEvent[] = [...events];
+    labelled.forEach((i, k) => {
+      const event = events[i] as ClarionEvent;
+      const list = (results[k + 1]?.[1] ?? []) as string[];
+      const labels = [...parseLabels(legacy[k]), ...list.flatMap((text) => parseLabels(`[${text}]`))];
+      if (labels.length > 0) out[i] = { ...event, labels: [...event.labels, ...labels] };
     });
+    return out;
   }
 
   private async *pages(order: 'asc' | 'desc', since: number | undefined): AsyncGenerator<{ entries: StreamEntry[] }> {
@@ -383,12 +399,13 @@ export class RedisEventStore implements EventBackend {
     const event = await this.get(id);
     if (event === null) return false;
     await this.client.clarionLabel(
-      this.keys.labels,
+      this.keys.labelList(id),
       this.keys.latestVerdict,
       this.keys.rollup(event.time.slice(0, 10)),
       id,
       JSON.stringify(label),
       label.verdict,
+      this.config.retention.rollupDays * 86_400,
     );
     return true;
   }
