@@ -30,7 +30,7 @@ import { protocolRoutes } from './http/protocol-routes.js';
 import { createLogger, type Logger } from './ops/logger.js';
 import { createCoreMetrics } from './ops/metrics.js';
 import { createRequestLog } from './ops/request-log.js';
-import { createPolicyHolder, type PolicyHolder } from './policy/load.js';
+import { createPolicyHolder, type LoadedPolicy, type PolicyHolder } from './policy/load.js';
 import { conversationMemory, type ConversationMemory } from './policy/memory.js';
 import { reviewQueue, type ReviewQueue } from './policy/reviews.js';
 import type { PipelineDeps } from './proxy/deps.js';
@@ -75,13 +75,15 @@ async function createComponents(loaded: LoadedConfig, options: ServerOptions): P
   const metrics = createCoreMetrics();
   const dataDir = options.dataDir ?? resolve(process.cwd(), config.storage.dataDir);
   const instanceId = config.server.instanceId ?? `${hostname()}-${process.pid}`;
+  const state = openStateStores(config, dataDir);
   const policy = await createPolicyHolder({
     file: resolveFromConfig(loaded, config.policy.file),
     watch: config.policy.watch,
+    versionUnchanged: config.policy.versionUnchanged,
     logger,
     registry: metrics.registry,
+    onLoaded: (p) => recordPolicy(state, p, instanceId, logger),
   });
-  const state = openStateStores(config, dataDir);
   const memory = conversationMemory(state.memory, {
     ttlSeconds: config.policy.conversationTtlSeconds,
     timeoutMs: config.policy.memoryTimeoutMs,
@@ -109,6 +111,14 @@ async function createComponents(loaded: LoadedConfig, options: ServerOptions): P
     controlHeaders: new Set([config.server.tenantHeader]),
   };
   return { deps, eventLog, policy, memory, reviews, state, instanceId };
+}
+
+/** Keeps the policy just put in force in the history; the store being down costs a log line, never the reload. */
+function recordPolicy(state: StateStores, p: LoadedPolicy, instance: string, logger: Logger): void {
+  const entry = { hash: p.hash, version: p.policy.version, fileVersion: p.fileVersion, time: new Date().toISOString(), file: p.file, instance, text: p.text };
+  state.policyHistory.record(entry).catch((error: unknown) => {
+    logger.warn({ err: error instanceof Error ? error.message : String(error), version: entry.version }, 'policy history: could not record the policy');
+  });
 }
 
 async function createApp(loaded: LoadedConfig, parts: Components, closing: () => boolean): Promise<FastifyInstance> {

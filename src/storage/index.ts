@@ -7,6 +7,7 @@
  *   events                EventBackend (events/store)  redis/events.ts           file/events.ts
  *   review queue          ReviewStore                  redis/reviews.ts          file/reviews.ts
  *   conversation memory   MemoryStore                  redis/memory.ts           file/memory.ts
+ *   policy history        PolicyHistoryStore           redis/policy-history.ts   file/policy-history.ts
  *
  * Redis connections come from one client factory (./redis.ts). A new backend implements the
  * three interfaces in a folder beside redis/ and file/, and is chosen here.
@@ -17,10 +18,13 @@ import type { Config } from '../config/schema.js';
 import type { EventBackend, EventStore, StorageKind } from '../events/store.js';
 import type { MemoryStore } from '../policy/memory-store.js';
 import type { ReviewStore } from '../policy/review-store.js';
+import type { PolicyHistoryStore } from '../policy/history.js';
 import { FileEventStore } from './file/events.js';
+import { FilePolicyHistory } from './file/policy-history.js';
+import { RedisPolicyHistory } from './redis/policy-history.js';
 import { InProcessMemoryStore } from './file/memory.js';
 import { FileReviewStore } from './file/reviews.js';
-import { createRedisClient } from './redis.js';
+import { createRedisClient, waitForReady } from './redis.js';
 import { openRedisEventStore, RedisEventStore } from './redis/events.js';
 import { RedisMemoryStore } from './redis/memory.js';
 import { RedisReviewStore } from './redis/reviews.js';
@@ -56,11 +60,31 @@ export function memoryStoreFor(client: Redis | null, options: { prefix: string; 
   return new InProcessMemoryStore({ maxEntries: options.maxEntries, now: options.now });
 }
 
+/** Policy history over `client` (the proxy's state connection), or in `dataDir` without one. */
+export function policyHistoryFor(client: Redis | null, options: { prefix: string; dataDir: string }): PolicyHistoryStore {
+  return client !== null ? new RedisPolicyHistory(client, options.prefix) : new FilePolicyHistory(options.dataDir);
+}
+
+/** Policy history for reading and writing from the CLI: connects (and waits) when the config names Redis. */
+export async function openPolicyHistory(config: Config, dataDir: string): Promise<PolicyHistoryStore> {
+  if (storageKind(config) === 'file') return new FilePolicyHistory(resolve(dataDir));
+  const client = createRedisClient(config.redis.url ?? '', { name: 'clarion-cli', commandTimeoutMs: Math.max(config.redis.commandTimeoutMs, 5_000) });
+  client.on('error', () => undefined);
+  try {
+    await waitForReady(client, 5_000);
+  } catch (error) {
+    client.disconnect();
+    throw error;
+  }
+  return new RedisPolicyHistory(client, config.redis.prefix, true);
+}
+
 /** The stores the proxy keeps its state in besides events, over one Redis connection when there is one. */
 export interface StateStores {
   readonly kind: StorageKind;
   reviews: ReviewStore;
   memory: MemoryStore;
+  policyHistory: PolicyHistoryStore;
   /** Closes the Redis connection (after the queue and memory are closed). */
   close(): Promise<void>;
 }
@@ -72,11 +96,14 @@ export function openStateStores(config: Config, dataDir: string): StateStores {
   // Errors surface through command failures (handled where used); keep ioredis from printing them.
   client?.on('error', () => {});
   const { prefix } = config.redis;
+  const policyHistory = policyHistoryFor(client, { prefix, dataDir });
   return {
     kind,
     reviews: reviewStoreFor(client, { prefix, dataDir }),
     memory: memoryStoreFor(client, { prefix, maxEntries: config.policy.memoryMaxEntries }),
+    policyHistory,
     async close() {
+      await policyHistory.close().catch(() => undefined);
       if (client !== null) await client.quit().catch(() => client.disconnect());
     },
   };
