@@ -17,7 +17,8 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { resolveFromConfig, type LoadedConfig } from './config/load.js';
-import { createDetector, type Detector } from './detect/index.js';
+import { createDetectorHolder, type DetectorHolder } from './detect/holder.js';
+import type { Detector } from './detect/index.js';
 import { ClarionError } from './errors.js';
 import { createEventLog, type EventLog } from './events/log.js';
 import { redactText } from './events/redact.js';
@@ -52,6 +53,10 @@ export interface ClarionServer {
   logger: Logger;
   eventLog: EventLog;
   policy: PolicyHolder;
+  /** The detector in force (swappable when `detector.model` names a file). */
+  detector: DetectorHolder | null;
+  /** Re-reads the policy and the detector model (SIGHUP, POST /admin/reload); each keeps its last good version on failure. */
+  reload(): Promise<{ policy: boolean; detector: boolean }>;
   /** Starts listening; resolves with the bound address (`http://127.0.0.1:8080`). */
   listen(): Promise<string>;
   /** Graceful shutdown: stop accepting, let open requests and streams finish within the grace period, flush events. */
@@ -61,6 +66,7 @@ export interface ClarionServer {
 /** What the server is made of, created once from the config. */
 interface Components {
   deps: PipelineDeps;
+  detector: DetectorHolder | null;
   eventLog: EventLog;
   policy: PolicyHolder;
   memory: ConversationMemory;
@@ -96,10 +102,12 @@ async function createComponents(loaded: LoadedConfig, options: ServerOptions): P
     labels: { label: (id, label) => eventLog.label(id, label.verdict, label.note ?? undefined, label.source) },
     onError: (error) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'review resolved but its event could not be labelled'),
   });
+  const model = config.detector.model;
+  const holder = options.detector === undefined ? createDetectorHolder(config.detector, model === undefined ? null : resolveFromConfig(loaded, model)) : null;
   const deps: PipelineDeps = {
     router: createRouter(config),
     upstreams: createUpstreams(config.upstreams),
-    detector: options.detector ?? createDetector(config.detector),
+    detector: options.detector ?? (holder as DetectorHolder),
     policy,
     memory,
     reviews,
@@ -110,7 +118,17 @@ async function createComponents(loaded: LoadedConfig, options: ServerOptions): P
     tenantHeader: config.server.tenantHeader,
     controlHeaders: new Set([config.server.tenantHeader]),
   };
-  return { deps, eventLog, policy, memory, reviews, state, instanceId };
+  return { deps, detector: holder, eventLog, policy, memory, reviews, state, instanceId };
+}
+
+/** Policy and detector model re-read together; each keeps its last good version when its file is bad. */
+async function reloadAll(parts: Pick<Components, 'policy' | 'detector' | 'deps'>): Promise<{ policy: boolean; detector: boolean }> {
+  const policy = await parts.policy.reload();
+  const detector = parts.detector?.reload() ?? true;
+  const status = parts.detector?.status();
+  if (!detector) parts.deps.logger.error({ file: status?.file, err: status?.lastError }, 'detector model reload rejected; the model in force stays');
+  else if (status?.file !== null && status !== undefined) parts.deps.logger.info({ file: status.file, modelId: status.modelId }, 'detector model loaded');
+  return { policy, detector };
 }
 
 /** Keeps the policy just put in force in the history; the store being down costs a log line, never the reload. */
@@ -146,10 +164,19 @@ async function createApp(loaded: LoadedConfig, parts: Components, closing: () =>
   await app.register(protocolRoutes, { deps, bodyLimit: config.server.bodyLimitBytes, closing });
   await app.register(passthroughRoutes, { deps, closing });
   await app.register(clarionApi, { prefix: CLARION_API_PREFIX, events: parts.eventLog, feedback: config.events.feedback, logger, closing });
-  await app.register(adminApi, { prefix: '/admin', token: config.server.adminToken, policy: parts.policy, reviews: parts.reviews, logger, closing });
+  await app.register(adminApi, {
+    prefix: '/admin',
+    token: config.server.adminToken,
+    policy: parts.policy,
+    reviews: parts.reviews,
+    reload: () => reloadAll(parts),
+    logger,
+    closing,
+  });
   await app.register(opsRoutes, {
     instanceId: parts.instanceId,
     policy: parts.policy,
+    detector: parts.detector,
     events: parts.eventLog,
     registry: deps.metrics.registry,
     logger,
@@ -169,6 +196,8 @@ export async function buildServer(loaded: LoadedConfig, options: ServerOptions =
     logger,
     eventLog: parts.eventLog,
     policy: parts.policy,
+    detector: parts.detector,
+    reload: () => reloadAll(parts),
     async listen() {
       return app.listen({ port: config.server.port, host: config.server.host });
     },
