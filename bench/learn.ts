@@ -52,10 +52,6 @@ const eighty = legal
 const learned = learn({ base, events: eighty, corpus, holdout: 0.2 }).file;
 const after = scoreWith(learned);
 const before = scoreWith(base);
-const sets: Record<string, { text: string; label: number }[]> = {
-  clamber: all.filter((i) => i.source === 'clamber').map((i) => ({ text: '', label: i.label, i })) as never,
-};
-void sets;
 for (const [name, pick] of [
   ['CLAMBER', (i: (typeof all)[number]) => i.source === 'clamber'],
   ['ClariQ', (i: (typeof all)[number]) => i.source === 'clariq'],
