@@ -14,9 +14,10 @@
  * 4. Details: CLAMBER subclasses, ClariQ levels, the everyday held-out half and the misses by kind.
  *
  * Options: `--params JSON` overrides training parameters (e.g. '{"in3Weight":0}'), `--policy FILE`,
- * `--sources a,b` limits the held-out sources, `--json FILE` writes the numbers, `--misses N` lists N misses per source.
+ * `--sources a,b` limits the held-out sources, `--json FILE` writes the numbers, `--misses N` lists N misses per source,
+ * `--save FILE` writes the held-out assessments, `--load FILE` reads them instead of training (to try policies quickly).
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EVERYDAY_CLEAR, EVERYDAY_UNDERSPECIFIED } from '../test/detect/fixtures/everyday.js';
@@ -31,6 +32,7 @@ import { featuresOf, leaveOneSourceOut } from '../src/detect/training/loso.js';
 import { aurocInterval, binary, pairAccuracy, weightedF1, type Interval } from '../src/detect/training/metrics.js';
 import { DEFAULT_PARAMS, weightsFile } from '../src/detect/training/pipeline.js';
 import { prng } from '../src/detect/training/random.js';
+import { toolCases } from '../src/detect/training/tool-cases.js';
 import { readWeightsFile } from '../src/detect/weights.js';
 import { TokenScratch } from '../src/detect/scan.js';
 import { decide } from '../src/policy/decide.js';
@@ -54,7 +56,7 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-function contextOf(item: Item): RequestContext {
+function contextOf(item: Pick<Item, 'conversation' | 'id'>): RequestContext {
   return {
     protocol: item.conversation.protocol,
     route: '/v1/chat/completions',
@@ -97,7 +99,6 @@ function main(): void {
 
   const items = loadCorpus(dir, { clear: EVERYDAY_CLEAR, underspecified: EVERYDAY_UNDERSPECIFIED });
   const scratch = new TokenScratch();
-  const xs = items.map((item) => featuresOf(item, scratch));
   const only = arg('sources')?.split(',');
   const sources = [...new Set(items.map((i) => i.source))].filter((s) => only === undefined || only.includes(s)).sort(sourceOrder);
   const lines: string[] = [];
@@ -108,17 +109,37 @@ function main(): void {
   out(`Training parameters: ${JSON.stringify(params)}`);
   out();
 
-  const folds = leaveOneSourceOut(items, xs, params, sources, INNER_FOLDS, (s) => process.stderr.write(`eval: holding out ${s}\n`));
   const scored = new Map<string, Scored[]>();
-  for (const fold of folds) {
-    const detector = createDetector({ weights: weightsFile(fold.trained.weights, fold.trained.platt, threshold, shipped.clariqCuts, {}), threshold });
-    const list: Scored[] = [];
+  const load = arg('load');
+  if (load !== undefined) {
+    // Held-out assessments saved by an earlier run (--save): only the policy is applied again.
+    const saved = JSON.parse(readFileSync(load, 'utf8')) as Record<string, Assessment>;
     for (const item of items) {
-      if (item.source !== fold.source) continue;
-      const assessment = detector.assess(item.conversation);
+      const assessment = saved[item.id];
+      if (assessment === undefined || !sources.includes(item.source)) continue;
+      const list = scored.get(item.source) ?? [];
       list.push({ item, assessment, decision: decide(assessment, contextOf(item), policy) });
+      scored.set(item.source, list);
     }
-    scored.set(fold.source, list);
+  } else {
+    const xs = items.map((item) => featuresOf(item, scratch));
+    const folds = leaveOneSourceOut(items, xs, params, sources, INNER_FOLDS, (s) => process.stderr.write(`eval: holding out ${s}\n`));
+    for (const fold of folds) {
+      const detector = createDetector({ weights: weightsFile(fold.trained.weights, fold.trained.platt, threshold, shipped.clariqCuts, {}), threshold });
+      const list: Scored[] = [];
+      for (const item of items) {
+        if (item.source !== fold.source) continue;
+        const assessment = detector.assess(item.conversation);
+        list.push({ item, assessment, decision: decide(assessment, contextOf(item), policy) });
+      }
+      scored.set(fold.source, list);
+    }
+  }
+  const save = arg('save');
+  if (save !== undefined) {
+    const saved: Record<string, Assessment> = {};
+    for (const list of scored.values()) for (const x of list) saved[x.item.id] = x.assessment;
+    writeFileSync(save, JSON.stringify(saved));
   }
 
   // 1. Leave-one-source-out.
@@ -229,6 +250,45 @@ function main(): void {
   out(`| **all** | **${pct(totals.acted, totals.under)}** | ${pct(totals.clarified, totals.under)} | **${pct(totals.touched, totals.clear)}** | | |`);
   out();
   json.policy = policyJson;
+
+  // 3b. Generated tool requests (never trained on), shipped model: a required argument removed vs the complete request.
+  out('## Tool requests (generated, `src/detect/training/tool-cases.ts`; never trained on; shipped model and policy)');
+  out();
+  out(
+    '| set | removed argument: flagged (missing_slot of that tool) | removed: clarified by the policy | complete: flagged | complete: touched by the policy |',
+  );
+  out('|---|---|---|---|---|');
+  const shippedDetector = createDetector();
+  const toolJson: Record<string, unknown> = {};
+  for (const set of ['tune', 'heldout', 'fresh'] as const) {
+    const cases = toolCases(set);
+    let removed = 0;
+    let caught = 0;
+    let clarified = 0;
+    let complete = 0;
+    let falseFlags = 0;
+    let touched = 0;
+    cases.forEach((c, i) => {
+      const a = shippedDetector.assess(c.conversation);
+      const flagged = a.missingSlots.some((slot) => slot.startsWith(`tool:${c.tool}.`));
+      const d = decide(a, contextOf({ conversation: c.conversation, id: `tool:${set}:${i}` }), policy);
+      if (c.removed === null) {
+        complete++;
+        if (flagged) falseFlags++;
+        if (d.action !== 'pass') touched++;
+      } else {
+        removed++;
+        if (flagged) caught++;
+        if (d.action === 'clarify') clarified++;
+      }
+    });
+    out(
+      `| ${set} | ${pct(caught, removed)} (${caught}/${removed}) | ${pct(clarified, removed)} | ${pct(falseFlags, complete)} (${falseFlags}/${complete}) | ${pct(touched, complete)} |`,
+    );
+    toolJson[set] = { removed, caught, clarified, complete, falseFlags, touched };
+  }
+  out();
+  json.tools = toolJson;
 
   // 4. Details.
   const clamber = scored.get('clamber') ?? [];

@@ -86,6 +86,12 @@ export const ERRORS = {
     anthropicType: 'api_error',
     message: 'The event store is unavailable',
   },
+  CLARION_OVERLOADED: {
+    status: 503,
+    openaiType: 'api_error',
+    anthropicType: 'overloaded_error',
+    message: 'Clarion is receiving too many request bodies at once; retry shortly',
+  },
   CLARION_SHUTTING_DOWN: {
     status: 503,
     openaiType: 'api_error',
@@ -105,13 +111,16 @@ export type ErrorCode = keyof typeof ERRORS;
 export class ClarionError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
+  /** The request field at fault (`model`, `messages[2].role`, a header name), reported as OpenAI's `param`. */
+  readonly param: string | null;
 
-  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown; param?: string }) {
     const spec = ERRORS[code];
     super(detail === undefined ? spec.message : `${spec.message}: ${detail}`, options);
     this.name = 'ClarionError';
     this.code = code;
     this.status = spec.status;
+    this.param = options?.param ?? null;
   }
 
   get spec(): ErrorSpec {

@@ -6,6 +6,7 @@
  *   protocol routes   POST /v1/chat/completions|responses|messages   src/http/protocol-routes.ts
  *   pass-through      /v1/*                                           src/http/passthrough-routes.ts
  *   Clarion API       /v1/clarion/* (feedback)                        src/http/clarion-api/
+ *   guardrail         /v1/clarion/assess|decide|guardrails/* (token)  src/http/clarion-api/guardrail.ts
  *   admin             /admin/* (bearer CLARION_ADMIN_TOKEN)           src/http/admin/
  *   ops               /healthz, /readyz, /metrics                     src/http/ops-routes.ts
  *
@@ -16,14 +17,18 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { Limits } from './config/limits.js';
 import { resolveFromConfig, type LoadedConfig } from './config/load.js';
 import { createDetectorHolder, type DetectorHolder } from './detect/holder.js';
 import type { Detector } from './detect/index.js';
 import { ClarionError } from './errors.js';
 import { createEventLog, type EventLog } from './events/log.js';
-import { redactText } from './events/redact.js';
+import { configureRedaction, redactText } from './events/redact.js';
 import { adminApi } from './http/admin/index.js';
+import { guardrailApi } from './http/clarion-api/guardrail.js';
 import { CLARION_API_PREFIX, clarionApi } from './http/clarion-api/index.js';
+import { BodyBudget } from './http/body.js';
+import { registerCors } from './http/cors.js';
 import { asClarionError, catalogueErrors, sendError } from './http/errors.js';
 import { opsRoutes } from './http/ops-routes.js';
 import { familyErrors, passthroughRoutes } from './http/passthrough-routes.js';
@@ -36,7 +41,9 @@ import { conversationMemory, type ConversationMemory } from './policy/memory.js'
 import { reviewQueue, type ReviewQueue } from './policy/reviews.js';
 import type { PipelineDeps } from './proxy/deps.js';
 import { createRouter } from './proxy/routing.js';
-import { createUpstreams } from './proxy/upstreams.js';
+import { createUpstreams, type Upstreams } from './proxy/upstreams.js';
+import { createSecondOpinion, type SecondOpinionService } from './judge/second-opinion.js';
+import type { Registry } from './ops/metrics.js';
 import { openStateStores, type StateStores } from './storage/index.js';
 
 export interface ServerOptions {
@@ -95,6 +102,7 @@ async function createComponents(loaded: LoadedConfig, options: ServerOptions): P
     timeoutMs: config.policy.memoryTimeoutMs,
     onError: () => metrics.pipelineFailures.inc({ stage: 'memory' }),
   });
+  configureRedaction(config.events.redaction.extraPatterns);
   const eventLog = await createEventLog({ config, dataDir, instanceId, registry: metrics.registry, logger });
   // Resolving a review labels its event (source `reviewer`).
   const reviews = reviewQueue(state.reviews, {
@@ -102,11 +110,12 @@ async function createComponents(loaded: LoadedConfig, options: ServerOptions): P
     labels: { label: (id, label) => eventLog.label(id, label.verdict, label.note ?? undefined, label.source) },
     onError: (error) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'review resolved but its event could not be labelled'),
   });
+  const upstreams = createUpstreams(config.upstreams);
   const model = config.detector.model;
   const holder = options.detector === undefined ? createDetectorHolder(config.detector, model === undefined ? null : resolveFromConfig(loaded, model)) : null;
   const deps: PipelineDeps = {
     router: createRouter(config),
-    upstreams: createUpstreams(config.upstreams),
+    upstreams,
     detector: options.detector ?? (holder as DetectorHolder),
     policy,
     memory,
@@ -116,7 +125,13 @@ async function createComponents(loaded: LoadedConfig, options: ServerOptions): P
     logger,
     requestLog: createRequestLog(logger, config.logging.requests),
     tenantHeader: config.server.tenantHeader,
+    trustClientHeaders: config.server.trustClientHeaders,
+    limits: config.limits,
     controlHeaders: new Set([config.server.tenantHeader]),
+    secondOpinion: secondOpinionFor(config, upstreams, metrics.registry, logger),
+    labelEvent: (eventId, verdict, note, source) => {
+      eventLog.label(eventId, verdict, note, source).catch((error: unknown) => logger.warn({ err: error, eventId, source }, 'labelling the event failed'));
+    },
   };
   return { deps, detector: holder, eventLog, policy, memory, reviews, state, instanceId };
 }
@@ -139,11 +154,31 @@ function recordPolicy(state: StateStores, p: LoadedPolicy, instance: string, log
   });
 }
 
+/** The grey-band second opinion when `detector.secondOpinion` is configured (its upstream is checked by the config schema). */
+function secondOpinionFor(config: LoadedConfig['config'], upstreams: Upstreams, registry: Registry, logger: Logger): SecondOpinionService | null {
+  const judge = config.detector.secondOpinion;
+  const upstream = judge === undefined ? undefined : upstreams.get(judge.upstream);
+  if (judge === undefined || upstream === undefined) return null;
+  return createSecondOpinion({
+    config: judge,
+    upstream,
+    registry,
+    onFailure: (outcome, detail) => logger.debug({ outcome, detail }, 'second opinion: no verdict'),
+  });
+}
+
 async function createApp(loaded: LoadedConfig, parts: Components, closing: () => boolean): Promise<FastifyInstance> {
   const { config } = loaded;
   const { deps } = parts;
   const { logger } = deps;
+  const { limits } = config;
+  const bodyBudget = new BodyBudget(limits.maxInflightBodyBytes);
   const app = Fastify({
+    // Slow clients (trickled headers, bodies that never end, idle keep-alive sockets) are cut by
+    // these timeouts so they cannot hold memory and sockets for everyone else (docs/security.md).
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: checkingInterval(limits) },
     // Clarion writes its own single log line per request and logs errors itself.
     logger: false,
     bodyLimit: config.server.bodyLimitBytes,
@@ -156,14 +191,18 @@ async function createApp(loaded: LoadedConfig, parts: Components, closing: () =>
       void sendError(reply, asClarionError(error), familyErrors(request));
     },
   });
+  if (limits.maxConnections > 0) app.server.maxConnections = limits.maxConnections;
   app.setErrorHandler(catalogueErrors(logger, familyErrors));
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, new ClarionError('CLARION_NOT_FOUND', `${request.method} ${request.url}`), familyErrors(request)),
   );
 
-  await app.register(protocolRoutes, { deps, bodyLimit: config.server.bodyLimitBytes, closing });
+  registerCors(app, config.server.corsAllowOrigins);
+  await app.register(protocolRoutes, { deps, bodyLimit: config.server.bodyLimitBytes, maxJsonDepth: config.limits.maxJsonDepth, bodyBudget, closing });
   await app.register(passthroughRoutes, { deps, closing });
   await app.register(clarionApi, { prefix: CLARION_API_PREFIX, events: parts.eventLog, feedback: config.events.feedback, logger, closing });
+  const guardrailTokens = [config.server.guardrailToken, config.server.adminToken].filter((t): t is string => t !== undefined && t !== '');
+  await app.register(guardrailApi, { prefix: CLARION_API_PREFIX, deps, tokens: guardrailTokens, bodyLimit: config.server.bodyLimitBytes, closing });
   await app.register(adminApi, {
     prefix: '/admin',
     token: config.server.adminToken,
@@ -181,8 +220,15 @@ async function createApp(loaded: LoadedConfig, parts: Components, closing: () =>
     registry: deps.metrics.registry,
     logger,
     closing,
+    adminToken: config.server.adminToken,
   });
   return app;
+}
+
+/** Node checks the header and request timeouts on an interval (30 s by default): often enough for the shortest of them. */
+function checkingInterval(limits: Limits): number {
+  const timeouts = [limits.headersTimeoutMs, limits.requestTimeoutMs].filter((ms) => ms > 0);
+  return Math.max(50, Math.min(1_000, Math.floor(Math.min(...timeouts, 4_000) / 4)));
 }
 
 export async function buildServer(loaded: LoadedConfig, options: ServerOptions = {}): Promise<ClarionServer> {

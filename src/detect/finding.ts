@@ -34,6 +34,7 @@ export const RULE_FEATURES = [
   'conversational_turn',
   'unanchored_work',
   'deferred_answer',
+  'open_task',
 ] as const;
 export type RuleFeature = (typeof RULE_FEATURES)[number];
 
@@ -63,6 +64,7 @@ export const PRIOR_WEIGHTS: Record<RuleFeature, number> = {
   conversational_turn: -4.0,
   unanchored_work: 1.5,
   deferred_answer: 2.0,
+  open_task: 1.5,
 };
 
 export interface QuestionRef {

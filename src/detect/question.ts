@@ -33,6 +33,9 @@ export const DEFAULT_QUESTION_TEMPLATES: Readonly<Record<string, string>> = {
   unfamiliar_entity: 'I’m not sure what “{entity}” is — could you check the spelling or say a bit more about it?',
   vague_request: 'Could you say a bit more about what you need — the purpose, scope or details that matter to you?',
   'vague_request.topic': 'What would you like to know about {topic}?',
+  'task.plan': 'Could you tell me a bit more for the {task} — where and when, for whom, and your budget?',
+  'task.choice': 'What matters most to you in the {task} — for example budget, purpose or taste?',
+  'task.program': 'Which language should it be in, and what input does it take and what should it produce?',
   combine: '{first} Also, {second}',
 };
 

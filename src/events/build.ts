@@ -78,5 +78,17 @@ export function buildEvent(input: EventInput, instance: string, redaction: Redac
     decisionState: { optOut: context.optOut, clarificationsSoFar: context.clarificationsSoFar },
     features: assessment.features ?? null,
     labels: [],
+    usage: input.usage ?? null,
+    context: assessment.context ?? 'known',
+    ...(input.secondOpinion === undefined || input.secondOpinion === null
+      ? {}
+      : {
+          secondOpinion: {
+            outcome: input.secondOpinion.outcome,
+            underspecified: input.secondOpinion.verdict?.underspecified ?? null,
+            ms: Math.round(input.secondOpinion.ms * 1000) / 1000,
+          },
+        }),
+    responseId: input.responseId ?? null,
   };
 }

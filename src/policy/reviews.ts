@@ -8,7 +8,7 @@
  * the injected function, and writes in the background; it never throws.
  */
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../storage/redis.js';
 import { addLabel, type LabelTarget } from '../events/labels.js';
 import type { Verdict } from '../events/schema.js';
 import { reviewStoreFor } from '../storage/index.js';
@@ -47,7 +47,7 @@ export interface ReviewRules {
 }
 
 export interface ReviewQueueOptions extends ReviewRules {
-  redis: Redis | null;
+  redis: RedisClient | null;
   prefix: string;
   dataDir: string;
 }

@@ -8,6 +8,7 @@ import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { ClarionError, type ErrorCode } from '../errors.js';
+import { observeResponse, type ObservedResponse, type ResponseObserver, type ResponseReader } from '../protocols/observe.js';
 import type { ProtocolAdapter } from '../protocols/types.js';
 import { clientResponseHeaders } from './headers.js';
 import type { Upstream } from './upstreams.js';
@@ -26,6 +27,8 @@ export interface RelayRequest {
   errors: ProtocolAdapter;
   /** Called when the upstream's response headers arrive, just before ours go out; returns the overhead header value. */
   onUpstreamHeaders(statusCode: number): string;
+  /** Reads a 2xx response as it streams through (id, model, text, usage); null to read nothing (pass-through). */
+  reader: ResponseReader | null;
 }
 
 export interface ForwardResult {
@@ -38,6 +41,8 @@ export interface ForwardResult {
   /** Kind of upstream failure for metrics: connect, timeout, reset, aborted. */
   failure: 'connect' | 'timeout' | 'reset' | 'aborted' | null;
   streamed: boolean;
+  /** What the response observer learnt (2xx responses on the protocol routes), else null. */
+  observed: ObservedResponse | null;
 }
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -67,6 +72,7 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
   private responseHeaders: OutgoingHttpHeaders | null = null;
   private clientGone = false;
   private settled = false;
+  private observer: ResponseObserver | null = null;
 
   constructor(
     private readonly request: RelayRequest,
@@ -112,11 +118,17 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
     out['x-clarion-overhead-ms'] = request.onUpstreamHeaders(statusCode);
     this.responseHeaders = out;
     request.res.writeHead(statusCode, out);
+    if (request.reader !== null && statusCode < 300) {
+      this.observer = observeResponse(request.reader, headerText(headers['content-type']), headerText(headers['content-encoding']));
+    }
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     const { res } = this.request;
-    if (!res.write(chunk)) {
+    const drained = res.write(chunk);
+    // After the write: the client's bytes never wait for the observer.
+    this.observer?.write(chunk);
+    if (!drained) {
       controller.pause();
       res.once('drain', this.onDrain);
     }
@@ -171,14 +183,19 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
     this.finish({ status: upstreamStatus ?? 502, upstreamStatus, upstreamMs, errorCode: clarionError.code, failure, streamed: true });
   }
 
-  private finish(result: ForwardResult): void {
+  private finish(outcome: Omit<ForwardResult, 'observed'>): void {
     if (this.settled) return;
     this.settled = true;
+    const result: ForwardResult = { ...outcome, observed: this.observer?.end() ?? null };
     const { res } = this.request;
     res.removeListener('close', this.onClientClose);
     res.removeListener('drain', this.onDrain);
     this.settle(result);
   }
+}
+
+function headerText(value: string | string[] | undefined): string {
+  return typeof value === 'string' ? value : Array.isArray(value) ? value.join(', ') : '';
 }
 
 function describeTimeout(code: string): string {

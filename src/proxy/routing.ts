@@ -4,12 +4,12 @@
  * (case-insensitive) and are compiled once, at config load.
  */
 import type { Config, RouteKind, RouteRule, UpstreamConfig } from '../config/schema.js';
-import { globToRegExp } from '../policy/compile.js';
+import { compileGlob, type GlobMatcher } from '../policy/glob.js';
 import type { ApiFamily } from '../protocols/types.js';
 
 export interface CompiledRule {
   routes: ReadonlySet<RouteKind> | null;
-  model: RegExp | null;
+  model: GlobMatcher | null;
   upstream: UpstreamConfig;
 }
 
@@ -25,7 +25,7 @@ function compileRule(rule: RouteRule, upstreams: Map<string, UpstreamConfig>): C
   if (upstream === undefined) throw new Error(`unknown upstream ${rule.upstream}`);
   return {
     routes: rule.routes === undefined ? null : new Set(rule.routes),
-    model: rule.model === undefined ? null : globToRegExp(rule.model),
+    model: rule.model === undefined ? null : compileGlob(rule.model),
     upstream,
   };
 }
@@ -41,7 +41,7 @@ export function createRouter(config: Pick<Config, 'upstreams' | 'routing'>): Rou
     select(kind, family, model) {
       for (const rule of rules) {
         if (rule.routes !== null && !rule.routes.has(kind)) continue;
-        if (rule.model !== null && (model === undefined || !rule.model.test(model))) continue;
+        if (rule.model !== null && (model === undefined || !rule.model(model))) continue;
         return rule.upstream;
       }
       return firstOfFamily[family];

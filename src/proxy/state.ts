@@ -10,7 +10,9 @@ import type { Readable } from 'node:stream';
 import type { RouteKind } from '../config/schema.js';
 import type { Conversation } from '../conversation.js';
 import type { Assessment } from '../detect/assessment.js';
+import type { SecondOpinion } from '../judge/second-opinion.js';
 import type { Decision, RequestContext } from '../policy/decision.js';
+import type { ObservedResponse, ResponseReader } from '../protocols/observe.js';
 import type { ApiFamily, JsonObject, ProtocolAdapter } from '../protocols/types.js';
 import type { PipelineDeps, ProtocolRoute } from './deps.js';
 import type { ForwardResult } from './relay.js';
@@ -28,6 +30,8 @@ export interface Judgement {
   detectorMicros: number;
   /** Content hash of the policy that decided (null for a policy built in code). */
   policyHash: string | null;
+  /** The inline second opinion, when one was asked (the assessment already reflects its verdict). */
+  secondOpinion?: SecondOpinion | null;
 }
 
 export interface RequestState {
@@ -45,6 +49,8 @@ export interface RequestState {
   readonly family: ApiFamily;
   /** Renders Clarion's own errors in the route's protocol shape (the route's adapter, or its family's). */
   readonly errors: ProtocolAdapter;
+  /** Reads the upstream's response as it streams (the route's adapter); null on pass-through. */
+  readonly reader: ResponseReader | null;
   /** performance.now() at arrival. */
   readonly t0: number;
   /** Epoch milliseconds at arrival. */
@@ -79,6 +85,8 @@ export interface RequestState {
   /** Time Clarion spent before the response started (upstream wait excluded). */
   overheadMs: number;
   forwarded: ForwardResult | null;
+  /** What was read of the response as it went out (the upstream's, or Clarion's own reply); null when nothing was. */
+  observed: ObservedResponse | null;
 }
 
 /** A request on one of the three assessed routes. */
@@ -101,6 +109,7 @@ export interface Arrival {
   res: ServerResponse;
   family: ApiFamily;
   errors: ProtocolAdapter;
+  reader?: ResponseReader;
 }
 
 const NO_BODY: JsonObject = Object.freeze({});
@@ -123,6 +132,7 @@ export function newRequestState(deps: PipelineDeps, arrival: Arrival): RequestSt
     res: arrival.res,
     family: arrival.family,
     errors: arrival.errors,
+    reader: arrival.reader ?? null,
     t0: performance.now(),
     arrived: Date.now(),
     requestId,
@@ -145,6 +155,7 @@ export function newRequestState(deps: PipelineDeps, arrival: Arrival): RequestSt
     status: 0,
     overheadMs: 0,
     forwarded: null,
+    observed: null,
   };
 }
 
@@ -168,6 +179,7 @@ export function newProtocolState(deps: PipelineDeps, route: ProtocolRoute, incom
     res: incoming.res,
     family: adapter.family,
     errors: adapter,
+    reader: adapter.responses,
   };
   return Object.assign(newRequestState(deps, arrival), { route, raw: incoming.body, body: NO_BODY });
 }

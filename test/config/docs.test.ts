@@ -8,8 +8,10 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { z } from 'zod';
 import { defaultConfigPath, loadConfig } from '../../src/config/load.js';
+import { LimitsSchema } from '../../src/config/limits.js';
 import { DetectorConfigSchema } from '../../src/detect/config.js';
 import { PolicyConfigSchema } from '../../src/policy/config.js';
+import { SecondOpinionConfigSchema } from '../../src/judge/config.js';
 import {
   LoggingSchema,
   RedisSchema,
@@ -40,6 +42,8 @@ const SECTIONS: Array<[string, z.ZodType, (key: string) => string]> = [
   ['logging', LoggingSchema, (k) => `| \`${k}\` |`],
   ['policy', PolicyConfigSchema, (k) => `| \`${k}\` |`],
   ['detector', DetectorConfigSchema, (k) => `| \`${k}\` |`],
+  ['detector.secondOpinion', SecondOpinionConfigSchema, (k) => `| \`secondOpinion.${k}\` |`],
+  ['limits', LimitsSchema, (k) => `| \`${k}\` |`],
 ];
 
 for (const [name, schema, needle] of SECTIONS) {

@@ -49,6 +49,7 @@ export const broadTopic: Rule = {
     'polysemy',
     'contradiction',
     'unfamiliar_entity',
+    'open_task',
   ],
   run,
 };

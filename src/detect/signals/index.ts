@@ -12,6 +12,7 @@ import { contradiction } from './contradiction.js';
 import { conversational } from './conversational.js';
 import { missingInput } from './missing-input.js';
 import { missingSlot } from './missing-slot.js';
+import { openTask } from './open-task.js';
 import { polysemy } from './polysemy.js';
 import type { FindingSink, PriorFindings, Rule } from './rule.js';
 import { specificity } from './specificity.js';
@@ -30,6 +31,7 @@ const RULES: readonly Rule[] = [
   polysemy,
   contradiction,
   unfamiliarEntity,
+  openTask,
   broadTopic,
   answeredClarification,
   specificity,

@@ -27,6 +27,10 @@ const WORK_DEPENDENT =
 // A named anchor: a capitalised name after the first word, a quoted title, a year.
 const NAMED = /(?:^|[^.!?]\s)[A-Z][\p{L}'’-]+|["“«][^"”»\n]{2,}["”»]|\b(?:1[0-9]{3}|20[0-9]{2})\b/u;
 
+// The work named right after its noun: "the sequel to the hobbit", "season 3 of breaking bad", "the author of dune".
+const WORK_AFTER =
+  /\b(?:of|to|in|for|from|on)\s+(?:the\s+)?(?!(?:it|this|that|them|a|an|my|your|his|her|their|our|season|episode|chapter|series|part|volume|total|general|order|time|english|there|here|end|first|last|next|latest|new|book|film|movie|show|game|album|song|novel|play)\b)\p{L}{3,}/iu;
+
 const QUESTION = /\?\s*$|^\s*(?:who|what|what's|whats|when|where|which|how|is|are|does|do|can|tell me|give me)\b/i;
 
 /**
@@ -63,7 +67,9 @@ function run(view: RequestView, out: FindingSink): void {
     }
   }
   const work = view.hasEarlierTurns ? null : WORK_DEPENDENT.exec(text);
-  if (work !== null && !NAMED.test(text.slice(1)) && !CONCEPTUAL.test(text)) {
+  // "who wrote the sequel to the hobbit": typed in lower case, the work follows its noun.
+  const workAfter = work === null ? '' : text.slice(work.index + work[0].length, work.index + work[0].length + 60);
+  if (work !== null && !NAMED.test(text.slice(1)) && !WORK_AFTER.test(workAfter) && !CONCEPTUAL.test(text)) {
     out.push({
       feature: 'unanchored_work',
       id: 'unanchored_time_place',

@@ -1,14 +1,17 @@
 /**
  * Stage 5, finish: after the response is on its way — the event (when the decision is recorded),
- * the metrics and the request's one log line. Runs for every request however it ended, so it is
- * the one place to hang anything that observes a whole request.
+ * the metrics, the token counters and the request's one log line. Runs for every request however
+ * it ended, so it is the one place to hang anything that observes a whole request.
  */
+import { NO_TOKENS, type TokenUsage } from '../../protocols/observe.js';
 import type { PipelineDeps } from '../deps.js';
 import type { RequestState } from '../state.js';
 
 export function finish(deps: PipelineDeps, state: RequestState): void {
   const totalMs = performance.now() - state.t0;
   const { judgement, forwarded } = state;
+  const usage = usageOf(state);
+  const action = judgement?.decision.action ?? 'pass';
   if (state.eventId !== null && judgement !== null) {
     deps.events.record({
       id: state.eventId,
@@ -24,13 +27,16 @@ export function finish(deps: PipelineDeps, state: RequestState): void {
       upstreamStatus: forwarded?.upstreamStatus ?? null,
       upstreamMs: forwarded === null ? null : Math.round(forwarded.upstreamMs * 1000) / 1000,
       errorCode: forwarded?.errorCode ?? null,
+      usage,
+      responseId: state.observed?.id ?? null,
+      secondOpinion: judgement.secondOpinion ?? null,
     });
   }
-  const action = judgement?.decision.action ?? 'pass';
   const { metrics } = deps;
   metrics.requests.inc({ route: state.kind, status: String(state.status), upstream: state.upstream ?? 'clarion', action });
   metrics.requestSeconds.observe({ route: state.kind }, totalMs / 1000);
   metrics.overheadSeconds.observe({ route: state.kind }, state.overheadMs / 1000);
+  if (usage !== null && state.upstream !== null) countTokens(deps, state, usage, action);
   deps.requestLog({
     reqId: state.requestId,
     route: state.path,
@@ -47,5 +53,27 @@ export function finish(deps: PipelineDeps, state: RequestState): void {
     totalMs,
     overheadMs: state.overheadMs,
     upstreamMs: forwarded?.upstreamMs,
+    usage,
   });
+}
+
+/**
+ * Tokens this request consumed: what the upstream reported, zeros when Clarion answered itself
+ * (no model was called), null when the upstream reported nothing (or on pass-through routes).
+ */
+function usageOf(state: RequestState): TokenUsage | null {
+  if (state.upstream === null) return state.reader === null ? null : NO_TOKENS;
+  return state.observed?.usage ?? null;
+}
+
+function countTokens(deps: PipelineDeps, state: RequestState, usage: TokenUsage, action: string): void {
+  const labels = {
+    upstream: state.upstream ?? 'clarion',
+    // The model that answered (the upstream's name for it), else the one asked for.
+    model: state.observed?.model ?? state.outModel ?? state.model ?? 'unknown',
+    tenant: state.judgement?.context.tenant ?? 'none',
+    action,
+  };
+  deps.metrics.inputTokens.inc(labels, usage.inputTokens);
+  deps.metrics.outputTokens.inc(labels, usage.outputTokens);
 }

@@ -39,6 +39,7 @@ export async function forward(deps: PipelineDeps, state: RequestState): Promise<
       res: state.res,
       extraHeaders: state.replyHeaders,
       errors: state.errors,
+      reader: state.reader,
       onUpstreamHeaders: () => {
         state.overheadMs = dispatchedAt - state.t0;
         return state.overheadMs.toFixed(3);
@@ -48,6 +49,7 @@ export async function forward(deps: PipelineDeps, state: RequestState): Promise<
     if (state.streaming) deps.metrics.openStreams.dec();
   }
   state.status = state.forwarded.status;
+  state.observed = state.forwarded.observed;
   const failure = state.forwarded.failure;
   if (failure !== null && failure !== 'aborted') deps.metrics.upstreamErrors.inc({ upstream: config.name, kind: failure });
 }

@@ -1,5 +1,5 @@
 /** Policy history in Redis: the list `<prefix>policy:history`, one JSON entry per element, oldest first. */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import { nextEntry, PolicyHistoryEntrySchema, type PolicyHistoryEntry, type PolicyHistoryStore } from '../../policy/history.js';
 import { parseJsonLine } from '../lines.js';
 import { waitForReady } from '../redis.js';
@@ -10,7 +10,7 @@ export class RedisPolicyHistory implements PolicyHistoryStore {
   readonly key: string;
 
   constructor(
-    private readonly client: Redis,
+    private readonly client: RedisClient,
     prefix: string,
     private readonly ownsClient = false,
   ) {
