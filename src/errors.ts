@@ -50,24 +50,25 @@ export const ERRORS = {
     anthropicType: 'not_found_error',
     message: 'Not found',
   },
+  CLARION_FORBIDDEN: {
+    status: 403,
+    openaiType: 'invalid_request_error',
+    anthropicType: 'permission_error',
+    message: 'Not allowed',
+  },
+  CLARION_RATE_LIMITED: {
+    status: 429,
+    openaiType: 'rate_limit_error',
+    anthropicType: 'rate_limit_error',
+    message: 'Too many requests; retry later',
+  },
   CLARION_UNAUTHORIZED: {
     status: 401,
     openaiType: 'invalid_request_error',
     anthropicType: 'authentication_error',
     message: 'Missing or invalid admin token',
   },
-  CLARION_FORBIDDEN: {
-    status: 403,
-    openaiType: 'invalid_request_error',
-    anthropicType: 'permission_error',
-    message: 'Request refused',
-  },
-  CLARION_RATE_LIMITED: {
-    status: 429,
-    openaiType: 'rate_limit_error',
-    anthropicType: 'rate_limit_error',
-    message: 'Too many attempts',
-  },
+
   CLARION_UPSTREAM_UNREACHABLE: {
     status: 502,
     openaiType: 'api_error',

@@ -21,7 +21,8 @@ import { resolve } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Limits } from './config/limits.js';
 import { resolveFromConfig, type LoadedConfig } from './config/load.js';
-import { createDetector, type Detector } from './detect/index.js';
+import { createDetectorHolder, type DetectorHolder } from './detect/holder.js';
+import type { Detector } from './detect/index.js';
 import { ClarionError } from './errors.js';
 import { createEventLog, type EventLog } from './events/log.js';
 import { configureRedaction, redactText } from './events/redact.js';
@@ -41,7 +42,7 @@ import { createLogger, type Logger } from './ops/logger.js';
 import { createCoreMetrics } from './ops/metrics.js';
 import { createRequestLog } from './ops/request-log.js';
 import { loadTracing } from './ops/tracing.js';
-import { createPolicyHolder, type PolicyHolder } from './policy/load.js';
+import { createPolicyHolder, type LoadedPolicy, type PolicyHolder } from './policy/load.js';
 import { conversationMemory, type ConversationMemory } from './policy/memory.js';
 import { precedentMemory } from './policy/precedent-memory.js';
 import { reviewQueue, type ReviewQueue } from './policy/reviews.js';
@@ -69,6 +70,10 @@ export interface ClarionServer {
   logger: Logger;
   eventLog: EventLog;
   policy: PolicyHolder;
+  /** The detector in force (swappable when `detector.model` names a file). */
+  detector: DetectorHolder | null;
+  /** Re-reads the policy and the detector model (SIGHUP, POST /admin/reload); each keeps its last good version on failure. */
+  reload(): Promise<{ policy: boolean; detector: boolean }>;
   /** Starts listening; resolves with the bound address (`http://127.0.0.1:8080`). */
   listen(): Promise<string>;
   /** Graceful shutdown: stop accepting, let open requests and streams finish within the grace period, flush events. */
@@ -78,6 +83,7 @@ export interface ClarionServer {
 /** What the server is made of, created once from the config. */
 interface Components {
   deps: PipelineDeps;
+  detector: DetectorHolder | null;
   eventLog: EventLog;
   policy: PolicyHolder;
   memory: ConversationMemory;
@@ -94,13 +100,15 @@ async function createComponents(loaded: LoadedConfig, options: ServerOptions): P
   const metrics = createCoreMetrics();
   const dataDir = options.dataDir ?? resolve(process.cwd(), config.storage.dataDir);
   const instanceId = config.server.instanceId ?? `${hostname()}-${process.pid}`;
+  const state = openStateStores(config, dataDir);
   const policy = await createPolicyHolder({
     file: resolveFromConfig(loaded, config.policy.file),
     watch: config.policy.watch,
+    versionUnchanged: config.policy.versionUnchanged,
     logger,
     registry: metrics.registry,
+    onLoaded: (p) => recordPolicy(state, p, instanceId, logger),
   });
-  const state = openStateStores(config, dataDir);
   const memory = conversationMemory(state.memory, {
     ttlSeconds: config.policy.conversationTtlSeconds,
     timeoutMs: config.policy.memoryTimeoutMs,
@@ -115,13 +123,20 @@ async function createComponents(loaded: LoadedConfig, options: ServerOptions): P
     freeText: config.events.redaction.mode !== 'none',
     redact: redactText,
   });
-  const reviews = reviewQueue(state.reviews, { redact: redactText });
   const eventLog = await createEventLog({ config, dataDir, instanceId, registry: metrics.registry, logger });
+  // Resolving a review labels its event (source `reviewer`).
+  const reviews = reviewQueue(state.reviews, {
+    redact: redactText,
+    labels: { label: (id, label) => eventLog.label(id, label.verdict, label.note ?? undefined, label.source) },
+    onError: (error) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'review resolved but its event could not be labelled'),
+  });
   const upstreams = createUpstreams(config.upstreams);
+  const model = config.detector.model;
+  const holder = options.detector === undefined ? createDetectorHolder(config.detector, model === undefined ? null : resolveFromConfig(loaded, model)) : null;
   const deps: PipelineDeps = {
     router: createRouter(config),
     upstreams,
-    detector: options.detector ?? createDetector(config.detector),
+    detector: options.detector ?? (holder as DetectorHolder),
     policy,
     memory,
     precedents,
@@ -142,7 +157,25 @@ async function createComponents(loaded: LoadedConfig, options: ServerOptions): P
     },
   };
   const eventReader = lazyEventStore(() => openEventStore(config, dataDir));
-  return { deps, eventLog, policy, memory, reviews, state, instanceId, eventReader };
+  return { deps, detector: holder, eventLog, policy, memory, reviews, state, instanceId, eventReader };
+}
+
+/** Policy and detector model re-read together; each keeps its last good version when its file is bad. */
+async function reloadAll(parts: Pick<Components, 'policy' | 'detector' | 'deps'>): Promise<{ policy: boolean; detector: boolean }> {
+  const policy = await parts.policy.reload();
+  const detector = parts.detector?.reload() ?? true;
+  const status = parts.detector?.status();
+  if (!detector) parts.deps.logger.error({ file: status?.file, err: status?.lastError }, 'detector model reload rejected; the model in force stays');
+  else if (status?.file !== null && status !== undefined) parts.deps.logger.info({ file: status.file, modelId: status.modelId }, 'detector model loaded');
+  return { policy, detector };
+}
+
+/** Keeps the policy just put in force in the history; the store being down costs a log line, never the reload. */
+function recordPolicy(state: StateStores, p: LoadedPolicy, instance: string, logger: Logger): void {
+  const entry = { hash: p.hash, version: p.policy.version, fileVersion: p.fileVersion, time: new Date().toISOString(), file: p.file, instance, text: p.text };
+  state.policyHistory.record(entry).catch((error: unknown) => {
+    logger.warn({ err: error instanceof Error ? error.message : String(error), version: entry.version }, 'policy history: could not record the policy');
+  });
 }
 
 /** The grey-band second opinion when `detector.secondOpinion` is configured (its upstream is checked by the config schema). */
@@ -195,13 +228,22 @@ async function createApp(loaded: LoadedConfig, parts: Components, closing: () =>
   await app.register(clarionApi, {
     prefix: CLARION_API_PREFIX,
     events: parts.eventLog,
+    feedback: config.events.feedback,
     logger,
     closing,
     card: { public: config.policyCard.public, policy: parts.policy, events: config.events },
   });
   const guardrailTokens = [config.server.guardrailToken, config.server.adminToken].filter((t): t is string => t !== undefined && t !== '');
   await app.register(guardrailApi, { prefix: CLARION_API_PREFIX, deps, tokens: guardrailTokens, bodyLimit: config.server.bodyLimitBytes, closing });
-  await app.register(adminApi, { prefix: '/admin', token: config.server.adminToken, policy: parts.policy, reviews: parts.reviews, logger, closing });
+  await app.register(adminApi, {
+    prefix: '/admin',
+    token: config.server.adminToken,
+    policy: parts.policy,
+    reviews: parts.reviews,
+    reload: () => reloadAll(parts),
+    logger,
+    closing,
+  });
   await app.register(consoleSurface, {
     prefix: CONSOLE_PREFIX,
     token: config.server.adminToken,
@@ -223,6 +265,7 @@ async function createApp(loaded: LoadedConfig, parts: Components, closing: () =>
   await app.register(opsRoutes, {
     instanceId: parts.instanceId,
     policy: parts.policy,
+    detector: parts.detector,
     events: parts.eventLog,
     registry: deps.metrics.registry,
     logger,
@@ -249,6 +292,8 @@ export async function buildServer(loaded: LoadedConfig, options: ServerOptions =
     logger,
     eventLog: parts.eventLog,
     policy: parts.policy,
+    detector: parts.detector,
+    reload: () => reloadAll(parts),
     async listen() {
       return app.listen({ port: config.server.port, host: config.server.host });
     },

@@ -4,7 +4,8 @@
  * embedded store's directory.
  */
 import { VerdictSchema } from '../events/schema.js';
-import { redactText } from '../events/redact.js';
+import { bareEventId } from '../events/capability.js';
+import { addLabel } from '../events/labels.js';
 import type { EventStore, StoredEvent } from '../events/store.js';
 import { arg, command, group } from './framework/command.js';
 import { jsonLine, write, type CliIo } from './framework/io.js';
@@ -89,7 +90,7 @@ const show = command({
   options: { json: JSON_OPTION, ...STORE_OPTIONS },
   async run({ args, values, io, path }) {
     return withEventStore(values, io, async (store: EventStore) => {
-      const event = await store.get(args.id);
+      const event = await store.get(bareEventId(args.id));
       if (event === null) return noSuchEvent(io, path, args.id);
       // People get the event indented; --json gets it on one line.
       await write(io.stdout, values.json ? jsonLine(event) : `${JSON.stringify(event, null, 2)}\n`);
@@ -152,9 +153,8 @@ const label = command({
   },
   async run({ args, values, io, path }) {
     const verdict = VerdictSchema.parse(args.verdict);
-    const note = values.note === undefined || values.note === '' ? null : redactText(values.note).slice(0, 1_000);
     return withEventStore(values, io, async (store) => {
-      const labelled = await store.label(args.id, { verdict, note, time: new Date().toISOString(), source: 'cli' });
+      const labelled = await addLabel(store, bareEventId(args.id), { verdict, note: values.note, source: 'analyst' });
       if (!labelled) return noSuchEvent(io, path, args.id);
       await write(io.stdout, values.json ? jsonLine({ id: args.id, verdict }) : `labelled ${args.id}: ${verdict}\n`);
       return 0;

@@ -23,6 +23,7 @@ exit codes: 0 done, 1 the command failed (invalid file, unknown id, store unreac
     score: lazy('assess requests with the detector: TEXT, --request FILE or --jsonl', () => import('./score.js')),
     policy: lazy('validate a policy file; run example requests through detector and policy', () => import('./policy.js')),
     events: lazy('read and label the ambiguity event log (Redis or the embedded store)', () => import('./events.js')),
+    learn: lazy("refit the detector to this deployment's labelled events; write a model file if it is not worse", () => import('./learn.js')),
     replay: lazy('re-decide stored events with a candidate policy and report what would change', () => import('./replay.js')),
     reviews: lazy('the review queue filled by the defer action', () => import('./reviews.js')),
   },

@@ -2,8 +2,9 @@
 import { group } from './framework/command.js';
 import { card } from './policy/card.js';
 import { check } from './policy/check.js';
+import { history } from './policy/history.js';
 import { test } from './policy/test.js';
 
 export default group({
-  commands: { check, test, card },
+  commands: { check, test, card, history },
 });

@@ -2,15 +2,17 @@
  * `clarion reviews list|resolve`: the review queue filled by the `defer` action, from Redis when
  * the config (or REDIS_URL) names one, else from the embedded store in the data directory.
  */
-import { createReviewQueue, type ReviewItem, type ReviewQueue } from '../policy/reviews.js';
+import type { LabelTarget } from '../events/labels.js';
+import { VerdictSchema } from '../events/schema.js';
+import { createReviewQueue, type ResolutionInput, type ReviewItem, type ReviewQueue } from '../policy/reviews.js';
 import { closeRedis, openRedis, redisConfigured, type RedisClient } from '../storage/redis.js';
 import { arg, command, group } from './framework/command.js';
 import { jsonLine, write, type CliIo } from './framework/io.js';
 import { choice, JSON_OPTION, number, string } from './framework/options.js';
-import { storeLocation, STORE_OPTIONS, type StoreValues } from './sources.js';
+import { storeLocation, STORE_OPTIONS, withEventStore, type StoreValues } from './sources.js';
 
 /** Opens the queue where the config says it is, runs `use`, and closes everything whatever happens. */
-async function withQueue<T>(values: StoreValues, io: CliIo, use: (queue: ReviewQueue) => Promise<T>): Promise<T> {
+async function withQueue<T>(values: StoreValues, io: CliIo, use: (queue: ReviewQueue) => Promise<T>, labels?: LabelTarget): Promise<T> {
   const { loaded, dataDir } = storeLocation(values, io);
   const { redis: settings } = loaded.config;
   const timeoutMs = Math.max(settings.commandTimeoutMs, 2_000);
@@ -18,7 +20,13 @@ async function withQueue<T>(values: StoreValues, io: CliIo, use: (queue: ReviewQ
   const redis: RedisClient | null = redisConfigured(settings)
     ? await openRedis(settings, { name: 'clarion-cli', commandTimeoutMs: timeoutMs, waitMs: timeoutMs })
     : null;
-  const queue = createReviewQueue({ redis, prefix: settings.prefix, dataDir, redact: (text) => text });
+  const queue = createReviewQueue({
+    redis,
+    prefix: settings.prefix,
+    dataDir,
+    redact: (text) => text,
+    ...(labels === undefined ? {} : { labels, onError: (error: unknown) => void write(io.stderr, `could not label the event: ${String(error)}\n`) }),
+  });
   try {
     return await use(queue);
   } finally {
@@ -65,14 +73,16 @@ const resolveReview = command({
   options: {
     note: string('TEXT', 'what was done'),
     by: string('NAME', 'who resolved it'),
+    verdict: choice(VerdictSchema.options, "the reviewer's verdict, stored as a reviewer label on the event (default: needed)"),
     json: JSON_OPTION,
     ...STORE_OPTIONS,
   },
   async run({ args, values, io, path }) {
-    const resolution: { by?: string; note?: string } = {};
+    const resolution: ResolutionInput = {};
     if (values.by !== undefined) resolution.by = values.by;
     if (values.note !== undefined) resolution.note = values.note;
-    const resolved = await withQueue(values, io, (queue) => queue.resolve(args.id, resolution));
+    if (values.verdict !== undefined) resolution.verdict = values.verdict;
+    const resolved = await withEventStore(values, io, (store) => withQueue(values, io, (queue) => queue.resolve(args.id, resolution), store));
     if (!resolved) {
       await write(io.stderr, `${path}: no review with id ${args.id}\n`);
       return 1;

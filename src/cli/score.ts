@@ -11,6 +11,7 @@ import { createInterface } from 'node:readline';
 import { text as readAll } from 'node:stream/consumers';
 import { conversationFromText, type Conversation } from '../conversation.js';
 import type { Assessment } from '../detect/assessment.js';
+import { readWeightsFile } from '../detect/weights.js';
 import { createDetector, type Detector } from '../detect/index.js';
 import { openaiChatAdapter } from '../protocols/openai-chat.js';
 import { command, restArgs } from './framework/command.js';
@@ -111,12 +112,14 @@ one JSON line per input, in order: {"id","score","flagged","categories","signals
     jsonl: flag('score JSON lines from stdin, one JSON line out per line in'),
     json: JSON_OPTION,
     threshold: number('N', "flag at this score instead of the detector's threshold", { min: 0, max: 1 }),
+    model: string('FILE', 'score with this weights file (written by clarion learn) instead of the shipped model'),
   },
   async run({ args, values, io, path }) {
     const given = [args.text.length > 0, values.request !== undefined, values.jsonl].filter(Boolean).length;
     if (given === 0) throw new UsageError('nothing to score: give TEXT, --request FILE or --jsonl');
     if (given > 1) throw new UsageError('give only one of TEXT, --request FILE, --jsonl');
-    const detector = createDetector(values.threshold === undefined ? {} : { threshold: values.threshold });
+    const weights = values.model === undefined ? {} : { weights: readWeightsFile(resolve(io.cwd, values.model)) };
+    const detector = createDetector({ ...weights, ...(values.threshold === undefined ? {} : { threshold: values.threshold }) });
     if (values.jsonl) return scoreLines(detector, io);
     let conversation: Conversation | string;
     if (values.request !== undefined) conversation = await requestFile(values.request, io);

@@ -1,6 +1,6 @@
 /**
  * `clarion serve`: loads the config (--config, CLARION_CONFIG or the shipped one), starts the proxy
- * and wires the signals: SIGTERM/SIGINT shut down gracefully (exit 0), SIGHUP reloads the policy.
+ * and wires the signals: SIGTERM/SIGINT shut down gracefully (exit 0), SIGHUP reloads the policy and the detector model.
  */
 import { buildServer } from '../server.js';
 import { command } from './framework/command.js';
@@ -40,7 +40,7 @@ An invalid config or policy stops start-up with one line per problem (exit 1).`,
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
     process.on('SIGHUP', () => {
-      void server.policy.reload();
+      void server.reload();
     });
     // Never resolves: the proxy runs until a signal ends the process (above).
     return new Promise<number>(() => {});

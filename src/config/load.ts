@@ -107,6 +107,9 @@ function applyEnvOverrides(root: Record<string, unknown>, env: NodeJS.ProcessEnv
   set('REDIS_URL', (v) => {
     section(root, 'redis').url = v;
   });
+  set('CLARION_FEEDBACK_SECRET', (v) => {
+    section(section(root, 'events'), 'feedback').secret = v;
+  });
   set('REDIS_CLUSTER_NODES', (v) => {
     section(root, 'redis').cluster = { nodes: v.split(',').map((node) => node.trim()).filter((node) => node !== '') };
   });

@@ -36,6 +36,19 @@ export const SignalSchema = z.object({
 });
 export type Signal = z.infer<typeof SignalSchema>;
 
+/**
+ * The request's feature vector in sparse form, as the model saw it: the rule features that fired
+ * (name -> value) and the hashed lexical feature ids present (each with value 1: presence). Events
+ * store it so that a detector can be retrained from events even when no text was kept.
+ */
+export const SparseFeaturesSchema = z.object({
+  /** Bits of the hashed index space the ids live in (a model with other bits cannot use them). */
+  hashBits: z.number().int(),
+  rule: z.record(z.string(), z.number()),
+  hashed: z.array(z.number().int().min(0)),
+});
+export type SparseFeatures = z.infer<typeof SparseFeaturesSchema>;
+
 export const AssessmentSchema = z.object({
   score: z.number().min(0).max(1),
   categories: z.array(CategorySchema),
@@ -51,5 +64,7 @@ export const AssessmentSchema = z.object({
   context: z.enum(['known', 'unknown']).optional(),
   /** Identifies the weights/rules that produced this assessment, stored with every event. */
   detectorVersion: z.string(),
+  /** The feature vector the score was computed from (the linear detector fills it in). */
+  features: SparseFeaturesSchema.optional(),
 });
 export type Assessment = z.infer<typeof AssessmentSchema>;

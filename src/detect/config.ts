@@ -6,6 +6,8 @@ export const DetectorConfigSchema = z
   .object({
     /** Score at and above which a request counts as underspecified (the shipped calibrated threshold by default). */
     threshold: z.number().min(0).max(1).optional(),
+    /** A weights file written by `clarion learn` (relative to the config file); unset = the shipped model. Reloaded on SIGHUP / POST /admin/reload. */
+    model: z.string().optional(),
     /** Overrides for clarifying-question templates, keyed by template id. */
     questionTemplates: z.record(z.string(), z.string()).default({}),
     /** Ask a model about grey-band requests (off unless present; the call is made by src/judge, not here). */

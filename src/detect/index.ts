@@ -7,9 +7,9 @@
  * and the assessment explains itself.
  */
 import type { Conversation } from '../conversation.js';
-import type { Assessment, Category, Signal } from './assessment.js';
+import type { Assessment, Category, Signal, SparseFeatures } from './assessment.js';
 import type { DetectorConfig } from './config.js';
-import { createFeatureBuffer, featurize, RULE_INDEX, tokenIndex, type FeatureBuffer } from './features.js';
+import { createFeatureBuffer, featurize, HASH_BITS, RULE_INDEX, tokenIndex, type FeatureBuffer } from './features.js';
 import { RULE_FEATURES, type Finding, type QuestionRef } from './finding.js';
 import { calibrate, modelFromFile, type Model, type WeightsFile } from './model.js';
 import { composeQuestion, DEFAULT_QUESTION_TEMPLATES, type Templates } from './question.js';
@@ -211,8 +211,19 @@ class LinearDetector implements Detector {
       suggestedQuestion,
       context: view.contextUnknown ? 'unknown' : 'known',
       detectorVersion: this.version,
+      features: sparseFeatures(buf),
     };
   }
+}
+
+/** A copy of the buffer's features in sparse form (the buffer is reused by the next call). */
+function sparseFeatures(buf: FeatureBuffer): SparseFeatures {
+  const rule: Record<string, number> = {};
+  for (let i = 0; i < buf.rule.length; i++) {
+    const v = buf.rule[i] ?? 0;
+    if (v !== 0) rule[RULE_FEATURES[i] as string] = v;
+  }
+  return { hashBits: HASH_BITS, rule, hashed: Array.from(buf.hashed.subarray(0, buf.count)) };
 }
 
 function toSignal(f: Finding, weight: number): Signal {

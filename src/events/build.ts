@@ -1,5 +1,5 @@
 /**
- * EventInput (raw material from the request pipeline) -> ClarionEvent (schema v1, redacted).
+ * EventInput (raw material from the request pipeline) -> ClarionEvent (schema v2, redacted).
  * Runs in the writer's batch flush, never on the request path.
  */
 import { createHash } from 'node:crypto';
@@ -56,6 +56,7 @@ export function buildEvent(input: EventInput, instance: string, redaction: Redac
     tenant: context.tenant,
     conversationId: context.conversationId,
     policyVersion: decision.policyVersion,
+    policyHash: input.policyHash ?? null,
     norm: decision.norm,
     action: decision.action,
     mode: decision.mode,
@@ -68,11 +69,14 @@ export function buildEvent(input: EventInput, instance: string, redaction: Redac
     missingSlots: [...assessment.missingSlots],
     question: question === null ? null : redactText(question),
     detectorVersion: assessment.detectorVersion,
+    modelId: assessment.detectorVersion,
     detectorMicros: input.detectorMicros,
     upstreamStatus: input.upstreamStatus,
     upstreamMs: input.upstreamMs,
     errorCode: input.errorCode,
     request: storedRequest(input.conversation, redaction),
+    decisionState: { optOut: context.optOut, clarificationsSoFar: context.clarificationsSoFar },
+    features: assessment.features ?? null,
     labels: [],
     usage: input.usage ?? null,
     context: assessment.context ?? 'known',

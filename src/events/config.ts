@@ -75,6 +75,21 @@ export const WriterSchema = z
   })
   .strict();
 
+/** POST /v1/clarion/feedback: who may label (the capability key), how often and how much. */
+export const FeedbackSchema = z
+  .object({
+    /** HMAC key of the event-id tokens (also CLARION_FEEDBACK_SECRET); set the same value on every instance. Default: a random key in `<dataDir>/feedback.key`. */
+    secret: z.string().min(16).optional(),
+    /** Feedback calls per client address per minute (token bucket). */
+    ratePerMinute: z.number().int().positive().default(60),
+    /** Calls a client may make at once before the rate applies. */
+    burst: z.number().int().positive().default(20),
+    /** Largest feedback body in bytes. */
+    maxBodyBytes: z.number().int().min(256).max(1_048_576).default(4_096),
+  })
+  .strict();
+export type FeedbackConfig = z.infer<typeof FeedbackSchema>;
+
 export const EventsConfigSchema = z
   .object({
     enabled: z.boolean().default(true),
@@ -84,6 +99,7 @@ export const EventsConfigSchema = z
     redaction: RedactionSchema.prefault({}),
     retention: RetentionSchema.prefault({}),
     writer: WriterSchema.prefault({}),
+    feedback: FeedbackSchema.prefault({}),
   })
   .strict();
 export type EventsConfig = z.infer<typeof EventsConfigSchema>;

@@ -23,6 +23,8 @@ export interface EventInput {
   decision: Decision;
   /** Detector wall time in microseconds. */
   detectorMicros: number;
+  /** Content hash of the policy that decided (absent or null for a policy built in code). */
+  policyHash?: string | null;
   /** Upstream HTTP status (null when not called or failed before a status). */
   upstreamStatus: number | null;
   /** Milliseconds from sending upstream until its body ended (null when not called). */
@@ -43,6 +45,8 @@ export interface EventSink {
   shouldRecord(decision: Decision, assessment: Assessment, sampleKey: string): boolean;
   /** Sync: a new sortable, unique event id. */
   newId(): string;
+  /** Sync: what the app receives as `x-clarion-event-id`: the id with its feedback capability (src/events/capability.ts). */
+  token(id: string): string;
   /** Sync, non-blocking: queue the event for writing. Never throws. */
   record(input: EventInput): void;
 }

@@ -20,8 +20,9 @@ import { createIdGenerator, isEventId } from './id.js';
 import type { EventInput, EventSink } from './input.js';
 import { createEventMetrics, type EventMetrics } from './metrics.js';
 import { createRecordingRule } from './recording.js';
-import { redactText } from './redact.js';
-import type { ClarionEvent, Label, Verdict } from './schema.js';
+import { capabilityKey, eventCapability, type EventCapability } from './capability.js';
+import { makeLabel } from './labels.js';
+import type { ClarionEvent, Label, LabelSource, Verdict } from './schema.js';
 import { Spool } from './spool.js';
 import type { EventBackend, StorageKind, WriterStats } from './store.js';
 
@@ -42,9 +43,11 @@ export interface EventLog extends EventSink {
   close(): Promise<void>;
   health(): EventLogHealth;
   /** Stores feedback on an event; false = unknown event id. Throws EventStoreUnavailableError when Redis is down. */
-  label(eventId: string, verdict: Verdict, note?: string, source?: string): Promise<boolean>;
+  label(eventId: string, verdict: Verdict, note?: string, source?: LabelSource): Promise<boolean>;
   /** Resolves once everything queued so far is written (or spooled). */
   flush(): Promise<void>;
+  /** The event id an `x-clarion-event-id` token grants, or null when it is not a genuine token (a bare id included). */
+  verifyToken(token: string): string | null;
   /** Writer statistics (bench, tests): pipelines sent, events in them, deepest pipeline, replayed events Redis already had. */
   writerStats(): WriterStats;
 }
@@ -70,7 +73,6 @@ export class EventStoreUnavailableError extends ClarionError {
   }
 }
 
-const MAX_NOTE_CHARS = 1_000;
 /** Longest a label waits for its freshly recorded event to be written. */
 const LABEL_WAIT_MS = 5_000;
 /** Events built per slice before yielding to the event loop (~0.5 ms of work). */
@@ -87,6 +89,7 @@ function yieldToRequests(): Promise<void> {
 
 class EventLogWriter implements EventLog {
   readonly newId = createIdGenerator();
+  private readonly capability: EventCapability;
   readonly shouldRecord: EventSink['shouldRecord'];
   private readonly metrics: EventMetrics;
   private readonly events: Config['events'];
@@ -119,6 +122,7 @@ class EventLogWriter implements EventLog {
     private readonly spool: Spool | null,
   ) {
     this.events = options.config.events;
+    this.capability = eventCapability(capabilityKey(this.events.feedback.secret, options.dataDir));
     this.shouldRecord = createRecordingRule(this.events);
     this.metrics = createEventMetrics(options.registry, () => this.queue.length);
     this.metrics.redisUp.set(0);
@@ -429,16 +433,19 @@ class EventLogWriter implements EventLog {
     return this.backend.writerStats();
   }
 
-  async label(eventId: string, verdict: Verdict, note?: string, source = 'api'): Promise<boolean> {
+  token(id: string): string {
+    return this.capability.token(id);
+  }
+
+  verifyToken(token: string): string | null {
+    return this.capability.verify(token);
+  }
+
+  async label(eventId: string, verdict: Verdict, note?: string, source: LabelSource = 'app'): Promise<boolean> {
     if (!isEventId(eventId)) return false;
     // The event may still be queued (a label right after the response): wait until it is written.
     await this.waitUntilWritten(eventId);
-    const label: Label = {
-      verdict,
-      note: note === undefined || note === '' ? null : redactText(note).slice(0, MAX_NOTE_CHARS),
-      time: new Date().toISOString(),
-      source,
-    };
+    const label: Label = makeLabel({ verdict, note, source });
     if (!this.writable()) throw new EventStoreUnavailableError('Redis is down');
     try {
       if (await this.backend.label(eventId, label)) return true;
@@ -481,6 +488,9 @@ export async function createEventLog(options: CreateEventLogOptions): Promise<Ev
   if (backend.local) {
     logger.info({ dataDir }, 'event log: no Redis URL; using the embedded file store');
     return new EventLogWriter(options, backend, null);
+  }
+  if (config.events.feedback.secret === undefined) {
+    logger.warn('event log: no events.feedback.secret (CLARION_FEEDBACK_SECRET); feedback tokens verify only on this instance');
   }
   const spoolDir = resolve(dataDir, config.events.writer.spoolDir ?? 'spool');
   const spool = new Spool(spoolDir, options.instanceId, config.events.writer.orphanSpoolAfterMs);

@@ -1,28 +1,39 @@
 /**
- * The stored ambiguity event, schema v1. Defined once here; docs/events.md documents every field.
- * Both stores (Redis stream, file store), the spool, the CLI and `clarion replay` read this shape.
+ * The stored ambiguity event, schema v2 (v1 events still read: the fields v2 added read as null).
+ * Defined once here; docs/events.md documents every field. Both stores (Redis stream, file
+ * store), the spool, the CLI, `clarion replay` and `clarion learn` read this shape.
  */
 import { z } from 'zod';
 import { ProtocolIdSchema } from '../conversation.js';
-import { CategorySchema, SignalIdSchema } from '../detect/assessment.js';
+import { CategorySchema, SignalIdSchema, SparseFeaturesSchema } from '../detect/assessment.js';
 import { ActionSchema, ClarifyModeSchema } from '../policy/decision.js';
 import { TokenUsageSchema } from '../protocols/observe.js';
 import { RedactionModeSchema } from './config.js';
 
-export const EVENT_SCHEMA_VERSION = 1;
+export const EVENT_SCHEMA_VERSION = 2;
 
-export const VerdictSchema = z.enum(['needed', 'unneeded', 'helpful', 'unhelpful']);
+/**
+ * needed / unneeded: whether asking (or intervening) was right; helpful / unhelpful: whether the
+ * question or note helped; missed: the request passed but should have been asked about.
+ */
+export const VerdictSchema = z.enum(['needed', 'unneeded', 'helpful', 'unhelpful', 'missed']);
 export type Verdict = z.infer<typeof VerdictSchema>;
 
-/** Feedback on one event, from an app (POST /v1/clarion/feedback) or a person (`clarion events label`). */
+/** Who gave a label: the app (feedback API), an analyst (CLI, console), a reviewer (resolving a deferred request), the background judge. */
+export const LabelSourceSchema = z.enum(['app', 'analyst', 'reviewer', 'second-opinion']);
+export type LabelSource = z.infer<typeof LabelSourceSchema>;
+
+/** Sources written before v2 (`api`, `cli`) read as their v2 names. */
+const LEGACY_SOURCES: Readonly<Record<string, LabelSource>> = { api: 'app', cli: 'analyst' };
+
+/** Feedback on one event. Labels are appended, never rewritten: the last one per source counts, all are kept. */
 export const LabelSchema = z.object({
   verdict: VerdictSchema,
   /** Redacted like all stored text. */
   note: z.string().nullable(),
   /** ISO time the label was given. */
   time: z.string(),
-  /** `api` (feedback endpoint) or `cli`. */
-  source: z.string(),
+  source: z.preprocess((v) => (typeof v === 'string' ? (LEGACY_SOURCES[v] ?? v) : v), LabelSourceSchema),
 });
 export type Label = z.infer<typeof LabelSchema>;
 
@@ -54,8 +65,17 @@ export const StoredRequestSchema = z.object({
 });
 export type StoredRequest = z.infer<typeof StoredRequestSchema>;
 
+/** What the decision depended on besides the assessment and the policy: replaying the same policy must reproduce it. */
+export const DecisionStateSchema = z.object({
+  /** The app asked to opt out (honoured only where the policy allows). */
+  optOut: z.boolean(),
+  /** Clarifications already initiated in this conversation when Clarion decided (the budget spent). */
+  clarificationsSoFar: z.number().int().min(0),
+});
+export type DecisionState = z.infer<typeof DecisionStateSchema>;
+
 export const ClarionEventSchema = z.object({
-  v: z.literal(EVENT_SCHEMA_VERSION),
+  v: z.union([z.literal(1), z.literal(EVENT_SCHEMA_VERSION)]),
   id: z.string(),
   /** ISO 8601 UTC time the request arrived. */
   time: z.string(),
@@ -68,6 +88,8 @@ export const ClarionEventSchema = z.object({
   tenant: z.string().nullable(),
   conversationId: z.string(),
   policyVersion: z.string(),
+  /** v2: sha256 (hex) of the policy file's text; null for v1 events and policies built in code. */
+  policyHash: z.string().nullable().default(null),
   norm: z.string().nullable(),
   action: ActionSchema,
   mode: ClarifyModeSchema.nullable(),
@@ -82,11 +104,17 @@ export const ClarionEventSchema = z.object({
   /** What the user was asked (clarify/respond reply, or the clarify/instruct instruction), redacted. */
   question: z.string().nullable(),
   detectorVersion: z.string(),
+  /** v2: id of the detector model in force (the shipped one or a `clarion learn` file); null for v1 events. */
+  modelId: z.string().nullable().default(null),
   detectorMicros: z.number(),
   upstreamStatus: z.number().int().nullable(),
   upstreamMs: z.number().nullable(),
   errorCode: z.string().nullable(),
   request: StoredRequestSchema,
+  /** v2: opt-out and clarification budget at decision time; null for v1 events. */
+  decisionState: DecisionStateSchema.nullable().default(null),
+  /** v2: the sparse feature vector the score came from (rule features, hashed ids); null for v1 events. */
+  features: SparseFeaturesSchema.nullable().default(null),
   /** Feedback labels, oldest first. Empty when written; stores merge stored labels in on read. */
   labels: z.array(LabelSchema),
   /**

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { EventLogHealth } from '../events/log.js';
 import type { Logger } from '../ops/logger.js';
 import type { Registry } from '../ops/metrics.js';
+import type { DetectorHolder } from '../detect/holder.js';
 import type { PolicyHolder } from '../policy/load.js';
 import { catalogueErrors, OWN_API_ERRORS } from './errors.js';
 import { bearerMatches } from './guards.js';
@@ -15,6 +16,8 @@ import { bearerMatches } from './guards.js';
 export interface OpsRoutesOptions {
   instanceId: string;
   policy: PolicyHolder;
+  /** The swappable detector (null when a test injected its own). */
+  detector?: Pick<DetectorHolder, 'status'> | null;
   events: { health(): EventLogHealth };
   registry: Registry;
   logger: Logger;
@@ -29,12 +32,13 @@ export async function opsRoutes(app: FastifyInstance, options: OpsRoutesOptions)
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (request, reply) => {
     const health = events.health();
+    const detector = options.detector?.status() ?? null;
     const status = closing() ? 'closing' : health.dropping ? 'dropping-events' : 'ready';
     const { ok, version, lastError, file, loadedAt } = policy.status();
     const admin = options.adminToken !== undefined && bearerMatches(request.headers.authorization, options.adminToken);
     const body = admin
-      ? { status, instance: options.instanceId, policy: { ok, version, lastError, file, loadedAt }, events: health }
-      : { status, policy: { ok, version, lastError }, events: health };
+      ? { status, instance: options.instanceId, policy: { ok, version, lastError, file, loadedAt }, detector, events: health }
+      : { status, policy: { ok, version, lastError }, detector: detector === null ? null : { ok: detector.ok, modelId: detector.modelId }, events: health };
     return reply.code(status === 'ready' ? 200 : 503).send(body);
   });
   app.get('/metrics', async (_request, reply) => {

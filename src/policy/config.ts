@@ -7,6 +7,8 @@ export const PolicyConfigSchema = z
     file: z.string().default('policy.yaml'),
     /** Watch the file and reload on change (SIGHUP always reloads). */
     watch: z.boolean().default(true),
+    /** A reload whose text changed but whose version did not: reject it (default), or accept it as a derived version `<version>+<hash8>`. */
+    versionUnchanged: z.enum(['reject', 'derive']).default('reject'),
     /** How long a conversation's clarification count is remembered after its last clarification. */
     conversationTtlSeconds: z.number().int().positive().default(86_400),
     /** Longest wait for conversation memory (Redis) on the request path; on timeout the budget counts as spent. */

@@ -27,8 +27,22 @@ export class PolicyError extends FileProblemsError {
   }
 }
 
+/** Content hash (sha256 hex of the file's text) of every policy parsed here: events record it next to the version. */
+const CONTENT_HASHES = new WeakMap<Policy, string>();
+
+/** The sha256 (hex) of the text a policy was parsed from; null for a policy built in code. */
+export function policyContentHash(policy: Policy): string | null {
+  return CONTENT_HASHES.get(policy) ?? null;
+}
+
 /** Parses and validates policy text, and compiles it. Throws PolicyError listing every problem. */
 export function parsePolicy(text: string, file: string): Policy {
+  const policy = parsePolicyText(text, file);
+  CONTENT_HASHES.set(policy, digest(text));
+  return policy;
+}
+
+function parsePolicyText(text: string, file: string): Policy {
   let raw: unknown;
   try {
     raw = parseYaml(text);
@@ -71,6 +85,18 @@ export interface PolicyStatus {
   lastError: string | null;
   /** ISO time the policy in force was loaded. */
   loadedAt: string;
+  /** sha256 (hex) of the policy file's text in force. */
+  hash: string;
+}
+
+/** A policy that was put in force: what the history records (src/policy/history.ts). */
+export interface LoadedPolicy {
+  policy: Policy;
+  text: string;
+  hash: string;
+  /** The version the file declares (the policy's may be derived from it). */
+  fileVersion: string;
+  file: string;
 }
 
 export interface PolicyHolder {
@@ -90,6 +116,21 @@ export interface PolicyHolderOptions {
   registry: Registry;
   /** Quiet period after the last file-system event before re-reading (editors write in bursts). */
   debounceMs?: number;
+  /**
+   * A reload whose text changed but whose `version` did not: `reject` (default) keeps the old
+   * policy and says why; `derive` accepts it as version `<version>+<first 8 hex of its hash>` with a warning.
+   */
+  versionUnchanged?: 'reject' | 'derive';
+  /** Called with every policy put in force (start-up and each accepted reload): the history hook. */
+  onLoaded?: (loaded: LoadedPolicy) => void;
+}
+
+/** The same policy under another version, keeping its content hash. */
+function withVersion(policy: Policy, version: string): Policy {
+  const renamed = { ...policy, version };
+  const hash = CONTENT_HASHES.get(policy);
+  if (hash !== undefined) CONTENT_HASHES.set(renamed, hash);
+  return renamed;
 }
 
 function reloadCounter(registry: Registry): Counter<'result'> {
@@ -107,6 +148,12 @@ function normsGauge(registry: Registry): Gauge {
   const existing = registry.getSingleMetric('clarion_policy_norms');
   if (existing instanceof Gauge) return existing;
   return new Gauge({ name: 'clarion_policy_norms', help: 'Norms in the policy in force', registers: [registry] });
+}
+
+/** The version the file declared: a derived version `<v>+<hash8>` minus its suffix. */
+function parsePolicyVersion(policy: Policy, hash: string): string {
+  const suffix = `+${hash.slice(0, 8)}`;
+  return policy.version.endsWith(suffix) ? policy.version.slice(0, -suffix.length) : policy.version;
 }
 
 function digest(text: string): string {
@@ -128,10 +175,12 @@ export async function createPolicyHolder(options: PolicyHolderOptions): Promise<
   }
   let policy = parsePolicy(text, file);
   let loadedDigest = digest(text);
+  let fileVersion = policy.version;
   let loadedAt = new Date().toISOString();
   let lastError: string | null = null;
   norms.set(policy.norms.length);
   logger.info({ file, version: policy.version, norms: policy.norms.length }, 'policy loaded');
+  options.onLoaded?.({ policy, text, hash: loadedDigest, fileVersion, file });
 
   // Reloads run one at a time, so a slow read can never swap in an older text after a newer one.
   let chain: Promise<boolean> = Promise.resolve(true);
@@ -139,8 +188,8 @@ export async function createPolicyHolder(options: PolicyHolderOptions): Promise<
   async function attempt(onlyIfChanged: boolean): Promise<boolean> {
     let next: Policy;
     let nextDigest: string;
+    let fresh: string;
     try {
-      let fresh: string;
       try {
         fresh = await readFile(file, 'utf8');
       } catch (error) {
@@ -149,6 +198,16 @@ export async function createPolicyHolder(options: PolicyHolderOptions): Promise<
       nextDigest = digest(fresh);
       if (onlyIfChanged && nextDigest === loadedDigest && lastError === null) return true;
       next = parsePolicy(fresh, file);
+      if (nextDigest !== loadedDigest && next.version === fileVersion) {
+        if (options.versionUnchanged !== 'derive') {
+          throw new PolicyError(file, [
+            `version: the policy text changed but its version "${next.version}" did not; give the edit a new version (or set policy.versionUnchanged: derive)`,
+          ]);
+        }
+        const derived = `${next.version}+${nextDigest.slice(0, 8)}`;
+        logger.warn({ file, version: next.version, derived }, 'policy text changed but its version did not; in force as a derived version');
+        next = withVersion(next, derived);
+      }
     } catch (error) {
       const problems = error instanceof PolicyError ? error.problems : [String(error)];
       lastError = problems.join('; ');
@@ -159,11 +218,13 @@ export async function createPolicyHolder(options: PolicyHolderOptions): Promise<
     const previous = policy.version;
     policy = next;
     loadedDigest = nextDigest;
+    fileVersion = parsePolicyVersion(next, nextDigest);
     loadedAt = new Date().toISOString();
     lastError = null;
     reloads.inc({ result: 'ok' });
     norms.set(next.norms.length);
     logger.info({ file, version: next.version, previousVersion: previous, norms: next.norms.length }, 'policy reloaded');
+    options.onLoaded?.({ policy: next, text: fresh, hash: nextDigest, fileVersion, file });
     return true;
   }
 
@@ -192,7 +253,7 @@ export async function createPolicyHolder(options: PolicyHolderOptions): Promise<
 
   return {
     current: () => policy,
-    status: () => ({ ok: lastError === null, version: policy.version, file, lastError, loadedAt }),
+    status: () => ({ ok: lastError === null, version: policy.version, file, lastError, loadedAt, hash: loadedDigest }),
     reload: () => enqueue(false),
     close: () => {
       if (timer !== null) clearTimeout(timer);

@@ -54,9 +54,10 @@ export function contextOf(event: ClarionEvent): RequestContext {
     headers: {},
     metadata: {},
     conversationId: event.conversationId,
-    // What memory said at the time is not stored; a replay asks "first time in this conversation?".
-    clarificationsSoFar: 0,
-    optOut: false,
+    // v2 events record the opt-out and the budget spent at decision time; v1 events did not, so
+    // a replay of them asks "first time in this conversation, no opt-out?".
+    clarificationsSoFar: event.decisionState?.clarificationsSoFar ?? 0,
+    optOut: event.decisionState?.optOut ?? false,
   };
 }
 

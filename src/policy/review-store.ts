@@ -4,10 +4,13 @@
  * back is validated with these schemas; a record that does not fit is skipped, never cast.
  */
 import { z } from 'zod';
+import { VerdictSchema } from '../events/schema.js';
 
 export const ReviewResolutionSchema = z.object({
   by: z.string().optional(),
   note: z.string().optional(),
+  /** The reviewer's verdict on the decision to defer (also stored as a `reviewer` label on the event). */
+  verdict: VerdictSchema.optional(),
   /** ISO time of the resolution. */
   time: z.string(),
 });
@@ -40,8 +43,8 @@ export interface ReviewStore {
   add(item: StoredReview): Promise<void>;
   /** Items with the wanted status, newest first, at most `limit`. */
   list(status: ReviewStatusFilter, limit: number): Promise<ReviewItem[]>;
-  /** False when no item has this id. Resolving again replaces the resolution. */
-  resolve(id: string, resolution: ReviewResolution): Promise<boolean>;
+  /** The item resolved, or null when no item has this id. Resolving again replaces the resolution. */
+  resolve(id: string, resolution: ReviewResolution): Promise<StoredReview | null>;
   /** Waits for writes in progress. Does not close a Redis client it was given. */
   close(): Promise<void>;
 }

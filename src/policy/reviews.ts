@@ -9,6 +9,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { RedisClient } from '../storage/redis.js';
+import { addLabel, type LabelTarget } from '../events/labels.js';
+import type { Verdict } from '../events/schema.js';
 import { reviewStoreFor } from '../storage/index.js';
 import type { ReviewItem, ReviewResolution, ReviewStatusFilter, ReviewStore, StoredReview } from './review-store.js';
 
@@ -20,14 +22,26 @@ export interface ReviewQueue {
   enqueue(item: NewReviewItem): string;
   /** Newest first; status defaults to `open`, limit to 100. */
   list(options?: { status?: ReviewStatusFilter; limit?: number }): Promise<ReviewItem[]>;
-  /** False when no item has this id. Resolving again replaces the resolution. */
-  resolve(id: string, resolution: { by?: string; note?: string }): Promise<boolean>;
+  /**
+   * False when no item has this id. Resolving again replaces the resolution. When the queue has
+   * a label target, the item's event gets a `reviewer` label (verdict default `needed`: the review
+   * was warranted; a failed label is reported through onError, the resolution stands).
+   */
+  resolve(id: string, resolution: ResolutionInput): Promise<boolean>;
   /** Waits for pending writes. Does not close the Redis client it was given. */
   close(): Promise<void>;
 }
 
+export interface ResolutionInput {
+  by?: string;
+  note?: string;
+  verdict?: Verdict;
+}
+
 export interface ReviewRules {
   redact: (text: string) => string;
+  /** Where resolving labels the item's event (the event store or the proxy's event log). */
+  labels?: LabelTarget;
   /** Reports background write failures. */
   onError?: (error: unknown) => void;
 }
@@ -63,7 +77,15 @@ export function reviewQueue(store: ReviewStore, rules: ReviewRules): ReviewQueue
       return prepared.id;
     },
     list: (options = {}) => store.list(options.status ?? 'open', options.limit ?? 100),
-    resolve: (id, resolution) => store.resolve(id, makeResolution(resolution)),
+    async resolve(id, resolution) {
+      const item = await store.resolve(id, makeResolution(resolution));
+      if (item === null) return false;
+      if (rules.labels !== undefined && item.eventId !== null) {
+        const request = { verdict: resolution.verdict ?? ('needed' as const), source: 'reviewer' as const, note: resolution.note };
+        await addLabel(rules.labels, item.eventId, request).catch(onError);
+      }
+      return true;
+    },
     async close() {
       await Promise.allSettled([...pending]);
       await store.close();
@@ -94,9 +116,10 @@ function prepare(item: NewReviewItem, redact: (text: string) => string): StoredR
   };
 }
 
-function makeResolution(input: { by?: string; note?: string }): ReviewResolution {
+function makeResolution(input: ResolutionInput): ReviewResolution {
   const out: ReviewResolution = { time: new Date().toISOString() };
   if (input.by !== undefined) out.by = input.by;
   if (input.note !== undefined) out.note = input.note;
+  if (input.verdict !== undefined) out.verdict = input.verdict;
   return out;
 }

@@ -6,7 +6,7 @@ import type { Limits } from '../config/limits.js';
 import type { RouteKind } from '../config/schema.js';
 import type { Detector } from '../detect/index.js';
 import type { EventSink } from '../events/input.js';
-import type { Verdict } from '../events/schema.js';
+import type { LabelSource, Verdict } from '../events/schema.js';
 import type { SecondOpinionService } from '../judge/second-opinion.js';
 import type { Logger } from '../ops/logger.js';
 import type { CoreMetrics } from '../ops/metrics.js';
@@ -48,7 +48,7 @@ export interface PipelineDeps {
   /** The grey-band second opinion (`detector.secondOpinion`); null when not configured. */
   secondOpinion: SecondOpinionService | null;
   /** Labels a recorded event (fire-and-forget, never throws): how a background verdict reaches it. */
-  labelEvent(eventId: string, verdict: Verdict, note: string, source: string): void;
+  labelEvent(eventId: string, verdict: Verdict, note: string, source: LabelSource): void;
 }
 
 /** One of the three assessed routes and the adapter that speaks its wire format. */

@@ -29,6 +29,8 @@ export interface Judgement {
   decision: Decision;
   /** Detector wall time in microseconds. */
   detectorMicros: number;
+  /** Content hash of the policy that decided (null for a policy built in code). */
+  policyHash: string | null;
   /** The inline second opinion, when one was asked (the assessment already reflects its verdict). */
   secondOpinion?: SecondOpinion | null;
 }

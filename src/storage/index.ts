@@ -9,6 +9,7 @@
  *   review queue          ReviewStore                  redis/reviews.ts          file/reviews.ts
  *   conversation memory   MemoryStore                  redis/memory.ts           file/memory.ts
  *   precedent             PrecedentStore               redis/precedent.ts        file/precedent.ts
+ *   policy history        PolicyHistoryStore           redis/policy-history.ts   file/policy-history.ts
  *
  * Redis connections come from one client factory (./redis.ts: connectRedis / openRedis), key
  * names and hash tags from ./redis/keys.ts. A new backend implements the
@@ -22,10 +23,13 @@ import type { PrecedentStore } from '../policy/precedent-store.js';
 import type { ReviewStore } from '../policy/review-store.js';
 import { InProcessPrecedentStore } from './file/precedent.js';
 import { RedisPrecedentStore } from './redis/precedent.js';
+import type { PolicyHistoryStore } from '../policy/history.js';
 import { FileEventStore } from './file/events.js';
+import { FilePolicyHistory } from './file/policy-history.js';
+import { RedisPolicyHistory } from './redis/policy-history.js';
 import { InProcessMemoryStore } from './file/memory.js';
 import { FileReviewStore } from './file/reviews.js';
-import { closeRedis, connectRedis, redisConfigured, type RedisClient } from './redis.js';
+import { closeRedis, connectRedis, openRedis, redisConfigured, type RedisClient } from './redis.js';
 import { openRedisEventStore, RedisEventStore } from './redis/events.js';
 import { RedisMemoryStore } from './redis/memory.js';
 import { RedisReviewStore } from './redis/reviews.js';
@@ -61,12 +65,25 @@ export function memoryStoreFor(client: RedisClient | null, options: { prefix: st
   return new InProcessMemoryStore({ maxEntries: options.maxEntries, now: options.now });
 }
 
+/** Policy history over `client` (the proxy's state connection), or in `dataDir` without one. */
+export function policyHistoryFor(client: RedisClient | null, options: { prefix: string; dataDir: string }): PolicyHistoryStore {
+  return client !== null ? new RedisPolicyHistory(client, options.prefix) : new FilePolicyHistory(options.dataDir);
+}
+
+/** Policy history for reading and writing from the CLI: connects (and waits) when the config names Redis. */
+export async function openPolicyHistory(config: Config, dataDir: string): Promise<PolicyHistoryStore> {
+  if (storageKind(config) === 'file') return new FilePolicyHistory(resolve(dataDir));
+  const client = await openRedis(config.redis, { name: 'clarion-cli', commandTimeoutMs: Math.max(config.redis.commandTimeoutMs, 5_000), waitMs: 5_000 });
+  return new RedisPolicyHistory(client, config.redis.prefix, true);
+}
+
 /** The stores the proxy keeps its state in besides events, over one Redis connection when there is one. */
 export interface StateStores {
   readonly kind: StorageKind;
   reviews: ReviewStore;
   memory: MemoryStore;
   precedents: PrecedentStore;
+  policyHistory: PolicyHistoryStore;
   /** Closes the Redis connection (after the queue and memory are closed). */
   close(): Promise<void>;
 }
@@ -77,12 +94,15 @@ export function openStateStores(config: Config, dataDir: string): StateStores {
   // Errors surface through command failures (handled where used); keep ioredis from printing them.
   client?.on('error', () => {});
   const { prefix } = config.redis;
+  const policyHistory = policyHistoryFor(client, { prefix, dataDir });
   return {
     kind,
     reviews: reviewStoreFor(client, { prefix, dataDir }),
     memory: memoryStoreFor(client, { prefix, maxEntries: config.policy.memoryMaxEntries }),
     precedents: client !== null ? new RedisPrecedentStore(client, prefix) : new InProcessPrecedentStore({ maxEntries: config.policy.memoryMaxEntries }),
+    policyHistory,
     async close() {
+      await policyHistory.close().catch(() => undefined);
       if (client !== null) await closeRedis(client);
     },
   };

@@ -215,7 +215,7 @@ describe('policy actions through the SDKs', () => {
     const { headers } = await ask('chat', false, 'respond');
     assert.ok(headers.get('x-clarion-score'));
     assert.equal(headers.get('x-clarion-policy-version'), 'actions-1');
-    assert.match(headers.get('x-clarion-event-id') ?? '', /^[0-9A-Z]{26}$/);
+    assert.match(headers.get('x-clarion-event-id') ?? '', /^[0-9A-Z]{26}\.[A-Za-z0-9_-]{22}$/);
   });
 
   test('deferred requests are listed in GET /admin/reviews and can be resolved', async () => {

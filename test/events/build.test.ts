@@ -8,13 +8,13 @@ import { eventInput } from './fixtures.js';
 
 const redaction = EventsConfigSchema.parse({}).redaction;
 
-test('an EventInput becomes a valid schema v1 event with every field carried over', () => {
+test('an EventInput becomes a valid schema v2 event with every field carried over', () => {
   const input = eventInput({ id: '01M8JZ3MTQJHRMCG003K5P5QJQ', time: Date.UTC(2026, 10, 29, 6, 15, 34, 999) });
   input.upstreamStatus = 200;
   input.upstreamMs = 812;
   const event = buildEvent(input, 'host-1', redaction);
   assert.deepEqual(ClarionEventSchema.parse(event), event);
-  assert.equal(event.v, 1);
+  assert.equal(event.v, 2);
   assert.equal(event.time, '2026-11-29T06:15:34.999Z');
   assert.equal(event.instance, 'host-1');
   assert.equal(event.requestId, input.requestId);
@@ -43,6 +43,45 @@ test('an EventInput becomes a valid schema v1 event with every field carried ove
     userTurns: 2,
   });
   assert.deepEqual(event.labels, []);
+});
+
+test('v2: the model id, the policy hash, the decision state and the sparse feature vector are recorded', () => {
+  const input = eventInput({
+    id: '01M8JZ3MTQJHRMCG003K5P5QJQ',
+    context: { optOut: true, clarificationsSoFar: 2 },
+    assessment: { detectorVersion: 'learned-7', features: { hashBits: 18, rule: { missing_slot: 1 }, hashed: [7, 99] } },
+  });
+  input.policyHash = 'ab'.repeat(32);
+  const event = buildEvent(input, 'h', redaction);
+  assert.deepEqual(ClarionEventSchema.parse(event), event);
+  assert.equal(event.modelId, 'learned-7');
+  assert.equal(event.policyHash, 'ab'.repeat(32));
+  assert.deepEqual(event.decisionState, { optOut: true, clarificationsSoFar: 2 });
+  assert.deepEqual(event.features, { hashBits: 18, rule: { missing_slot: 1 }, hashed: [7, 99] });
+});
+
+test('v1 events still read: the fields v2 added read as null, legacy label sources as their new names', () => {
+  const v2 = buildEvent(eventInput({ id: '01M8JZ3MTQJHRMCG003K5P5QJQ' }), 'h', redaction);
+  const { policyHash, modelId, decisionState, features, ...rest } = v2;
+  void [policyHash, modelId, decisionState, features];
+  const v1 = {
+    ...rest,
+    v: 1,
+    labels: [
+      { verdict: 'unneeded', note: null, time: 't', source: 'api' },
+      { verdict: 'needed', note: null, time: 't', source: 'cli' },
+    ],
+  };
+  const read = ClarionEventSchema.parse(JSON.parse(JSON.stringify(v1)));
+  assert.equal(read.v, 1);
+  assert.equal(read.policyHash, null);
+  assert.equal(read.modelId, null);
+  assert.equal(read.decisionState, null);
+  assert.equal(read.features, null);
+  assert.deepEqual(
+    read.labels.map((l) => l.source),
+    ['app', 'analyst'],
+  );
 });
 
 test('question asked: the reply for clarify/respond, the instruction for clarify/instruct, none otherwise', () => {

@@ -45,6 +45,7 @@ async function dumpRedis(client: Redis, prefix: string): Promise<string> {
       if (type === 'stream') out += JSON.stringify(await client.xrange(key, '-', '+'));
       else if (type === 'hash') out += JSON.stringify(await client.hgetall(key));
       else if (type === 'set') out += JSON.stringify(await client.smembers(key));
+      else if (type === 'list') out += JSON.stringify(await client.lrange(key, 0, -1));
       else out += JSON.stringify(await client.get(key));
     }
   } while (cursor !== '0');

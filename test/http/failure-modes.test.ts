@@ -128,7 +128,13 @@ describe('a running proxy', () => {
     expectError(await send(url, { body: 'not json', headers: json }), 'CLARION_INVALID_JSON');
     expectError(await send(url, { body: JSON.stringify({ verdict: 'meh' }), headers: json }), 'CLARION_INVALID_REQUEST');
     expectError(await send(url, { body: JSON.stringify({ note: 'x'.repeat(1_100_000) }), headers: json }), 'CLARION_BODY_TOO_LARGE');
-    expectError(await send(url, { body: JSON.stringify({ eventId: '01ZZZZZZZZZZZZZZZZZZZZZZZZ', verdict: 'needed' }), headers: json }), 'CLARION_NOT_FOUND');
+    expectError(await send(url, { body: JSON.stringify({ eventId: '01ZZZZZZZZZZZZZZZZZZZZZZZZ', verdict: 'needed' }), headers: json }), 'CLARION_FORBIDDEN');
+    const token = clarion.server.eventLog.token('01ZZZZZZZZZZZZZZZZZZZZZZZZ');
+    expectError(await send(url, { body: JSON.stringify({ eventId: token, verdict: 'needed' }), headers: json }), 'CLARION_NOT_FOUND');
+    expectError(
+      await send(url, { body: JSON.stringify({ eventId: token, verdict: 'needed' }), headers: { 'content-type': 'text/plain' } }),
+      'CLARION_UNSUPPORTED_MEDIA_TYPE',
+    );
   });
 
   test('/admin: auth missing or wrong, bad JSON, bad query, unknown review', async () => {
@@ -185,7 +191,7 @@ describe('a proxy whose upstream, Redis and detector are all failing, with no ad
 
   test('feedback while the event store is down -> CLARION_EVENT_STORE_UNAVAILABLE', async () => {
     const answer = await send(`${url}/v1/clarion/feedback`, {
-      body: JSON.stringify({ eventId: '01ZZZZZZZZZZZZZZZZZZZZZZZZ', verdict: 'needed' }),
+      body: JSON.stringify({ eventId: server.eventLog.token('01ZZZZZZZZZZZZZZZZZZZZZZZZ'), verdict: 'needed' }),
       headers: json,
     });
     expectError(answer, 'CLARION_EVENT_STORE_UNAVAILABLE');

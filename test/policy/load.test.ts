@@ -146,7 +146,8 @@ describe('createPolicyHolder', () => {
     try {
       const first = holder.current();
       assert.equal(first.version, '1');
-      assert.deepEqual({ ...holder.status(), loadedAt: '' }, { ok: true, version: '1', file, lastError: null, loadedAt: '' });
+      assert.deepEqual({ ...holder.status(), loadedAt: '', hash: '' }, { ok: true, version: '1', file, lastError: null, loadedAt: '', hash: '' });
+      assert.match(holder.status().hash, /^[0-9a-f]{64}$/);
 
       writeFileSync(file, v('2', 'defer'));
       assert.equal(await holder.reload(), true);

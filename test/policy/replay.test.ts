@@ -18,6 +18,10 @@ function event(overrides: Partial<ClarionEvent>): ClarionEvent {
     tenant: 'team-a',
     conversationId: 'c1',
     policyVersion: 'old',
+    policyHash: null,
+    modelId: null,
+    decisionState: null,
+    features: null,
     norm: 'ask',
     action: 'clarify',
     mode: 'instruct',
@@ -67,7 +71,7 @@ test('a stored event is re-decided by the candidate with the same decide()', () 
 test('the summary counts transitions, candidate actions and verdicts, and names blind norms', () => {
   const summary = emptySummary(CANDIDATE);
   addToSummary(summary, replayEvent(event({}), CANDIDATE));
-  addToSummary(summary, replayEvent(event({ labels: [{ verdict: 'unneeded', note: null, time: 't', source: 'api' }] }), CANDIDATE));
+  addToSummary(summary, replayEvent(event({ labels: [{ verdict: 'unneeded', note: null, time: 't', source: 'app' }] }), CANDIDATE));
   addToSummary(summary, replayEvent(event({ score: 0.1, action: 'pass', mode: null }), CANDIDATE));
   assert.equal(summary.events, 3);
   assert.equal(summary.changed, 2);

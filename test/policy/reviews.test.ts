@@ -5,6 +5,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
+import type { Label } from '../../src/events/schema.js';
+import type { LabelTarget } from '../../src/events/labels.js';
 import { createReviewQueue, MAX_REVIEW_TEXT, type NewReviewItem, type ReviewQueue } from '../../src/policy/reviews.js';
 import { createRedisClient } from '../../src/storage/redis.js';
 
@@ -26,7 +28,7 @@ function item(n: number, extra: Partial<NewReviewItem> = {}): NewReviewItem {
 }
 
 /** The behaviour both backends must share. */
-function queueContract(name: string, make: () => ReviewQueue) {
+function queueContract(name: string, make: (labels?: LabelTarget) => ReviewQueue) {
   describe(name, () => {
     test('enqueue returns an id at once; list shows open items newest first, redacted', async () => {
       const queue = make();
@@ -46,6 +48,27 @@ function queueContract(name: string, make: () => ReviewQueue) {
       assert.equal(first?.norm, 'defer-legal');
       assert.equal(first?.text, 'request 1 with secret [key]');
       assert.equal(first?.resolution, undefined);
+      await queue.close();
+    });
+
+    test("resolving labels the item's event as the reviewer (verdict given, or needed)", async () => {
+      const labelled: Array<[string, Label]> = [];
+      const queue = make({ label: async (id, label) => (labelled.push([id, label]), true) });
+      const a = queue.enqueue(item(20));
+      const b = queue.enqueue(item(21));
+      const none = queue.enqueue(item(22, { eventId: null }));
+      assert.equal(await queue.resolve(a, { by: 'ana', note: 'deferral was overkill', verdict: 'unneeded' }), true);
+      assert.equal(await queue.resolve(b, {}), true);
+      assert.equal(await queue.resolve(none, {}), true);
+      assert.deepEqual(
+        labelled.map(([id, l]) => [id, l.verdict, l.source, l.note]),
+        [
+          ['ev-20', 'unneeded', 'reviewer', 'deferral was overkill'],
+          ['ev-21', 'needed', 'reviewer', null],
+        ],
+      );
+      const resolved = await queue.list({ status: 'resolved', limit: 10 });
+      assert.equal(resolved.find((r) => r.id === a)?.resolution?.verdict, 'unneeded');
       await queue.close();
     });
 
@@ -101,7 +124,7 @@ function queueContract(name: string, make: () => ReviewQueue) {
 describe('file backend', () => {
   const dir = mkdtempSync(join(tmpdir(), 'clarion-reviews-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
-  queueContract('file', () => createReviewQueue({ redis: null, prefix: 'unused:', dataDir: dir, redact }));
+  queueContract('file', (labels) => createReviewQueue({ redis: null, prefix: 'unused:', dataDir: dir, redact, ...(labels === undefined ? {} : { labels }) }));
 
   test('writes JSON lines under <dataDir>/reviews/ and skips a torn last line', async () => {
     const own = mkdtempSync(join(tmpdir(), 'clarion-reviews-'));
@@ -173,7 +196,7 @@ describe('Redis backend (local 127.0.0.1:6379)', () => {
     await redis.del(`${prefix}reviews`, `${prefix}reviews:resolutions`);
     await redis.quit();
   });
-  queueContract('redis', () => createReviewQueue({ redis, prefix, dataDir: '/nonexistent', redact }));
+  queueContract('redis', (labels) => createReviewQueue({ redis, prefix, dataDir: '/nonexistent', redact, ...(labels === undefined ? {} : { labels }) }));
 
   test('uses the stream <prefix>reviews and the hash <prefix>reviews:resolutions', async () => {
     const queue = createReviewQueue({ redis, prefix, dataDir: '/nonexistent', redact });

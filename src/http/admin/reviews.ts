@@ -1,12 +1,14 @@
 /**
  * Admin view of the review queue (filled by the `defer` action):
  *   GET  /admin/reviews?status=open|resolved|all&limit=N   -> { reviews: ReviewItem[] }
- *   POST /admin/reviews/:id/resolve  {by?, note?}          -> { id, status: "resolved" } | 404
+ *   POST /admin/reviews/:id/resolve  {by?, note?, verdict?} -> { id, status: "resolved" } | 404
+ *        (the review's event gets a `reviewer` label: verdict, default `needed`)
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ClarionError } from '../../errors.js';
-import type { ReviewQueue } from '../../policy/reviews.js';
+import { VerdictSchema } from '../../events/schema.js';
+import type { ResolutionInput, ReviewQueue } from '../../policy/reviews.js';
 
 const ListQuerySchema = z
   .object({
@@ -19,6 +21,7 @@ const ResolveBodySchema = z
   .object({
     by: z.string().max(200).optional(),
     note: z.string().max(4000).optional(),
+    verdict: VerdictSchema.optional(),
   })
   .strict();
 
@@ -33,10 +36,12 @@ export async function adminReviews(app: FastifyInstance, options: { reviews: Rev
 
   app.post<{ Params: { id: string } }>('/reviews/:id/resolve', async (request) => {
     const body = ResolveBodySchema.safeParse(request.body ?? {});
-    if (!body.success) throw new ClarionError('CLARION_INVALID_REQUEST', 'body must be {"by"?: string, "note"?: string}');
-    const resolution: { by?: string; note?: string } = {};
+    if (!body.success)
+      throw new ClarionError('CLARION_INVALID_REQUEST', 'body must be {"by"?: string, "note"?: string, "verdict"?: needed|unneeded|helpful|unhelpful|missed}');
+    const resolution: ResolutionInput = {};
     if (body.data.by !== undefined) resolution.by = body.data.by;
     if (body.data.note !== undefined) resolution.note = body.data.note;
+    if (body.data.verdict !== undefined) resolution.verdict = body.data.verdict;
     if (!(await queue.resolve(request.params.id, resolution))) throw new ClarionError('CLARION_NOT_FOUND', `no review with id ${request.params.id}`);
     return { id: request.params.id, status: 'resolved' };
   });

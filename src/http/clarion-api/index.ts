@@ -15,10 +15,11 @@ export interface ClarionApiOptions extends OwnApiOptions {
   events: FeedbackOptions['events'];
   /** The policy card (./policy-card.ts): served when public. */
   card?: PolicyCardOptions;
+  feedback?: FeedbackOptions['limits'];
 }
 
 export async function clarionApi(app: FastifyInstance, options: ClarionApiOptions): Promise<void> {
   setUpOwnApi(app, options);
-  await app.register(feedback, { events: options.events, logger: options.logger });
+  await app.register(feedback, { events: options.events, logger: options.logger, ...(options.feedback === undefined ? {} : { limits: options.feedback }) });
   if (options.card !== undefined) await app.register(policyCard, options.card);
 }

@@ -23,6 +23,7 @@ export function finish(deps: PipelineDeps, state: RequestState): void {
       assessment: judgement.assessment,
       decision: judgement.decision,
       detectorMicros: judgement.detectorMicros,
+      policyHash: judgement.policyHash,
       upstreamStatus: forwarded?.upstreamStatus ?? null,
       upstreamMs: forwarded === null ? null : Math.round(forwarded.upstreamMs * 1000) / 1000,
       errorCode: forwarded?.errorCode ?? null,

@@ -10,6 +10,7 @@ import type { Assessment } from '../../detect/assessment.js';
 import { decide } from '../../policy/decide.js';
 import type { Decision, RequestContext } from '../../policy/decision.js';
 import { precedentGaps, precedentKey } from '../../policy/precedent.js';
+import { policyContentHash } from '../../policy/load.js';
 import type { Policy } from '../../policy/schema.js';
 import type { SecondOpinion } from '../../judge/second-opinion.js';
 import { withRecalledContext } from '../context-memory.js';
@@ -81,7 +82,7 @@ async function assessAndDecide(deps: PipelineDeps, state: ProtocolState, policy:
     }
   }
   progress.background = consulted.background;
-  return { conversation, assessment, context, decision, detectorMicros, secondOpinion: consulted.inline };
+  return { conversation, assessment, context, decision, detectorMicros, secondOpinion: consulted.inline, policyHash: policyContentHash(policy) };
 }
 
 /** The user's (or tenant's) earlier answers to this request's gaps, when the norm about to ask opted into precedent and any exist. */
@@ -126,6 +127,6 @@ function announce(deps: PipelineDeps, state: ProtocolState): void {
   if (decision.shadow) headers['x-clarion-shadow'] = 'true';
   if (deps.events.shouldRecord(decision, assessment, state.requestId)) {
     state.eventId = deps.events.newId();
-    headers['x-clarion-event-id'] = state.eventId;
+    headers['x-clarion-event-id'] = deps.events.token(state.eventId);
   }
 }

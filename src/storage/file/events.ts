@@ -2,8 +2,12 @@
  * The embedded event store used without REDIS_URL: append-only JSONL, one segment per UTC day
  * (`<dataDir>/events/YYYY-MM-DD.jsonl`), labels appended to `<dataDir>/labels.jsonl`. Meant for
  * one proxy instance per data directory; several instances should share Redis instead.
+ *
+ * An id index is appended with the segments, one file per UTC day of the *id's* time (`ids-YYYY-MM-DD.idx`,
+ * lines `<event id> <segment day> <byte offset>`): `get(id)` reads the index of the day the id names
+ * (and its neighbours, for clock edges) and then one line, never the segments themselves.
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, statSync } from 'node:fs';
 import { appendFile, mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -47,8 +51,8 @@ export class FileEventStore implements EventBackend {
   readonly local = true;
   readonly eventsDir: string;
   readonly labelsFile: string;
-  /** Ids this process appended, newest last: `label` finds fresh events without scanning. */
-  private readonly recentIds = new Set<string>();
+  /** Ids this process appended, newest last, with where they are: `get` and `label` find fresh events without reading an index. */
+  private readonly recentIds = new Map<string, { day: string; offset: number }>();
   private lastPrunedDay = '';
   /** Segments whose last byte was checked for a torn line (once per process). */
   private readonly tailChecked = new Set<string>();
@@ -63,6 +67,11 @@ export class FileEventStore implements EventBackend {
 
   segmentPath(day: string): string {
     return join(this.eventsDir, `${day}.jsonl`);
+  }
+
+  /** The id index of ids whose time falls on `day`. */
+  indexPath(day: string): string {
+    return join(this.eventsDir, `ids-${day}.idx`);
   }
 
   /** Appends events (one write per day segment). An I/O error (disk full) fails the whole batch. */
@@ -98,14 +107,32 @@ export class FileEventStore implements EventBackend {
       if (lines === undefined) byDay.set(day, [line]);
       else lines.push(line);
     });
+    const ids = new Map<string, string[]>();
+    for (const event of events) {
+      const day = event.time.slice(0, 10);
+      const list = ids.get(day);
+      if (list === undefined) ids.set(day, [event.id]);
+      else list.push(event.id);
+    }
     for (const [day, lines] of byDay) {
       const text = `${lines.join('\n')}\n`;
       const path = this.segmentPath(day);
       const repair = !this.tailChecked.has(path) && (await endsMidLine(path));
       this.tailChecked.add(path);
+      // One writer per data directory: the size before the append is where the batch starts.
+      let offset = (await fileSize(path)) + (repair ? 1 : 0);
       await this.appendCreatingDir(path, repair ? `\n${text}` : text);
+      const dayIds = ids.get(day) ?? [];
+      const index = new Map<string, string>();
+      lines.forEach((line, i) => {
+        const id = dayIds[i] as string;
+        const idDay = utcDay(eventIdTime(id) ?? Date.now());
+        index.set(idDay, `${index.get(idDay) ?? ''}${id} ${day} ${offset}\n`);
+        this.remember(id, day, offset);
+        offset += Buffer.byteLength(line) + 1;
+      });
+      for (const [idDay, text] of index) await appendFile(this.indexPath(idDay), text);
     }
-    for (const event of events) this.remember(event.id);
     await this.pruneOnNewDay();
   }
 
@@ -123,13 +150,24 @@ export class FileEventStore implements EventBackend {
   /** Synchronous append for the rare record() after close(). */
   appendSync(events: readonly ClarionEvent[]): void {
     mkdirSync(this.eventsDir, PRIVATE_DIR);
-    for (const event of events) appendFileSync(this.segmentPath(event.time.slice(0, 10)), `${JSON.stringify(event)}\n`, PRIVATE_FILE);
+    for (const event of events) {
+      const day = event.time.slice(0, 10);
+      const path = this.segmentPath(day);
+      let offset = 0;
+      try {
+        offset = statSync(path).size;
+      } catch {
+        // A new segment starts at 0.
+      }
+      appendFileSync(path, `${JSON.stringify(event)}\n`, PRIVATE_FILE);
+      appendFileSync(this.indexPath(utcDay(eventIdTime(event.id) ?? Date.now())), `${event.id} ${day} ${offset}\n`, PRIVATE_FILE);
+    }
   }
 
-  private remember(id: string): void {
-    this.recentIds.add(id);
+  private remember(id: string, day: string, offset: number): void {
+    this.recentIds.set(id, { day, offset });
     if (this.recentIds.size > RECENT_IDS) {
-      const oldest = this.recentIds.values().next();
+      const oldest = this.recentIds.keys().next();
       if (oldest.done !== true) this.recentIds.delete(oldest.value);
     }
   }
@@ -140,7 +178,11 @@ export class FileEventStore implements EventBackend {
     if (today === this.lastPrunedDay) return;
     this.lastPrunedDay = today;
     const oldestKept = utcDay(Date.now() - this.config.retention.days * DAY_MS);
-    for (const day of await this.days()) if (day < oldestKept) await unlink(this.segmentPath(day)).catch(() => undefined);
+    for (const day of await this.days()) {
+      if (day >= oldestKept) continue;
+      await unlink(this.segmentPath(day)).catch(() => undefined);
+      await unlink(this.indexPath(day)).catch(() => undefined);
+    }
   }
 
   /** Days with a segment, oldest first. */
@@ -215,15 +257,45 @@ export class FileEventStore implements EventBackend {
   async get(id: string): Promise<StoredEvent | null> {
     const idTime = eventIdTime(id);
     if (idTime === null) return null;
-    // The id's time is the request's arrival to within a millisecond or so; look at its day and its neighbours.
-    const near = [utcDay(idTime), utcDay(idTime - DAY_MS), utcDay(idTime + DAY_MS)];
+    const event = await this.find(id, idTime);
+    return event === null ? null : this.withLabels(event, await this.loadLabels());
+  }
+
+  /** The event with this id, through the index of its day (the id's time is the request's arrival) and the neighbouring days. */
+  private async find(id: string, idTime: number): Promise<ClarionEvent | null> {
+    const recent = this.recentIds.get(id);
+    if (recent !== undefined) return this.eventAt(recent.day, recent.offset, id);
     const days = await this.days();
-    // Then every other day, newest first (events written with an explicit, older time).
-    const candidates = [...near.filter((d) => days.includes(d)), ...days.filter((d) => !near.includes(d)).reverse()];
-    for (const day of candidates) {
-      for await (const event of this.segmentEvents(day)) {
-        if (event.id === id) return this.withLabels(event, await this.loadLabels());
+    for (const day of [utcDay(idTime), utcDay(idTime - DAY_MS), utcDay(idTime + DAY_MS)]) {
+      const place = await this.indexed(day, id);
+      if (place === 'no-index') {
+        // A segment written before indexes existed: read that one day.
+        if (!days.includes(day)) continue;
+        for await (const event of this.segmentEvents(day)) if (event.id === id) return event;
+        continue;
       }
+      if (place !== null) return this.eventAt(place.day, place.offset, id);
+    }
+    return null;
+  }
+
+  /** Where the index of `idDay` puts `id`; null when it does not list it, 'no-index' when there is no index for that day. */
+  private async indexed(idDay: string, id: string): Promise<{ day: string; offset: number } | null | 'no-index'> {
+    const path = this.indexPath(idDay);
+    if ((await fileSize(path)) === 0) return 'no-index';
+    const prefix = `${id} `;
+    for await (const line of readLines(path)) {
+      if (!line.text.startsWith(prefix)) continue;
+      const [, day, offset] = line.text.split(' ');
+      if (day !== undefined && offset !== undefined) return { day, offset: Number(offset) };
+    }
+    return null;
+  }
+
+  private async eventAt(day: string, offset: number, id: string): Promise<ClarionEvent | null> {
+    for await (const line of readLines(this.segmentPath(day), offset)) {
+      const event = parseEventLine(line.text);
+      return event?.id === id ? event : null;
     }
     return null;
   }
@@ -277,7 +349,8 @@ export class FileEventStore implements EventBackend {
   }
 
   async label(id: string, label: Label): Promise<boolean> {
-    if (!this.recentIds.has(id) && (await this.get(id)) === null) return false;
+    const idTime = eventIdTime(id);
+    if (idTime === null || (!this.recentIds.has(id) && (await this.find(id, idTime)) === null)) return false;
     await mkdir(this.dataDir, PRIVATE_DIR);
     await appendFile(this.labelsFile, `${JSON.stringify({ id, ...label })}\n`, PRIVATE_FILE);
     return true;

@@ -46,11 +46,14 @@ export class FileReviewStore implements ReviewStore {
     return (await this.fold()).filter((item) => hasStatus(status, item)).slice(0, limit);
   }
 
-  async resolve(id: string, resolution: ReviewResolution): Promise<boolean> {
+  async resolve(id: string, resolution: ReviewResolution): Promise<StoredReview | null> {
     const items = await this.fold();
-    if (!items.some((item) => item.id === id)) return false;
+    const found = items.find((item) => item.id === id);
+    if (found === undefined) return null;
     await this.append({ kind: 'resolution', id, resolution });
-    return true;
+    const { status, resolution: previous, ...item } = found;
+    void [status, previous];
+    return item;
   }
 
   async close(): Promise<void> {

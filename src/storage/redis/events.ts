@@ -40,7 +40,7 @@ import { interleave, mergeSorted } from './merge.js';
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     clarionAppend(stream: string, index: string, rollup: string, rollupDays: string, ...args: (string | number)[]): Result<number[], Context>;
-    clarionLabel(labels: string, latest: string, rollup: string, id: string, label: string, verdict: string): Result<number, Context>;
+    clarionLabel(labelList: string, latest: string, rollup: string, id: string, label: string, verdict: string, ttl: number): Result<number, Context>;
   }
 }
 
@@ -86,15 +86,12 @@ end
 return results
 `;
 
-// KEYS: labels, latest verdicts, rollup(day of the event)
-// ARGV: event id, label JSON, verdict
+// KEYS: the event's label list, latest verdicts, rollup(day of the event)
+// ARGV: event id, label JSON, verdict, list TTL s
+// Append-only: one RPUSH per label (O(1) whatever the history), never a rewritten value.
 const LABEL_LUA = `
-local prev = redis.call('HGET', KEYS[1], ARGV[1])
-if prev then
-  redis.call('HSET', KEYS[1], ARGV[1], string.sub(prev, 1, -2) .. ',' .. ARGV[2] .. ']')
-else
-  redis.call('HSET', KEYS[1], ARGV[1], '[' .. ARGV[2] .. ']')
-end
+redis.call('RPUSH', KEYS[1], ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[4])
 local old = redis.call('HGET', KEYS[2], ARGV[1])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
 if redis.call('EXISTS', KEYS[3]) == 1 then
@@ -277,13 +274,26 @@ export class RedisEventStore implements EventBackend {
     });
   }
 
+  /** Merges stored labels in: one HMGET says which events have any, then one pipeline reads just those lists. */
   private async withLabels(keys: EventShardKeys, events: ClarionEvent[]): Promise<StoredEvent[]> {
     if (events.length === 0) return events;
-    const raw = await this.client.hmget(keys.labels, ...events.map((e) => e.id));
-    return events.map((event, i) => {
-      const labels = parseLabels(raw[i]);
-      return labels.length === 0 ? event : { ...event, labels: [...event.labels, ...labels] };
+    const ids = events.map((e) => e.id);
+    const latest = await this.client.hmget(keys.latestVerdict, ...ids);
+    const labelled = events.map((_, i) => i).filter((i) => latest[i] !== null && latest[i] !== undefined);
+    if (labelled.length === 0) return events;
+    const pipeline = this.client.pipeline();
+    pipeline.hmget(keys.labels, ...labelled.map((i) => ids[i] as string));
+    for (const i of labelled) pipeline.lrange(keys.labelList(ids[i] as string), 0, -1);
+    const results = (await pipeline.exec()) ?? [];
+    const legacy = (results[0]?.[1] ?? []) as (string | null)[];
+    const out: StoredEvent[] = [...events];
+    labelled.forEach((i, k) => {
+      const event = events[i] as ClarionEvent;
+      const list = (results[k + 1]?.[1] ?? []) as string[];
+      const labels = [...parseLabels(legacy[k]), ...list.flatMap((text) => parseLabels(`[${text}]`))];
+      if (labels.length > 0) out[i] = { ...event, labels: [...event.labels, ...labels] };
     });
+    return out;
   }
 
   private async *pages(keys: EventShardKeys, order: 'asc' | 'desc', since: number | undefined): AsyncGenerator<{ entries: StreamEntry[] }> {
@@ -449,7 +459,15 @@ export class RedisEventStore implements EventBackend {
     const event = await this.get(id);
     if (event === null) return false;
     const keys = this.shardKeys(id);
-    await this.client.clarionLabel(keys.labels, keys.latestVerdict, keys.rollup(event.time.slice(0, 10)), id, JSON.stringify(label), label.verdict);
+    await this.client.clarionLabel(
+      keys.labelList(id),
+      keys.latestVerdict,
+      keys.rollup(event.time.slice(0, 10)),
+      id,
+      JSON.stringify(label),
+      label.verdict,
+      this.config.retention.rollupDays * 86_400,
+    );
     return true;
   }
 

@@ -28,9 +28,11 @@ export interface EventShardKeys {
   rollup(day: string): string;
   /** Set of days that have a rollup. */
   rollupDays: string;
-  /** Hash event id -> JSON array of labels. */
+  /** Hash event id -> JSON array of labels written before labels became append-only (read, never written). */
   labels: string;
-  /** Hash event id -> latest verdict (keeps verdict rollups exact). */
+  /** One list per labelled event, its labels (JSON) oldest first: append-only, one RPUSH per label. */
+  labelList(id: string): string;
+  /** Hash event id -> latest verdict (keeps verdict rollups exact; says which events have labels). */
   latestVerdict: string;
 }
 
@@ -42,6 +44,7 @@ export function eventKeys(prefix: string): EventShardKeys {
     rollup: (day) => `${prefix}rollup:${day}`,
     rollupDays: `${prefix}rollup:days`,
     labels: `${prefix}labels`,
+    labelList: (id) => `${prefix}labels:${id}`,
     latestVerdict: `${prefix}labels:latest`,
   };
 }
@@ -55,6 +58,7 @@ export function taggedEventKeys(prefix: string, shard: number): EventShardKeys {
     rollup: (day) => `${tag}:rollup:${day}`,
     rollupDays: `${tag}:rollup:days`,
     labels: `${tag}:labels`,
+    labelList: (id) => `${tag}:labels:${id}`,
     latestVerdict: `${tag}:labels:latest`,
   };
 }

@@ -63,16 +63,16 @@ export class RedisReviewStore implements ReviewStore {
     return out;
   }
 
-  async resolve(id: string, resolution: ReviewResolution): Promise<boolean> {
+  async resolve(id: string, resolution: ReviewResolution): Promise<StoredReview | null> {
     const match = ID_TIME.exec(id);
-    if (match === null) return false;
+    if (match === null) return null;
     // The id carries the enqueue time: look near it first (allowing for clock skew between
     // instances and Redis), then everywhere else.
     const near = Math.max(0, Number(match[1]) - 10 * 60_000);
-    const found = (await this.existsBetween(id, `${near}-0`, '+')) || (near > 0 && (await this.existsBetween(id, '-', `(${near}-0`)));
-    if (!found) return false;
+    const found = (await this.findBetween(id, `${near}-0`, '+')) ?? (near > 0 ? await this.findBetween(id, '-', `(${near}-0`) : null);
+    if (found === null) return null;
     await this.redis.hset(this.resolutions, id, JSON.stringify(resolution));
-    return true;
+    return found;
   }
 
   async close(): Promise<void> {}
@@ -91,14 +91,17 @@ export class RedisReviewStore implements ReviewStore {
   }
 
   /** Scans [start, end] of the stream in pages for the item with this id. */
-  private async existsBetween(id: string, start: string, end: string): Promise<boolean> {
+  private async findBetween(id: string, start: string, end: string): Promise<StoredReview | null> {
     let from = start;
     for (;;) {
       const page = await this.redis.xrange(this.stream, from, end, 'COUNT', PAGE);
-      for (const [, fields] of page) if (itemOf(fields)?.id === id) return true;
-      if (page.length < PAGE) return false;
+      for (const [, fields] of page) {
+        const item = itemOf(fields);
+        if (item?.id === id) return item;
+      }
+      if (page.length < PAGE) return null;
       const last = page[page.length - 1];
-      if (last === undefined) return false;
+      if (last === undefined) return null;
       from = `(${last[0]}`;
     }
   }

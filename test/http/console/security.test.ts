@@ -35,7 +35,7 @@ function stubData(labels: Labelled[]): ConsoleData {
     reviews: { enqueue: () => 'r', list: async () => [], resolve: async () => false, close: async () => {} },
     policy: {
       current: () => ({ version: 'v1', defaults: { action: 'pass' }, norms: [] }) as never,
-      status: () => ({ ok: true, version: 'v1', file: '/nonexistent', lastError: null, loadedAt: new Date().toISOString() }),
+      status: () => ({ ok: true, version: 'v1', hash: 'h', file: '/nonexistent', lastError: null, loadedAt: new Date().toISOString() }),
     },
     eventsConfig: EventsConfigSchema.parse({}),
     detector: { assess: () => ({ score: 0, categories: [], signals: [], missingSlots: [], suggestedQuestion: null, detectorVersion: 't' }) },

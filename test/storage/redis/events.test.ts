@@ -57,7 +57,7 @@ test('with a hash-tagged prefix every key lands in one Redis Cluster slot', asyn
   const s = store(prefix);
   const batch = events(3);
   await s.append(batch);
-  await s.label(batch[0]?.id ?? '', { verdict: 'needed', note: null, time: new Date().toISOString(), source: 'cli' });
+  await s.label(batch[0]?.id ?? '', { verdict: 'needed', note: null, time: new Date().toISOString(), source: 'analyst' });
   const keys: string[] = [];
   let cursor = '0';
   do {
@@ -65,14 +65,17 @@ test('with a hash-tagged prefix every key lands in one Redis Cluster slot', asyn
     cursor = next;
     keys.push(...found);
   } while (cursor !== '0');
-  assert.deepEqual(keys.map((k) => k.slice(prefix.length).replace(/\d{4}-\d{2}-\d{2}/, 'DAY')).sort(), [
-    'events',
-    'index:DAY',
-    'labels',
-    'labels:latest',
-    'rollup:DAY',
-    'rollup:days',
-  ]);
+  assert.deepEqual(
+    keys
+      .map((k) =>
+        k
+          .slice(prefix.length)
+          .replace(/\d{4}-\d{2}-\d{2}/, 'DAY')
+          .replace(batch[0]?.id ?? '', 'ID'),
+      )
+      .sort(),
+    ['events', 'index:DAY', 'labels:ID', 'labels:latest', 'rollup:DAY', 'rollup:days'],
+  );
   assert.equal(new Set(keys.map(keySlot)).size, 1);
 });
 
@@ -111,7 +114,7 @@ test('sharded: each event goes to the shard of its id, each shard keeps all its 
   const s = store(prefix, { shards: 3 });
   const batch = events(90);
   assert.deepEqual({ ...(await s.append(batch)), failed: [] }, { written: 90, duplicates: 0, failed: [] });
-  await s.label(batch[0]?.id ?? '', { verdict: 'needed', note: null, time: new Date().toISOString(), source: 'cli' });
+  await s.label(batch[0]?.id ?? '', { verdict: 'needed', note: null, time: new Date().toISOString(), source: 'analyst' });
   const perShard = await Promise.all(s.shards.map((keys) => streamIds(client, keys.stream)));
   perShard.forEach((ids, shard) => {
     assert.ok(ids.length > 10, `shard ${shard} holds ${ids.length} of 90`);
@@ -162,7 +165,7 @@ test('sharded: a replay is skipped per shard; list, show, label and stats read a
   const target = batch[17];
   assert.ok(target !== undefined);
   assert.equal((await sharded.get(target.id))?.id, target.id);
-  assert.equal(await sharded.label(target.id, { verdict: 'unneeded', note: null, time: new Date().toISOString(), source: 'cli' }), true);
+  assert.equal(await sharded.label(target.id, { verdict: 'unneeded', note: null, time: new Date().toISOString(), source: 'analyst' }), true);
   assert.deepEqual(
     (await sharded.get(target.id))?.labels.map((l) => l.verdict),
     ['unneeded'],
