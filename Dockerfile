@@ -4,7 +4,10 @@ FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm ci --ignore-scripts && npx tsc -p tsconfig.build.json && npm prune --omit=dev
+COPY console ./console
+COPY scripts/build-console.mjs ./scripts/
+# The console's bundle (dist/console) is built here with the server; nothing is fetched at run time.
+RUN npm ci --ignore-scripts && npx tsc -p tsconfig.build.json && node scripts/build-console.mjs && npm prune --omit=dev
 
 # Runtime stage: only what `clarion serve` needs, as the unprivileged `node` user.
 FROM node:22-bookworm-slim

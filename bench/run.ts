@@ -33,6 +33,13 @@ async function start(name: string, args: string[], env: Record<string, string>, 
   return proc.child;
 }
 
+/** CPU time (user + system) the process has used so far, in ms, from /proc (clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const match = /VmRSS:\s+(\d+) kB/.exec(status);
@@ -58,6 +65,8 @@ function chatBody(stream: boolean): string {
 
 interface Target {
   name: 'direct' | 'bare' | 'clarion';
+  /** The process serving this target, whose CPU time is charged to its requests. */
+  pid: number;
   origin: string;
   path: string;
 }
@@ -80,13 +89,18 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'clarion-bench-'));
   try {
     const upstreamPort = await freePort();
-    children.push(await start('fake upstream', ['--import', 'tsx', 'bench/upstream-process.ts'], { PORT: String(upstreamPort) }, /LISTENING/));
+    const upstream = await start('fake upstream', ['--import', 'tsx', 'bench/upstream-process.ts'], { PORT: String(upstreamPort) }, /LISTENING/);
+    children.push(upstream);
     const upstreamOrigin = `http://127.0.0.1:${upstreamPort}`;
 
     const barePort = await freePort();
-    children.push(
-      await start('bare pass-through', ['--import', 'tsx', 'bench/bare-proxy.ts'], { PORT: String(barePort), UPSTREAM_ORIGIN: upstreamOrigin }, /LISTENING/),
+    const bare = await start(
+      'bare pass-through',
+      ['--import', 'tsx', 'bench/bare-proxy.ts'],
+      { PORT: String(barePort), UPSTREAM_ORIGIN: upstreamOrigin },
+      /LISTENING/,
     );
+    children.push(bare);
 
     const clarionPort = await freePort();
     const configFile = join(dir, 'clarion.yaml');
@@ -99,9 +113,9 @@ async function main(): Promise<void> {
     children.push(clarion);
 
     const targets: Target[] = [
-      { name: 'direct', origin: upstreamOrigin, path: '/v1/chat/completions' },
-      { name: 'bare', origin: `http://127.0.0.1:${barePort}`, path: '/v1/chat/completions' },
-      { name: 'clarion', origin: `http://127.0.0.1:${clarionPort}`, path: '/v1/chat/completions' },
+      { name: 'direct', pid: upstream.pid as number, origin: upstreamOrigin, path: '/v1/chat/completions' },
+      { name: 'bare', pid: bare.pid as number, origin: `http://127.0.0.1:${barePort}`, path: '/v1/chat/completions' },
+      { name: 'clarion', pid: clarion.pid as number, origin: `http://127.0.0.1:${clarionPort}`, path: '/v1/chat/completions' },
     ];
 
     // Warm up every path (JIT, connection pools).
@@ -112,9 +126,13 @@ async function main(): Promise<void> {
     }
 
     const results = new Map<string, LoadResult[]>();
+    // CPU time each serving process spent per request, summed over the rounds: what a proxy costs
+    // in cores, independent of how busy the machine is (latency and throughput are not).
+    const cpu = new Map<string, { ms: number; requests: number }>();
     for (let round = 0; round < rounds; round++) {
       for (const scenario of SCENARIOS) {
         for (const target of targets) {
+          const cpuBefore = cpuMs(target.pid);
           const result = await runLoad({
             origin: target.origin,
             path: target.path,
@@ -125,6 +143,8 @@ async function main(): Promise<void> {
           if (result.errors > 0) throw new Error(`${target.name} ${scenario.label}: ${result.errors} failed requests`);
           const key = `${scenario.label}|${target.name}`;
           results.set(key, [...(results.get(key) ?? []), result]);
+          const spent = cpu.get(key) ?? { ms: 0, requests: 0 };
+          cpu.set(key, { ms: spent.ms + cpuMs(target.pid) - cpuBefore, requests: spent.requests + result.count });
         }
       }
       process.stderr.write(`round ${round + 1}/${rounds} done\n`);
@@ -137,6 +157,10 @@ async function main(): Promise<void> {
         99,
       );
     const ttft = (label: string, target: string): number => median((results.get(`${label}|${target}`) ?? []).flatMap((r) => r.firstChunkMs));
+    const cpuUs = (label: string, target: string): number => {
+      const spent = cpu.get(`${label}|${target}`);
+      return spent === undefined || spent.requests === 0 ? Number.NaN : (1000 * spent.ms) / spent.requests;
+    };
     const rps = (label: string, target: string): number => median((results.get(`${label}|${target}`) ?? []).map((r) => r.throughput));
 
     const lines: string[] = [];
@@ -163,6 +187,9 @@ async function main(): Promise<void> {
           `| ${label} | throughput req/s | ${fmt(rps(label, 'direct'), 0)} | ${fmt(rps(label, 'bare'), 0)} | ${fmt(rps(label, 'clarion'), 0)} | ${fmt(rps(label, 'clarion') / rps(label, 'bare'), 2)} | |`,
         );
         lines.push(
+          `| ${label} | CPU µs per request | ${fmt(cpuUs(label, 'direct'), 1)} | ${fmt(cpuUs(label, 'bare'), 1)} | ${fmt(cpuUs(label, 'clarion'), 1)} | ${fmt(cpuUs(label, 'clarion') / cpuUs(label, 'bare'), 2)} | ${fmt(cpuUs(label, 'clarion') - cpuUs(label, 'bare'), 1)} µs |`,
+        );
+        lines.push(
           `| ${label} | median latency ms | ${fmt(lat(label, 'direct'))} | ${fmt(lat(label, 'bare'))} | ${fmt(lat(label, 'clarion'))} | ${fmt(lat(label, 'clarion') / lat(label, 'bare'), 2)} | ${fmt(lat(label, 'clarion') - lat(label, 'bare'))} ms |`,
         );
       }
@@ -172,7 +199,12 @@ async function main(): Promise<void> {
     const sseC64 = rps('sse c=64', 'clarion') / rps('sse c=64', 'bare');
     const added = lat('json c=1', 'clarion') - lat('json c=1', 'bare');
     const firstToken = ttft('sse c=1', 'clarion') - ttft('sse c=1', 'bare');
+    const cpuJson = cpuUs('json c=64', 'clarion') / cpuUs('json c=64', 'bare');
+    const cpuSse = cpuUs('sse c=64', 'clarion') / cpuUs('sse c=64', 'bare');
     lines.push('Targets:');
+    lines.push(
+      `- CPU per request at c=64 <= 1.3 x bare: json ${fmt(cpuJson, 2)}, sse ${fmt(cpuSse, 2)} -> ${cpuJson <= 1.3 && cpuSse <= 1.3 ? 'met' : 'MISSED'}`,
+    );
     lines.push(
       `- throughput at c=64 >= 0.85 x bare: json ${fmt(jsonC64, 2)}, sse ${fmt(sseC64, 2)} -> ${jsonC64 >= 0.85 && sseC64 >= 0.85 ? 'met' : 'MISSED'}`,
     );

@@ -56,6 +56,18 @@ export const ERRORS = {
     anthropicType: 'authentication_error',
     message: 'Missing or invalid admin token',
   },
+  CLARION_FORBIDDEN: {
+    status: 403,
+    openaiType: 'invalid_request_error',
+    anthropicType: 'permission_error',
+    message: 'Request refused',
+  },
+  CLARION_RATE_LIMITED: {
+    status: 429,
+    openaiType: 'rate_limit_error',
+    anthropicType: 'rate_limit_error',
+    message: 'Too many attempts',
+  },
   CLARION_UPSTREAM_UNREACHABLE: {
     status: 502,
     openaiType: 'api_error',
@@ -73,6 +85,12 @@ export const ERRORS = {
     openaiType: 'api_error',
     anthropicType: 'api_error',
     message: 'The event store is unavailable',
+  },
+  CLARION_OVERLOADED: {
+    status: 503,
+    openaiType: 'api_error',
+    anthropicType: 'overloaded_error',
+    message: 'Clarion is receiving too many request bodies at once; retry shortly',
   },
   CLARION_SHUTTING_DOWN: {
     status: 503,
@@ -93,13 +111,16 @@ export type ErrorCode = keyof typeof ERRORS;
 export class ClarionError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
+  /** The request field at fault (`model`, `messages[2].role`, a header name), reported as OpenAI's `param`. */
+  readonly param: string | null;
 
-  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown; param?: string }) {
     const spec = ERRORS[code];
     super(detail === undefined ? spec.message : `${spec.message}: ${detail}`, options);
     this.name = 'ClarionError';
     this.code = code;
     this.status = spec.status;
+    this.param = options?.param ?? null;
   }
 
   get spec(): ErrorSpec {

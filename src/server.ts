@@ -4,39 +4,53 @@
  * composes the HTTP surfaces, each a fastify plugin that owns its body parsing, auth and errors:
  *
  *   protocol routes   POST /v1/chat/completions|responses|messages   src/http/protocol-routes.ts
+ *   model list        GET /v1/models (every upstream's, merged)       src/http/models-routes.ts
  *   pass-through      /v1/*                                           src/http/passthrough-routes.ts
  *   Clarion API       /v1/clarion/* (feedback)                        src/http/clarion-api/
+ *   guardrail         /v1/clarion/assess|decide|guardrails/* (token)  src/http/clarion-api/guardrail.ts
  *   admin             /admin/* (bearer CLARION_ADMIN_TOKEN)           src/http/admin/
  *   ops               /healthz, /readyz, /metrics                     src/http/ops-routes.ts
  *
- * The web console (`/console/`) will be one more plugin registered here, behind the admin token;
+ *   console           /console/* (session from CLARION_ADMIN_TOKEN)   src/http/console/
+ *
  * OpenTelemetry (off unless configured) is created here with the other components and reaches
  * the request path through PipelineDeps. `close()` is the graceful shutdown SIGTERM triggers.
  */
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { Limits } from './config/limits.js';
 import { resolveFromConfig, type LoadedConfig } from './config/load.js';
 import { createDetector, type Detector } from './detect/index.js';
 import { ClarionError } from './errors.js';
 import { createEventLog, type EventLog } from './events/log.js';
-import { redactText } from './events/redact.js';
+import { configureRedaction, redactText } from './events/redact.js';
 import { adminApi } from './http/admin/index.js';
+import { guardrailApi } from './http/clarion-api/guardrail.js';
+import { CONSOLE_PREFIX, consoleSurface } from './http/console/index.js';
+import { lazyEventStore, type LazyEventStore } from './http/console/store.js';
 import { CLARION_API_PREFIX, clarionApi } from './http/clarion-api/index.js';
+import { BodyBudget } from './http/body.js';
+import { registerCors } from './http/cors.js';
 import { asClarionError, catalogueErrors, sendError } from './http/errors.js';
+import { modelsRoutes } from './http/models-routes.js';
 import { opsRoutes } from './http/ops-routes.js';
 import { familyErrors, passthroughRoutes } from './http/passthrough-routes.js';
 import { protocolRoutes } from './http/protocol-routes.js';
 import { createLogger, type Logger } from './ops/logger.js';
 import { createCoreMetrics } from './ops/metrics.js';
 import { createRequestLog } from './ops/request-log.js';
+import { loadTracing } from './ops/tracing.js';
 import { createPolicyHolder, type PolicyHolder } from './policy/load.js';
 import { conversationMemory, type ConversationMemory } from './policy/memory.js';
 import { reviewQueue, type ReviewQueue } from './policy/reviews.js';
 import type { PipelineDeps } from './proxy/deps.js';
+import { createModelCatalog } from './proxy/models.js';
 import { createRouter } from './proxy/routing.js';
-import { createUpstreams } from './proxy/upstreams.js';
-import { openStateStores, type StateStores } from './storage/index.js';
+import { createUpstreams, type Upstreams } from './proxy/upstreams.js';
+import { createSecondOpinion, type SecondOpinionService } from './judge/second-opinion.js';
+import type { Registry } from './ops/metrics.js';
+import { openEventStore, openStateStores, storageKind, type StateStores } from './storage/index.js';
 
 export interface ServerOptions {
   /** Defaults to a pino logger on stdout at the configured level. */
@@ -45,6 +59,8 @@ export interface ServerOptions {
   dataDir?: string;
   /** Replaces the detector built from the config (tests inject a failing one). */
   detector?: Detector;
+  /** Where the OTEL_* variables are read (default: process.env); tracing is off unless they name an endpoint. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface ClarionServer {
@@ -67,6 +83,8 @@ interface Components {
   reviews: ReviewQueue;
   state: StateStores;
   instanceId: string;
+  /** The console's event reader, opened on first use. */
+  eventReader: LazyEventStore;
 }
 
 async function createComponents(loaded: LoadedConfig, options: ServerOptions): Promise<Components> {
@@ -87,11 +105,13 @@ async function createComponents(loaded: LoadedConfig, options: ServerOptions): P
     timeoutMs: config.policy.memoryTimeoutMs,
     onError: () => metrics.pipelineFailures.inc({ stage: 'memory' }),
   });
+  configureRedaction(config.events.redaction.extraPatterns);
   const reviews = reviewQueue(state.reviews, { redact: redactText });
   const eventLog = await createEventLog({ config, dataDir, instanceId, registry: metrics.registry, logger });
+  const upstreams = createUpstreams(config.upstreams);
   const deps: PipelineDeps = {
     router: createRouter(config),
-    upstreams: createUpstreams(config.upstreams),
+    upstreams,
     detector: options.detector ?? createDetector(config.detector),
     policy,
     memory,
@@ -100,17 +120,45 @@ async function createComponents(loaded: LoadedConfig, options: ServerOptions): P
     metrics,
     logger,
     requestLog: createRequestLog(logger, config.logging.requests),
+    tracing: await loadTracing(options.env ?? process.env, logger),
     tenantHeader: config.server.tenantHeader,
+    trustClientHeaders: config.server.trustClientHeaders,
+    limits: config.limits,
     controlHeaders: new Set([config.server.tenantHeader]),
+    secondOpinion: secondOpinionFor(config, upstreams, metrics.registry, logger),
+    labelEvent: (eventId, verdict, note, source) => {
+      eventLog.label(eventId, verdict, note, source).catch((error: unknown) => logger.warn({ err: error, eventId, source }, 'labelling the event failed'));
+    },
   };
-  return { deps, eventLog, policy, memory, reviews, state, instanceId };
+  const eventReader = lazyEventStore(() => openEventStore(config, dataDir));
+  return { deps, eventLog, policy, memory, reviews, state, instanceId, eventReader };
+}
+
+/** The grey-band second opinion when `detector.secondOpinion` is configured (its upstream is checked by the config schema). */
+function secondOpinionFor(config: LoadedConfig['config'], upstreams: Upstreams, registry: Registry, logger: Logger): SecondOpinionService | null {
+  const judge = config.detector.secondOpinion;
+  const upstream = judge === undefined ? undefined : upstreams.get(judge.upstream);
+  if (judge === undefined || upstream === undefined) return null;
+  return createSecondOpinion({
+    config: judge,
+    upstream,
+    registry,
+    onFailure: (outcome, detail) => logger.debug({ outcome, detail }, 'second opinion: no verdict'),
+  });
 }
 
 async function createApp(loaded: LoadedConfig, parts: Components, closing: () => boolean): Promise<FastifyInstance> {
   const { config } = loaded;
   const { deps } = parts;
   const { logger } = deps;
+  const { limits } = config;
+  const bodyBudget = new BodyBudget(limits.maxInflightBodyBytes);
   const app = Fastify({
+    // Slow clients (trickled headers, bodies that never end, idle keep-alive sockets) are cut by
+    // these timeouts so they cannot hold memory and sockets for everyone else (docs/security.md).
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: checkingInterval(limits) },
     // Clarion writes its own single log line per request and logs errors itself.
     logger: false,
     bodyLimit: config.server.bodyLimitBytes,
@@ -123,15 +171,38 @@ async function createApp(loaded: LoadedConfig, parts: Components, closing: () =>
       void sendError(reply, asClarionError(error), familyErrors(request));
     },
   });
+  if (limits.maxConnections > 0) app.server.maxConnections = limits.maxConnections;
   app.setErrorHandler(catalogueErrors(logger, familyErrors));
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, new ClarionError('CLARION_NOT_FOUND', `${request.method} ${request.url}`), familyErrors(request)),
   );
 
-  await app.register(protocolRoutes, { deps, bodyLimit: config.server.bodyLimitBytes, closing });
+  registerCors(app, config.server.corsAllowOrigins);
+  await app.register(protocolRoutes, { deps, bodyLimit: config.server.bodyLimitBytes, maxJsonDepth: config.limits.maxJsonDepth, bodyBudget, closing });
+  await app.register(modelsRoutes, { deps, catalog: createModelCatalog(config, deps.upstreams, deps.controlHeaders), closing });
   await app.register(passthroughRoutes, { deps, closing });
   await app.register(clarionApi, { prefix: CLARION_API_PREFIX, events: parts.eventLog, logger, closing });
+  const guardrailTokens = [config.server.guardrailToken, config.server.adminToken].filter((t): t is string => t !== undefined && t !== '');
+  await app.register(guardrailApi, { prefix: CLARION_API_PREFIX, deps, tokens: guardrailTokens, bodyLimit: config.server.bodyLimitBytes, closing });
   await app.register(adminApi, { prefix: '/admin', token: config.server.adminToken, policy: parts.policy, reviews: parts.reviews, logger, closing });
+  await app.register(consoleSurface, {
+    prefix: CONSOLE_PREFIX,
+    token: config.server.adminToken,
+    listenHost: config.server.host,
+    logger,
+    closing,
+    data: {
+      storage: storageKind(config),
+      eventStore: () => parts.eventReader.get(),
+      label: (id, verdict, note, source) => parts.eventLog.label(id, verdict, note, source),
+      reviews: parts.reviews,
+      policy: parts.policy,
+      eventsConfig: config.events,
+      detector: deps.detector,
+      router: deps.router,
+      tenantHeader: config.server.tenantHeader,
+    },
+  });
   await app.register(opsRoutes, {
     instanceId: parts.instanceId,
     policy: parts.policy,
@@ -139,8 +210,15 @@ async function createApp(loaded: LoadedConfig, parts: Components, closing: () =>
     registry: deps.metrics.registry,
     logger,
     closing,
+    adminToken: config.server.adminToken,
   });
   return app;
+}
+
+/** Node checks the header and request timeouts on an interval (30 s by default): often enough for the shortest of them. */
+function checkingInterval(limits: Limits): number {
+  const timeouts = [limits.headersTimeoutMs, limits.requestTimeoutMs].filter((ms) => ms > 0);
+  return Math.max(50, Math.min(1_000, Math.floor(Math.min(...timeouts, 4_000) / 4)));
 }
 
 export async function buildServer(loaded: LoadedConfig, options: ServerOptions = {}): Promise<ClarionServer> {
@@ -164,6 +242,8 @@ export async function buildServer(loaded: LoadedConfig, options: ServerOptions =
       await parts.eventLog.close();
       await Promise.allSettled([parts.memory.close(), parts.reviews.close(), parts.deps.upstreams.close()]);
       parts.policy.close();
+      await parts.deps.tracing?.shutdown().catch((error: unknown) => logger.warn({ err: error }, 'tracing: final export failed'));
+      await parts.eventReader.close();
       await parts.state.close();
     },
   };

@@ -3,7 +3,7 @@
  * the config (or REDIS_URL) names one, else from the embedded store in the data directory.
  */
 import { createReviewQueue, type ReviewItem, type ReviewQueue } from '../policy/reviews.js';
-import { createRedisClient, waitForReady, type Redis } from '../storage/redis.js';
+import { closeRedis, openRedis, redisConfigured, type RedisClient } from '../storage/redis.js';
 import { arg, command, group } from './framework/command.js';
 import { jsonLine, write, type CliIo } from './framework/io.js';
 import { choice, JSON_OPTION, number, string } from './framework/options.js';
@@ -13,24 +13,17 @@ import { storeLocation, STORE_OPTIONS, type StoreValues } from './sources.js';
 async function withQueue<T>(values: StoreValues, io: CliIo, use: (queue: ReviewQueue) => Promise<T>): Promise<T> {
   const { loaded, dataDir } = storeLocation(values, io);
   const { redis: settings } = loaded.config;
-  let redis: Redis | null = null;
-  if (settings.url !== undefined) {
-    const timeoutMs = Math.max(settings.commandTimeoutMs, 2_000);
-    redis = createRedisClient(settings.url, { name: 'clarion-cli', commandTimeoutMs: timeoutMs });
-    // Commands fail at once while disconnected (no offline queue), so wait for the connection.
-    try {
-      await waitForReady(redis, timeoutMs);
-    } catch (error) {
-      redis.disconnect();
-      throw error;
-    }
-  }
+  const timeoutMs = Math.max(settings.commandTimeoutMs, 2_000);
+  // Commands fail at once while disconnected (no offline queue), so openRedis waits for the connection.
+  const redis: RedisClient | null = redisConfigured(settings)
+    ? await openRedis(settings, { name: 'clarion-cli', commandTimeoutMs: timeoutMs, waitMs: timeoutMs })
+    : null;
   const queue = createReviewQueue({ redis, prefix: settings.prefix, dataDir, redact: (text) => text });
   try {
     return await use(queue);
   } finally {
     await queue.close();
-    if (redis !== null) await redis.quit().catch(() => redis.disconnect());
+    if (redis !== null) await closeRedis(redis);
   }
 }
 

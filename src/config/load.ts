@@ -101,8 +101,14 @@ function applyEnvOverrides(root: Record<string, unknown>, env: NodeJS.ProcessEnv
   set('CLARION_ADMIN_TOKEN', (v) => {
     section(root, 'server').adminToken = v;
   });
+  set('CLARION_GUARDRAIL_TOKEN', (v) => {
+    section(root, 'server').guardrailToken = v;
+  });
   set('REDIS_URL', (v) => {
     section(root, 'redis').url = v;
+  });
+  set('REDIS_CLUSTER_NODES', (v) => {
+    section(root, 'redis').cluster = { nodes: v.split(',').map((node) => node.trim()).filter((node) => node !== '') };
   });
   const upstreams = Array.isArray(root.upstreams) ? root.upstreams : undefined;
   const overrideBase = (api: 'openai' | 'anthropic', value: string): void => {

@@ -74,5 +74,17 @@ export function buildEvent(input: EventInput, instance: string, redaction: Redac
     errorCode: input.errorCode,
     request: storedRequest(input.conversation, redaction),
     labels: [],
+    usage: input.usage ?? null,
+    context: assessment.context ?? 'known',
+    ...(input.secondOpinion === undefined || input.secondOpinion === null
+      ? {}
+      : {
+          secondOpinion: {
+            outcome: input.secondOpinion.outcome,
+            underspecified: input.secondOpinion.verdict?.underspecified ?? null,
+            ms: Math.round(input.secondOpinion.ms * 1000) / 1000,
+          },
+        }),
+    responseId: input.responseId ?? null,
   };
 }

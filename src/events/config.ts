@@ -17,12 +17,23 @@ export const RecordingRulesSchema = z
   })
   .strict();
 
+function isRegExp(pattern: string): boolean {
+  try {
+    new RegExp(pattern, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const RedactionSchema = z
   .object({
     /** none: only a hash of the text; excerpt: redacted and truncated; full: redacted. */
     mode: RedactionModeSchema.default('excerpt'),
     /** Length of the stored excerpt in characters (mode `excerpt`). */
     excerptChars: z.number().int().positive().default(500),
+    /** Extra regular expressions (deployment-specific secrets) replaced by [REDACTED:secret]. */
+    extraPatterns: z.array(z.string().refine(isRegExp, 'not a valid regular expression')).default([]),
   })
   .strict();
 
@@ -53,6 +64,12 @@ export const WriterSchema = z
     retryMs: z.number().int().positive().default(1_000),
     /** Spool directory (default `<dataDir>/spool`). */
     spoolDir: z.string().optional(),
+    /**
+     * Redis with replicas: a batch counts as stored only once this many replicas have it (Redis WAIT,
+     * capped at the replicas the master has), so a master lost before replicating cannot lose events:
+     * unconfirmed batches are spooled and replayed (exactly once, by id). 0 = do not wait.
+     */
+    waitReplicas: z.number().int().min(0).default(0),
     /** Another instance's spool file untouched this long is adopted and replayed. */
     orphanSpoolAfterMs: z.number().int().positive().default(60_000),
   })
@@ -61,6 +78,8 @@ export const WriterSchema = z
 export const EventsConfigSchema = z
   .object({
     enabled: z.boolean().default(true),
+    /** Event streams in Redis (each with its own index, rollups and labels, in its own Cluster slot); an event's shard is chosen by its id. */
+    shards: z.number().int().min(1).max(256).default(1),
     record: RecordingRulesSchema.prefault({}),
     redaction: RedactionSchema.prefault({}),
     retention: RetentionSchema.prefault({}),

@@ -5,7 +5,9 @@
  */
 import type { Conversation } from '../conversation.js';
 import type { Assessment } from '../detect/assessment.js';
+import type { SecondOpinion } from '../judge/second-opinion.js';
 import type { Decision, RequestContext } from '../policy/decision.js';
+import type { TokenUsage } from '../protocols/observe.js';
 
 export interface EventInput {
   /** Assigned synchronously before the response headers go out (`x-clarion-event-id`). */
@@ -27,6 +29,12 @@ export interface EventInput {
   upstreamMs: number | null;
   /** Clarion error code when the request failed inside Clarion (e.g. CLARION_UPSTREAM_TIMEOUT). */
   errorCode: string | null;
+  /** Tokens consumed (zeros when Clarion answered itself; null when the upstream reported none). */
+  usage?: TokenUsage | null;
+  /** The upstream response's id, when the response observer read one. */
+  responseId?: string | null;
+  /** The inline second opinion, when one was asked. */
+  secondOpinion?: SecondOpinion | null;
 }
 
 /** The event log as the pipeline sees it. Implementations never block and never throw. */

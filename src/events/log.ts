@@ -30,7 +30,12 @@ export interface EventLogHealth {
   redis: 'up' | 'down' | 'disabled';
   queued: number;
   spooled: number;
+  /** True when an event was dropped in the last minute: /readyz answers 503 so the instance is taken out. */
+  dropping: boolean;
 }
+
+/** How long after a dropped event the instance reports itself not ready. */
+const DROPPING_WINDOW_MS = 60_000;
 
 export interface EventLog extends EventSink {
   /** Flushes the queue (to Redis, else to the spool) and closes connections. Called on SIGTERM. */
@@ -86,6 +91,8 @@ class EventLogWriter implements EventLog {
   private readonly metrics: EventMetrics;
   private readonly events: Config['events'];
   private queue: EventInput[] = [];
+  /** Epoch ms of the last dropped event (0: none yet), for readiness. */
+  private lastDropAt = 0;
   private closed = false;
   private closing: Promise<void> | null = null;
   private pumping: Promise<void> | null = null;
@@ -290,6 +297,7 @@ class EventLogWriter implements EventLog {
         events.push(buildEvent(input, this.options.instanceId, this.events.redaction));
       } catch (error) {
         this.metrics.dropped.inc();
+        this.lastDropAt = Date.now();
         this.logger.error({ err: error, eventId: input.id }, 'event log: event could not be built; DROPPED');
       }
     }
@@ -344,6 +352,7 @@ class EventLogWriter implements EventLog {
 
   private drop(count: number, error: unknown): void {
     this.metrics.dropped.inc(count);
+    this.lastDropAt = Date.now();
     this.logger.error({ err: error, dropped: count }, 'event log: EVENTS DROPPED — the disk could not be written (full or read-only?); fix it now');
   }
 
@@ -412,6 +421,7 @@ class EventLogWriter implements EventLog {
       redis: this.backend.local ? 'disabled' : this.writable() ? 'up' : 'down',
       queued: this.queue.length,
       spooled: this.spool?.pending ?? 0,
+      dropping: this.lastDropAt !== 0 && Date.now() - this.lastDropAt < DROPPING_WINDOW_MS,
     };
   }
 

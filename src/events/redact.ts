@@ -17,7 +17,11 @@ export const REDACTED = {
 // `Authorization: Bearer x`, `x-api-key: x`, `api_key=x`, `"password": "x"`: the value goes, the name stays.
 const CREDENTIAL_ASSIGNMENT =
   /\b(authorization|proxy-authorization|x-api-key|api[_-]?key|apikey|access[_-]?token|auth[_-]?token|secret(?:[_-]?key)?|client[_-]?secret|password|passwd|pwd|aws_secret_access_key|aws_session_token)(["']?\s*[:=]\s*["']?)(?:(?:Bearer|Basic|Token)\s+)?[^\s"',;]{4,}/gi;
-const BEARER = /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}/g;
+const BEARER = /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
+const BEARER_WORD = /bearer|basic|token/i;
+// "my password is hunter2", "the passcode is: 9981": the phrase stays, the secret goes.
+const SECRET_PHRASE = /\b(password|passwort|passphrase|passcode|pin|pwd)(\s+(?:is|was|=|:)\s*:?\s*)(?![\s.,;!?]|required\b|field\b)([^\s,;]{3,})/gi;
+const SECRET_PHRASE_WORD = /pass|pin|pwd/i;
 // OpenAI (sk-, sk-proj-, sk-svcacct-, sk-admin-) and Anthropic (sk-ant-api03-, sk-ant-admin01-).
 const SK_KEY = /\bsk-[A-Za-z0-9_-]{16,}/g;
 const AWS_ACCESS_KEY = /\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}\b/g;
@@ -27,11 +31,12 @@ const GOOGLE_KEY = /\bAIza[0-9A-Za-z_-]{35}\b/g;
 const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g;
 const PRIVATE_KEY_BLOCK = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g;
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s:@/]+:[^\s@/]+@/gi;
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+// Internationalised addresses too (RFC 6531): letters and digits of any script.
+const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.[\p{L}]{2,}/gu;
 const IPV4 = /(?<![\d.])(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}(?![\d.]\d)/g;
 const IPV6 =
   /(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){1,7}(?::|(?::[0-9A-Fa-f]{1,4}){1,6}|[0-9A-Fa-f]{1,4})(?![\w:])|(?<![\w:])::(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4}(?![\w:])/g;
-const CARD_CANDIDATE = /(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-]?\d)/g;
+const CARD_CANDIDATE = /(?<![\d.-])\d(?:[ .-]?\d){12,18}(?![\d.-]?\d)/g;
 const PHONE = /(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d{2,4}(?:[\s.-]?\d{2,4}){1,4}(?![\w])/g;
 // Long runs of key-like characters; kept only when they look random (see looksRandom).
 const HIGH_ENTROPY_CANDIDATE = /(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_=-]{24,}(?![A-Za-z0-9+/_=-])/g;
@@ -41,7 +46,7 @@ const UPPER = /[A-Z]/;
 const LOWER = /[a-z]/;
 const NON_DIGIT = /\D/g;
 // Every pattern above needs one of these; text without any (most evidence and reasons) skips the passes.
-const MIGHT_CONTAIN_SECRET = /[\d@:=]|Bearer|Basic|Token|sk-|gh[pousr]_|github_pat_|xox[abposr]-|AIza|eyJ|-----BEGIN/;
+const MIGHT_CONTAIN_SECRET = /[\d@:=]|bearer|basic|token|pass|pin|pwd|sk-|gh[pousr]_|github_pat_|xox[abposr]-|AIza|eyJ|-----BEGIN/i;
 // 2024-01-15, 15.01.2024, 01/15/2024, 2024 01 15: dates, not phone numbers.
 const DATE_LIKE = /^(?:\d{4}[-./ ]\d{1,2}[-./ ]\d{1,2}|\d{1,2}[-./ ]\d{1,2}[-./ ]\d{2,4})$/;
 
@@ -104,9 +109,19 @@ function redactHighEntropy(match: string): string {
   return looksRandom(match) ? REDACTED.secret : match;
 }
 
+/**
+ * Deployment-specific secrets (`events.redaction.extraPatterns`), compiled once at start-up. Module
+ * state on purpose: every writer of stored text (events, review queue, spool) calls redactText.
+ */
+let extraPatterns: readonly RegExp[] = [];
+
+export function configureRedaction(patterns: readonly string[]): void {
+  extraPatterns = patterns.map((pattern) => new RegExp(pattern, 'gu'));
+}
+
 /** Returns `text` with e-mail addresses, phone numbers, card numbers, API keys, tokens and IP addresses replaced. */
 export function redactText(text: string): string {
-  if (text.length === 0 || !MIGHT_CONTAIN_SECRET.test(text)) return text;
+  if (text.length === 0 || (!MIGHT_CONTAIN_SECRET.test(text) && extraPatterns.length === 0)) return text;
   // Each pass runs only when the text has the character or prefix its pattern needs (cheap includes()).
   const digits = DIGIT.test(text);
   const assignment = text.includes(':') || text.includes('=');
@@ -114,7 +129,8 @@ export function redactText(text: string): string {
   if (text.includes('-----BEGIN')) out = out.replace(PRIVATE_KEY_BLOCK, REDACTED.secret);
   if (text.includes('://')) out = out.replace(URL_CREDENTIALS, `$1${REDACTED.secret}@`);
   if (assignment) out = out.replace(CREDENTIAL_ASSIGNMENT, `$1$2${REDACTED.secret}`);
-  if (text.includes('Bearer') || text.includes('Basic') || text.includes('Token')) out = out.replace(BEARER, `$1 ${REDACTED.secret}`);
+  if (BEARER_WORD.test(text)) out = out.replace(BEARER, `$1 ${REDACTED.secret}`);
+  if (SECRET_PHRASE_WORD.test(text)) out = out.replace(SECRET_PHRASE, `$1$2${REDACTED.secret}`);
   if (text.includes('sk-')) out = out.replace(SK_KEY, REDACTED.secret);
   if (digits) out = out.replace(AWS_ACCESS_KEY, REDACTED.secret);
   if (text.includes('_')) out = out.replace(GITHUB_TOKEN, REDACTED.secret);
@@ -129,5 +145,6 @@ export function redactText(text: string): string {
     out = out.replace(PHONE, redactPhone);
   }
   if (digits) out = out.replace(HIGH_ENTROPY_CANDIDATE, redactHighEntropy);
+  for (const pattern of extraPatterns) out = out.replace(pattern, REDACTED.secret);
   return out;
 }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ProtocolIdSchema } from '../conversation.js';
 import { CategorySchema, SignalIdSchema } from '../detect/assessment.js';
 import { ActionSchema, ClarifyModeSchema } from '../policy/decision.js';
+import { TokenUsageSchema } from '../protocols/observe.js';
 import { RedactionModeSchema } from './config.js';
 
 export const EVENT_SCHEMA_VERSION = 1;
@@ -88,5 +89,26 @@ export const ClarionEventSchema = z.object({
   request: StoredRequestSchema,
   /** Feedback labels, oldest first. Empty when written; stores merge stored labels in on read. */
   labels: z.array(LabelSchema),
+  /**
+   * Tokens the upstream reported for this request (zeros when Clarion answered itself, null when the
+   * upstream reported none). Absent in events written before usage accounting.
+   */
+  usage: TokenUsageSchema.nullable().optional(),
+  /** Whether the detector saw the request's earlier turns (`unknown`: pointed at but not remembered). Absent in older events. */
+  context: z.enum(['known', 'unknown']).optional(),
+  /**
+   * The inline second opinion asked for this request (detector.secondOpinion, mode inline): how it
+   * ended and, with a verdict, whether the judge found the request underspecified. Background
+   * verdicts arrive later as a label with source `second-opinion`. Absent when none was asked.
+   */
+  secondOpinion: z
+    .object({
+      outcome: z.enum(['verdict', 'cached', 'timeout', 'error', 'garbage', 'refused', 'busy']),
+      underspecified: z.boolean().nullable(),
+      ms: z.number(),
+    })
+    .optional(),
+  /** The upstream response's id (`chatcmpl-…`, `resp_…`, `msg_…`), or null. Absent in older events. */
+  responseId: z.string().nullable().optional(),
 });
 export type ClarionEvent = z.infer<typeof ClarionEventSchema>;

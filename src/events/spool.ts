@@ -17,6 +17,7 @@ import { appendFile, mkdir, readdir, readFile, rename, stat, unlink, writeFile }
 import { join } from 'node:path';
 import { endsMidLine, parseJsonLine, readLines } from '../storage/lines.js';
 import { ClarionEventSchema, type ClarionEvent } from './schema.js';
+import { PRIVATE_DIR, PRIVATE_FILE } from '../storage/private-files.js';
 
 const UNSAFE_NAME = /[^A-Za-z0-9_.-]/g;
 
@@ -62,7 +63,7 @@ export class Spool {
 
   /** Creates the directory and counts what an earlier run of this instance (or dead instances) left. */
   async init(): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
+    await mkdir(this.dir, PRIVATE_DIR);
     this.pendingLines += await countLines(this.file);
     for (const path of await this.candidates(true)) await this.count(path);
   }
@@ -79,13 +80,13 @@ export class Spool {
     // An earlier run of this instance may have died mid-write: never glue a record to a torn line.
     const repair = !this.tailChecked && (await endsMidLine(this.file));
     this.tailChecked = true;
-    await appendFile(this.file, repair ? `\n${text}` : text);
+    await appendFile(this.file, repair ? `\n${text}` : text, PRIVATE_FILE);
     this.pendingLines += events;
   }
 
   appendSync(text: string, events: number): void {
-    mkdirSync(this.dir, { recursive: true });
-    appendFileSync(this.file, text);
+    mkdirSync(this.dir, PRIVATE_DIR);
+    appendFileSync(this.file, text, PRIVATE_FILE);
     this.pendingLines += events;
   }
 
@@ -180,7 +181,7 @@ export class Spool {
         corrupt,
         commit: async () => {
           cursor.offset = end;
-          await writeFile(`${cursor.path}.offset`, String(end));
+          await writeFile(`${cursor.path}.offset`, String(end), PRIVATE_FILE);
           this.pendingLines = Math.max(0, this.pendingLines - replayed);
         },
       };

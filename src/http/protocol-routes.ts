@@ -9,7 +9,7 @@ import { ClarionError } from '../errors.js';
 import type { PipelineDeps, ProtocolRoute } from '../proxy/deps.js';
 import { handleProtocolRequest } from '../proxy/pipeline.js';
 import { adapterFor } from '../protocols/index.js';
-import { bytesParser, type BodyParser } from './body.js';
+import { bytesParser, type BodyBudget, type BodyParser } from './body.js';
 import { catalogueErrors } from './errors.js';
 import { serveRaw, type RawRoute } from './raw.js';
 
@@ -22,6 +22,10 @@ export const PROTOCOL_ROUTES: readonly ProtocolRoute[] = [
 export interface ProtocolRoutesOptions {
   deps: PipelineDeps;
   bodyLimit: number;
+  /** `limits.maxJsonDepth`. */
+  maxJsonDepth: number;
+  /** Memory shared by the bodies still being received (`limits.maxInflightBodyBytes`). */
+  bodyBudget: BodyBudget;
   closing: () => boolean;
 }
 
@@ -29,7 +33,7 @@ const EMPTY = Buffer.alloc(0);
 
 export async function protocolRoutes(app: FastifyInstance, options: ProtocolRoutesOptions): Promise<void> {
   const { deps, bodyLimit, closing } = options;
-  const bytes = bytesParser(bodyLimit);
+  const bytes = bytesParser(bodyLimit, options.maxJsonDepth, options.bodyBudget);
   app.removeAllContentTypeParsers();
   // JSON, with or without parameters (`application/json; charset=utf-8`). A request without a
   // content-type is read as JSON too, as the APIs' own clients never omit it; any other type

@@ -7,6 +7,7 @@
  * so there is nothing to redact.
  */
 import { pino, type Logger } from 'pino';
+import type { TokenUsage } from '../protocols/observe.js';
 
 export interface RequestLogLine {
   reqId: string;
@@ -23,6 +24,8 @@ export interface RequestLogLine {
   totalMs: number;
   overheadMs: number;
   upstreamMs: number | undefined;
+  /** Tokens the upstream reported (zeros when Clarion answered itself); absent when unknown. */
+  usage?: TokenUsage | null;
 }
 
 export type RequestLog = (line: RequestLogLine) => void;
@@ -43,7 +46,13 @@ export function createRequestLog(logger: Logger, enabled: boolean): RequestLog {
   if (!enabled || !logger.isLevelEnabled('info')) return () => {};
   if (!isDestination(destination)) {
     // Not a pino logger with a plain destination (e.g. a transport): use the generic path.
-    return (line) => logger.info(line, 'request');
+    return ({ usage, ...rest }) =>
+      logger.info(
+        usage === undefined || usage === null
+          ? rest
+          : { ...rest, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, cachedInputTokens: usage.cachedInputTokens },
+        'request',
+      );
   }
   const level = logger.levels.values.info ?? 30;
   // The base bindings (`"service":"clarion"`, ...) exactly as pino renders them.
@@ -59,6 +68,10 @@ export function createRequestLog(logger: Logger, enabled: boolean): RequestLog {
     if (line.error !== null) out += `,"error":${JSON.stringify(line.error)}`;
     out += `,"totalMs":${round3(line.totalMs)},"overheadMs":${round3(line.overheadMs)}`;
     if (line.upstreamMs !== undefined) out += `,"upstreamMs":${round3(line.upstreamMs)}`;
+    const usage = line.usage;
+    if (usage !== undefined && usage !== null) {
+      out += `,"inputTokens":${usage.inputTokens},"outputTokens":${usage.outputTokens},"cachedInputTokens":${usage.cachedInputTokens}`;
+    }
     destination.write(`${out},"msg":"request"}\n`);
   };
 }

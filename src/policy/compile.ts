@@ -8,6 +8,7 @@ import { CategorySchema, SignalIdSchema, type Assessment, type Category, type Si
 import type { ProtocolId } from '../conversation.js';
 import type { Action, ClarifyMode, RequestContext } from './decision.js';
 import type { Policy, PolicyDefaults, Templates, Then, When } from './schema.js';
+import { compileGlobs } from './glob.js';
 import { compileTemplate, type CompiledTemplate } from './templates.js';
 
 /** What conditions look at: the request, its assessment, and bitmasks of the signals/categories present. */
@@ -88,28 +89,10 @@ export function samplePosition(sampleSeed: number, conversationId: string): numb
 
 // ---- globs ------------------------------------------------------------------------------------
 
-const REGEX_SPECIAL = /[.+^${}()|[\]\\]/g;
-
-/** `gpt-4*` -> /^gpt-4.*$/i. `*` is any run of characters, `?` exactly one. Case-insensitive. */
-export function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(REGEX_SPECIAL, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`, 'i');
-}
-
 type StringTest = (value: string) => boolean;
 
-function globsTest(globs: string | readonly string[]): StringTest {
-  const list = typeof globs === 'string' ? [globs] : globs;
-  const regexes = list.map(globToRegExp);
-  if (regexes.length === 1) {
-    const only = regexes[0] as RegExp;
-    return (value) => only.test(value);
-  }
-  return (value) => {
-    for (const regex of regexes) if (regex.test(value)) return true;
-    return false;
-  };
-}
+/** Linear-time glob matching (./glob.ts): no regex, so no backtracking on long values. */
+const globsTest: (globs: string | readonly string[]) => StringTest = compileGlobs;
 
 // ---- conditions -----------------------------------------------------------------------------
 

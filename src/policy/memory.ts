@@ -7,12 +7,13 @@
  * Failure rule — prefer NOT nagging users: when a remote store does not answer within
  * `timeoutMs`, or errors, clarifications() resolves to CLARIFICATIONS_UNKNOWN, which spends any
  * budget, so a clarify norm falls back to annotate (or pass) rather than risk asking the same
- * user twice.
+ * user twice. The same rule for remembered turns: recallTurns() resolves to null (the context
+ * stays unknown, and the detector claims no gap those turns could have filled).
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../storage/redis.js';
 import { memoryStoreFor } from '../storage/index.js';
 import { CLARIFICATIONS_UNKNOWN } from './decide.js';
-import type { MemoryStore } from './memory-store.js';
+import type { MemoryStore, RememberedTurns } from './memory-store.js';
 
 /** What clarifications() returns when the count cannot be read: decide() treats it as "budget spent". */
 export { CLARIFICATIONS_UNKNOWN };
@@ -22,6 +23,10 @@ export interface ConversationMemory {
   clarifications(conversationId: string): Promise<number>;
   /** Counts one more clarification. Fire-and-forget; never throws. */
   recordClarification(conversationId: string): void;
+  /** The turns remembered under `key`; null when none, on error, or after timeoutMs. Never rejects. */
+  recallTurns(key: string): Promise<RememberedTurns | null>;
+  /** Remembers turns under `key` for the conversation TTL. Fire-and-forget; never throws. */
+  rememberTurns(key: string, turns: RememberedTurns): void;
   /** Stops timers and drops in-memory state. Does not close the Redis client it was given. */
   close(): Promise<void>;
 }
@@ -35,7 +40,7 @@ export interface MemoryRules {
 }
 
 export interface ConversationMemoryOptions extends MemoryRules {
-  redis: Redis | null;
+  redis: RedisClient | null;
   prefix: string;
   /** In-process store: most conversations kept (least recently used are dropped first). */
   maxEntries?: number;
@@ -55,7 +60,7 @@ export function conversationMemory(store: MemoryStore, rules: MemoryRules): Conv
   return {
     clarifications(conversationId) {
       if (store.local) return store.clarifications(conversationId);
-      return withinTimeout(store.clarifications(conversationId), timeoutMs, onError);
+      return withinTimeout(store.clarifications(conversationId), timeoutMs, CLARIFICATIONS_UNKNOWN, onError);
     },
     recordClarification(conversationId) {
       try {
@@ -64,15 +69,26 @@ export function conversationMemory(store: MemoryStore, rules: MemoryRules): Conv
         onError(error);
       }
     },
+    recallTurns(key) {
+      if (store.local) return store.recallTurns(key);
+      return withinTimeout(store.recallTurns(key), timeoutMs, null, onError);
+    },
+    rememberTurns(key, turns) {
+      try {
+        store.rememberTurns(key, turns, rules.ttlSeconds).catch(onError);
+      } catch (error) {
+        onError(error);
+      }
+    },
     close: () => store.close(),
   };
 }
 
-/** The count, or CLARIFICATIONS_UNKNOWN when it fails or takes longer than `timeoutMs`. */
-function withinTimeout(read: Promise<number>, timeoutMs: number, onError: (error: unknown) => void): Promise<number> {
-  return new Promise<number>((settle) => {
+/** The value read, or `fallback` when the read fails or takes longer than `timeoutMs`. */
+function withinTimeout<T>(read: Promise<T>, timeoutMs: number, fallback: T, onError: (error: unknown) => void): Promise<T> {
+  return new Promise<T>((settle) => {
     let done = false;
-    const finish = (value: number): void => {
+    const finish = (value: T): void => {
       if (done) return;
       done = true;
       clearTimeout(timer);
@@ -80,12 +96,12 @@ function withinTimeout(read: Promise<number>, timeoutMs: number, onError: (error
     };
     const timer = setTimeout(() => {
       onError(new Error(`conversation memory: Redis did not answer within ${timeoutMs} ms`));
-      finish(CLARIFICATIONS_UNKNOWN);
+      finish(fallback);
     }, timeoutMs);
     timer.unref();
     read.then(finish, (error: unknown) => {
       onError(error);
-      finish(CLARIFICATIONS_UNKNOWN);
+      finish(fallback);
     });
   });
 }

@@ -8,7 +8,7 @@
  * the injected function, and writes in the background; it never throws.
  */
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../storage/redis.js';
 import { reviewStoreFor } from '../storage/index.js';
 import type { ReviewItem, ReviewResolution, ReviewStatusFilter, ReviewStore, StoredReview } from './review-store.js';
 
@@ -33,7 +33,7 @@ export interface ReviewRules {
 }
 
 export interface ReviewQueueOptions extends ReviewRules {
-  redis: Redis | null;
+  redis: RedisClient | null;
   prefix: string;
   dataDir: string;
 }

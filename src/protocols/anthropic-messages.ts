@@ -14,9 +14,9 @@
  * - `tools`: client tools by name; server tools (web_search...) by name, or type when unnamed.
  */
 import type { Conversation, Part, ToolCall, ToolDefinition, Turn } from '../conversation.js';
+import { anthropicMessagesResponses } from './anthropic-messages-response.js';
 import { renderAnthropicError, renderAnthropicStreamError } from './error-shapes.js';
 import {
-  estimateTokens,
   eventFrame,
   invalid,
   isObject,
@@ -29,7 +29,6 @@ import {
   requireArray,
   requireModel,
   sseBody,
-  textLength,
   textPartOf,
   textParts,
   toolDefinition,
@@ -150,15 +149,14 @@ function injectInstruction(body: JsonObject, instruction: string, placement: Ins
   return withKey(body, 'system', withInstructionText(system, instruction, placement));
 }
 
-function renderReply(reply: SyntheticReply, body: JsonObject): RenderedBody {
+function renderReply(reply: SyntheticReply): RenderedBody {
   const id = `msg_clarion${randomId()}`;
-  const inputTokens = estimateTokens(textLength(body.messages) + textLength(body.system));
-  const outputTokens = estimateTokens(reply.text.length);
+  // Clarion's own replies called no model: every count is zero.
   const usage = {
-    input_tokens: inputTokens,
+    input_tokens: 0,
     cache_creation_input_tokens: 0,
     cache_read_input_tokens: 0,
-    output_tokens: outputTokens,
+    output_tokens: 0,
     service_tier: 'standard',
   };
   if (!reply.stream) {
@@ -184,7 +182,7 @@ function renderReply(reply: SyntheticReply, body: JsonObject): RenderedBody {
         content: [],
         stop_reason: null,
         stop_sequence: null,
-        usage: { ...usage, output_tokens: 1 },
+        usage,
       },
     }),
     eventFrame('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }),
@@ -198,7 +196,7 @@ function renderReply(reply: SyntheticReply, body: JsonObject): RenderedBody {
     eventFrame('message_delta', {
       type: 'message_delta',
       delta: { stop_reason: 'end_turn', stop_sequence: null },
-      usage: { output_tokens: outputTokens },
+      usage: { output_tokens: 0 },
     }),
     eventFrame('message_stop', { type: 'message_stop' }),
   ]);
@@ -214,4 +212,5 @@ export const anthropicMessagesAdapter: ProtocolAdapter = {
   renderReply,
   renderError: renderAnthropicError,
   renderStreamError: renderAnthropicStreamError,
+  responses: anthropicMessagesResponses,
 };

@@ -10,12 +10,12 @@ import type { RenderedBody } from './types.js';
 export interface OpenAIErrorObject {
   message: string;
   type: string;
-  param: null;
+  param: string | null;
   code: string;
 }
 
 export function openaiErrorObject(error: ClarionError): OpenAIErrorObject {
-  return { message: error.message, type: error.spec.openaiType, param: null, code: error.code };
+  return { message: error.message, type: error.spec.openaiType, param: error.param, code: error.code };
 }
 
 /** `{"error":{"message","type","param":null,"code"}}` with the error's status. */
@@ -40,7 +40,7 @@ export function renderResponsesStreamError(error: ClarionError, sequenceNumber =
     type: 'error',
     code: inner.code,
     message: inner.message,
-    param: null,
+    param: inner.param,
     sequence_number: sequenceNumber,
     error: inner,
   });

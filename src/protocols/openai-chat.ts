@@ -13,9 +13,9 @@
  */
 import type { Conversation, Part, ToolCall, ToolDefinition, Turn } from '../conversation.js';
 import { renderOpenAIChatStreamError, renderOpenAIError } from './error-shapes.js';
+import { openaiChatResponses } from './openai-chat-response.js';
 import {
   dataFrame,
-  estimateTokens,
   invalid,
   isObject,
   isStream,
@@ -25,10 +25,12 @@ import {
   mapObjects,
   optionalArray,
   randomId,
+  replyAsJson,
+  replyFormatOf,
+  type ReplyFormat,
   requireArray,
   requireModel,
   sseBody,
-  textLength,
   textPartOf,
   textParts,
   toolDefinition,
@@ -183,42 +185,50 @@ function includeUsage(body: JsonObject): boolean {
   return isObject(options) && options.include_usage === true;
 }
 
-function usageFor(body: JsonObject, text: string): { prompt_tokens: number; completion_tokens: number; total_tokens: number } & JsonObject {
-  const promptTokens = estimateTokens(textLength(body.messages));
-  const completionTokens = estimateTokens(text.length);
+/**
+ * Clarion's own replies called no model: every count is zero. (An estimate would be billed
+ * nowhere and would only skew an app's own token accounting.)
+ */
+function zeroUsage(): JsonObject {
   return {
-    prompt_tokens: promptTokens,
-    completion_tokens: completionTokens,
-    total_tokens: promptTokens + completionTokens,
+    prompt_tokens: 0,
+    completion_tokens: 0,
+    total_tokens: 0,
     prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-    completion_tokens_details: {
-      reasoning_tokens: 0,
-      audio_tokens: 0,
-      accepted_prediction_tokens: 0,
-      rejected_prediction_tokens: 0,
-    },
+    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
   };
+}
+
+/** Choices asked for (`n`), 1 to MAX_CHOICES. */
+function choiceCount(body: JsonObject): number {
+  const n = body.n;
+  return typeof n === 'number' && Number.isInteger(n) && n > 1 ? Math.min(n, MAX_CHOICES) : 1;
+}
+
+/** The API's own upper bound on `n`. */
+const MAX_CHOICES = 128;
+
+/** The assistant message fields carrying the reply: text, a JSON object, or (json_schema) a refusal. */
+function replyFields(reply: SyntheticReply, format: ReplyFormat): { content: string | null; refusal: string | null } {
+  if (format === 'json_schema') return { content: null, refusal: reply.text };
+  return { content: format === 'json_object' ? replyAsJson(reply) : reply.text, refusal: null };
 }
 
 function renderReply(reply: SyntheticReply, body: JsonObject): RenderedBody {
   const id = `chatcmpl-clarion-${randomId()}`;
   const created = unixSeconds();
   const model = reply.model;
+  const choices = choiceCount(body);
+  const fields = replyFields(reply, replyFormatOf(body.response_format));
   if (!reply.stream) {
+    const message = { role: 'assistant', ...fields, annotations: [] };
     return jsonBody(200, {
       id,
       object: 'chat.completion',
       created,
       model,
-      choices: [
-        {
-          index: 0,
-          message: { role: 'assistant', content: reply.text, refusal: null, annotations: [] },
-          logprobs: null,
-          finish_reason: 'stop',
-        },
-      ],
-      usage: usageFor(body, reply.text),
+      choices: Array.from({ length: choices }, (_, index) => ({ index, message, logprobs: null, finish_reason: 'stop' })),
+      usage: zeroUsage(),
       service_tier: 'default',
       system_fingerprint: null,
     });
@@ -226,19 +236,20 @@ function renderReply(reply: SyntheticReply, body: JsonObject): RenderedBody {
   // With include_usage the real API sends `usage: null` on every chunk, then one usage chunk.
   const withUsage = includeUsage(body);
   const head = { id, object: 'chat.completion.chunk', created, model, service_tier: 'default', system_fingerprint: null };
-  const chunk = (delta: JsonObject, finishReason: string | null): JsonObject => {
-    const payload: JsonObject = { ...head, choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }] };
+  const chunk = (index: number, delta: JsonObject, finishReason: string | null): string => {
+    const payload: JsonObject = { ...head, choices: [{ index, delta, logprobs: null, finish_reason: finishReason }] };
     if (withUsage) payload.usage = null;
-    return payload;
+    return dataFrame(payload);
   };
-  const frames = [
-    dataFrame(chunk({ role: 'assistant', content: '', refusal: null }, null)),
-    dataFrame(chunk({ content: reply.text }, null)),
-    dataFrame(chunk({}, 'stop')),
-  ];
-  if (withUsage) {
-    frames.push(dataFrame({ ...head, choices: [], usage: usageFor(body, reply.text) }));
+  const frames: string[] = [];
+  for (let index = 0; index < choices; index++) {
+    frames.push(
+      chunk(index, { role: 'assistant', content: '', refusal: null }, null),
+      chunk(index, fields.refusal !== null ? { refusal: fields.refusal } : { content: fields.content }, null),
+      chunk(index, {}, 'stop'),
+    );
   }
+  if (withUsage) frames.push(dataFrame({ ...head, choices: [], usage: zeroUsage() }));
   frames.push('data: [DONE]\n\n');
   return sseBody(frames);
 }
@@ -253,4 +264,5 @@ export const openaiChatAdapter: ProtocolAdapter = {
   renderReply,
   renderError: renderOpenAIError,
   renderStreamError: renderOpenAIChatStreamError,
+  responses: openaiChatResponses,
 };

@@ -14,8 +14,8 @@
 import type { Conversation, Part, PriorContext, ToolDefinition, Turn } from '../conversation.js';
 import type { ClarionError } from '../errors.js';
 import { renderOpenAIError, renderResponsesStreamError } from './error-shapes.js';
+import { openaiResponsesResponses } from './openai-responses-response.js';
 import {
-  estimateTokens,
   eventFrame,
   invalid,
   isObject,
@@ -26,9 +26,10 @@ import {
   mapObjects,
   optionalArray,
   randomId,
+  replyAsJson,
+  replyFormatOf,
   requireModel,
   sseBody,
-  textLength,
   textPartOf,
   textParts,
   toolDefinition,
@@ -139,16 +140,9 @@ function injectInstruction(body: JsonObject, instruction: string, placement: Ins
   return withKey(body, 'instructions', withInstructionText(body.instructions, instruction, placement));
 }
 
-function usageFor(body: JsonObject, text: string): JsonObject {
-  const inputTokens = estimateTokens(textLength(body.input) + textLength(body.instructions));
-  const outputTokens = estimateTokens(text.length);
-  return {
-    input_tokens: inputTokens,
-    input_tokens_details: { cached_tokens: 0 },
-    output_tokens: outputTokens,
-    output_tokens_details: { reasoning_tokens: 0 },
-    total_tokens: inputTokens + outputTokens,
-  };
+/** Clarion's own replies called no model: every count is zero. */
+function zeroUsage(): JsonObject {
+  return { input_tokens: 0, input_tokens_details: { cached_tokens: 0 }, output_tokens: 0, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 0 };
 }
 
 function orNull(value: unknown): unknown {
@@ -203,6 +197,13 @@ function outputText(text: string): JsonObject {
   return { type: 'output_text', annotations: [], logprobs: [], text };
 }
 
+/** The content part carrying the reply: text, a JSON object (json_object), or a refusal (json_schema: no question fits the app's schema). */
+function replyPart(reply: SyntheticReply, body: JsonObject): JsonObject {
+  const format = replyFormatOf(isObject(body.text) ? body.text.format : undefined);
+  if (format === 'json_schema') return { type: 'refusal', refusal: reply.text };
+  return outputText(format === 'json_object' ? replyAsJson(reply) : reply.text);
+}
+
 function messageItem(id: string, status: 'in_progress' | 'completed', content: JsonObject[]): JsonObject {
   return { id, type: 'message', status, content, role: 'assistant' };
 }
@@ -211,8 +212,9 @@ function renderReply(reply: SyntheticReply, body: JsonObject): RenderedBody {
   const id = `resp_clarion${randomId(24)}`;
   const itemId = `msg_clarion${randomId(24)}`;
   const createdAt = unixSeconds();
-  const usage = usageFor(body, reply.text);
-  const done = messageItem(itemId, 'completed', [outputText(reply.text)]);
+  const usage = zeroUsage();
+  const part = replyPart(reply, body);
+  const done = messageItem(itemId, 'completed', [part]);
   if (!reply.stream) {
     return jsonBody(200, responseObject(id, createdAt, reply.model, body, 'completed', [done], usage));
   }
@@ -220,14 +222,16 @@ function renderReply(reply: SyntheticReply, body: JsonObject): RenderedBody {
   const frame = (type: string, fields: JsonObject): string => eventFrame(type, { type, sequence_number: sequence++, ...fields });
   const started = responseObject(id, createdAt, reply.model, body, 'in_progress', [], null);
   const at = { item_id: itemId, output_index: 0, content_index: 0 };
+  const refusal = part.type === 'refusal';
+  const text = typeof part.text === 'string' ? part.text : reply.text;
   return sseBody([
     frame('response.created', { response: started }),
     frame('response.in_progress', { response: started }),
     frame('response.output_item.added', { output_index: 0, item: messageItem(itemId, 'in_progress', []) }),
-    frame('response.content_part.added', { ...at, part: outputText('') }),
-    frame('response.output_text.delta', { ...at, delta: reply.text, logprobs: [] }),
-    frame('response.output_text.done', { ...at, text: reply.text, logprobs: [] }),
-    frame('response.content_part.done', { ...at, part: outputText(reply.text) }),
+    frame('response.content_part.added', { ...at, part: refusal ? { type: 'refusal', refusal: '' } : outputText('') }),
+    refusal ? frame('response.refusal.delta', { ...at, delta: reply.text }) : frame('response.output_text.delta', { ...at, delta: text, logprobs: [] }),
+    refusal ? frame('response.refusal.done', { ...at, refusal: reply.text }) : frame('response.output_text.done', { ...at, text, logprobs: [] }),
+    frame('response.content_part.done', { ...at, part }),
     frame('response.output_item.done', { output_index: 0, item: done }),
     frame('response.completed', {
       response: responseObject(id, createdAt, reply.model, body, 'completed', [done], usage),
@@ -246,4 +250,5 @@ export const openaiResponsesAdapter: ProtocolAdapter = {
   renderError: renderOpenAIError,
   // Clarion cannot know how many events the upstream already sent; see renderResponsesStreamError.
   renderStreamError: (error: ClarionError): string => renderResponsesStreamError(error),
+  responses: openaiResponsesResponses,
 };

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Part, ToolDefinition } from '../conversation.js';
 import { ClarionError } from '../errors.js';
-import type { InstructionPlacement, JsonObject, RenderedBody } from './types.js';
+import type { InstructionPlacement, JsonObject, RenderedBody, SyntheticReply } from './types.js';
 
 export const JSON_CONTENT_TYPE = 'application/json';
 export const SSE_CONTENT_TYPE = 'text/event-stream';
@@ -110,25 +110,23 @@ export function randomId(bytes = 12): string {
   return randomBytes(bytes).toString('hex');
 }
 
-/** Token estimate used in synthetic replies' usage: ceil(chars / 4). */
-export function estimateTokens(chars: number): number {
-  return Math.ceil(chars / 4);
+/**
+ * How a reply Clarion writes itself must be shaped when the request asks for structured output:
+ * `json_object` (any JSON object will do) or `json_schema` (only the app's schema will do, which a
+ * clarifying question cannot satisfy: the reply then goes out as the model's refusal, the one
+ * non-conforming answer structured-output clients expect and surface).
+ */
+export type ReplyFormat = 'text' | 'json_object' | 'json_schema';
+
+/** The reply format named by a `{ type }` format object (Chat `response_format`, Responses `text.format`). */
+export function replyFormatOf(format: unknown): ReplyFormat {
+  if (!isObject(format)) return 'text';
+  return format.type === 'json_object' ? 'json_object' : format.type === 'json_schema' ? 'json_schema' : 'text';
 }
 
-/**
- * Total length of the string values under `value` (depth-limited). A cheap stand-in for the prompt
- * size when a synthetic reply reports `usage`; only called when Clarion answers itself.
- */
-export function textLength(value: unknown, depth = 0): number {
-  if (typeof value === 'string') return value.length;
-  if (depth > 8 || typeof value !== 'object' || value === null) return 0;
-  let total = 0;
-  if (Array.isArray(value)) {
-    for (const item of value) total += textLength(item, depth + 1);
-  } else {
-    for (const key in value) total += textLength((value as JsonObject)[key], depth + 1);
-  }
-  return total;
+/** The text of a Clarion reply as a JSON object, for json_object output. */
+export function replyAsJson(reply: SyntheticReply): string {
+  return JSON.stringify(reply.kind === 'notice' ? { message: reply.text } : { question: reply.text });
 }
 
 export function unixSeconds(): number {

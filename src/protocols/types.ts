@@ -4,6 +4,7 @@
  */
 import type { Conversation, ProtocolId } from '../conversation.js';
 import type { ClarionError } from '../errors.js';
+import type { ResponseReader } from './observe.js';
 
 export type ApiFamily = 'openai' | 'anthropic';
 
@@ -19,6 +20,11 @@ export interface SyntheticReply {
   /** Echoed from the request. */
   model: string;
   stream: boolean;
+  /**
+   * What the text is — a clarifying question or a notice (a deferral) — for replies that must be
+   * JSON (`response_format` / `text.format` json_object): `{"question": text}` or `{"message": text}`.
+   */
+  kind?: 'question' | 'notice';
 }
 
 export interface RenderedBody {
@@ -45,4 +51,6 @@ export interface ProtocolAdapter {
   renderError(error: ClarionError): RenderedBody;
   /** One SSE frame carrying `error` in this protocol's streaming error shape, for failures after the stream started. */
   renderStreamError(error: ClarionError): string;
+  /** Reads this protocol's responses (JSON and SSE) as they stream through: id, model, text, usage (./observe.ts). */
+  readonly responses: ResponseReader;
 }

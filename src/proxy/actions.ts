@@ -49,7 +49,8 @@ export function planAction(decision: Decision | null, request: ActionRequest): A
 }
 
 function reply(decision: Decision, { adapter, body, model }: ActionRequest): ActionPlan {
-  const rendered = adapter.renderReply({ text: decision.reply ?? '', model: model ?? 'unknown', stream: adapter.isStream(body) }, body);
+  const kind = decision.action === 'clarify' ? 'question' : 'notice';
+  const rendered = adapter.renderReply({ text: decision.reply ?? '', model: model ?? 'unknown', stream: adapter.isStream(body), kind }, body);
   return { kind: 'reply', rendered };
 }
 

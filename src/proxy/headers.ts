@@ -77,6 +77,8 @@ export function clientResponseHeaders(upstreamHeaders: Record<string, string | s
   const connectionListed = connectionTokens(upstreamHeaders.connection);
   for (const name in upstreamHeaders) {
     if (HOP_BY_HOP.has(name)) continue;
+    // CORS is Clarion's to answer (src/http/cors.ts): an upstream's `*` must not speak for it.
+    if (name.startsWith('access-control-')) continue;
     if (connectionListed !== undefined && connectionListed.has(name)) continue;
     const value = upstreamHeaders[name];
     if (value !== undefined) out[name] = value;

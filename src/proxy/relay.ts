@@ -8,6 +8,7 @@ import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { ClarionError, type ErrorCode } from '../errors.js';
+import { observeResponse, type ObservedResponse, type ResponseObserver, type ResponseReader } from '../protocols/observe.js';
 import type { ProtocolAdapter } from '../protocols/types.js';
 import { clientResponseHeaders } from './headers.js';
 import type { Upstream } from './upstreams.js';
@@ -26,6 +27,33 @@ export interface RelayRequest {
   errors: ProtocolAdapter;
   /** Called when the upstream's response headers arrive, just before ours go out; returns the overhead header value. */
   onUpstreamHeaders(statusCode: number): string;
+  /** Reads a 2xx response as it streams through (id, model, text, usage); null to read nothing (pass-through). */
+  reader: ResponseReader | null;
+  /**
+   * Asked when the upstream failed before anything reached the client (a connect error, a 429 or
+   * 5xx status): true drops this response, unseen by the client, so the caller can try again.
+   * Absent: every response is relayed.
+   */
+  retryWanted?: (cause: RetryCause) => boolean;
+}
+
+/** Why an attempt was dropped for another: the upstream's status (and its headers, for retry-after), or a connect-phase error code. */
+export type RetryCause = { kind: 'status'; status: number; headers: Record<string, string | string[] | undefined> } | { kind: 'connect'; code: string };
+
+/** Failures before a response whose request can be sent again: nothing was answered (refused, unresolvable, reset before any byte). */
+const CONNECT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ECONNRESET',
+  'UND_ERR_SOCKET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+export function isRetryableStatus(status: number): boolean {
+  return status === 429 || status >= 500;
 }
 
 export interface ForwardResult {
@@ -38,6 +66,10 @@ export interface ForwardResult {
   /** Kind of upstream failure for metrics: connect, timeout, reset, aborted. */
   failure: 'connect' | 'timeout' | 'reset' | 'aborted' | null;
   streamed: boolean;
+  /** Set when the attempt was dropped for a retry (nothing reached the client); the other fields then describe the dropped attempt. */
+  retry: RetryCause | null;
+  /** What the response observer learnt (2xx responses on the protocol routes), else null. */
+  observed: ObservedResponse | null;
 }
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -67,6 +99,9 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
   private responseHeaders: OutgoingHttpHeaders | null = null;
   private clientGone = false;
   private settled = false;
+  /** The response is being drained, unseen, because the caller retries. */
+  private dropped: RetryCause | null = null;
+  private observer: ResponseObserver | null = null;
 
   constructor(
     private readonly request: RelayRequest,
@@ -98,6 +133,13 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
     if (statusCode < 200) return; // informational; the final response follows
     const { request } = this;
     this.upstreamStatus = statusCode;
+    if (request.retryWanted !== undefined && isRetryableStatus(statusCode)) {
+      const cause: RetryCause = { kind: 'status', status: statusCode, headers };
+      if (request.retryWanted(cause)) {
+        this.dropped = cause; // drained (keeps the connection) and never written
+        return;
+      }
+    }
     const out = clientResponseHeaders(headers);
     const ours = request.extraHeaders;
     for (const name in ours) {
@@ -112,17 +154,28 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
     out['x-clarion-overhead-ms'] = request.onUpstreamHeaders(statusCode);
     this.responseHeaders = out;
     request.res.writeHead(statusCode, out);
+    if (request.reader !== null && statusCode < 300) {
+      this.observer = observeResponse(request.reader, headerText(headers['content-type']), headerText(headers['content-encoding']));
+    }
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.dropped !== null) return;
     const { res } = this.request;
-    if (!res.write(chunk)) {
+    const drained = res.write(chunk);
+    // After the write: the client's bytes never wait for the observer.
+    this.observer?.write(chunk);
+    if (!drained) {
       controller.pause();
       res.once('drain', this.onDrain);
     }
   }
 
   onResponseEnd(): void {
+    if (this.dropped !== null) {
+      this.finishDropped(this.dropped);
+      return;
+    }
     const { res } = this.request;
     res.end();
     this.finish({
@@ -132,6 +185,7 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
       errorCode: null,
       failure: null,
       streamed: this.responseHeaders !== null && isEventStream(this.responseHeaders),
+      retry: null,
     });
   }
 
@@ -141,10 +195,18 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
     const upstreamMs = performance.now() - this.started;
     const upstreamStatus = this.upstreamStatus;
     if (this.clientGone || res.destroyed) {
-      this.finish({ status: 499, upstreamStatus, upstreamMs, errorCode: null, failure: 'aborted', streamed: false });
+      this.finish({ status: 499, upstreamStatus, upstreamMs, errorCode: null, failure: 'aborted', streamed: false, retry: null });
       return;
     }
     const code = (error as { code?: string }).code ?? '';
+    if (this.dropped !== null) {
+      this.finishDropped(this.dropped);
+      return;
+    }
+    if (this.responseHeaders === null && !res.headersSent && CONNECT_CODES.has(code) && request.retryWanted?.({ kind: 'connect', code }) === true) {
+      this.finishDropped({ kind: 'connect', code });
+      return;
+    }
     const timeout = TIMEOUT_CODES.has(code);
     const clarionError = timeout
       ? new ClarionError('CLARION_UPSTREAM_TIMEOUT', describeTimeout(code), { cause: error })
@@ -158,7 +220,7 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
       headers['x-clarion-overhead-ms'] = request.onUpstreamHeaders(rendered.status);
       res.writeHead(rendered.status, headers);
       res.end(rendered.chunks.join(''));
-      this.finish({ status: rendered.status, upstreamStatus, upstreamMs, errorCode: clarionError.code, failure, streamed: false });
+      this.finish({ status: rendered.status, upstreamStatus, upstreamMs, errorCode: clarionError.code, failure, streamed: false, retry: null });
       return;
     }
     // Failed mid-body. For SSE, end with an error event the SDKs raise; otherwise cut the
@@ -168,17 +230,35 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
     } else {
       res.destroy(clarionError);
     }
-    this.finish({ status: upstreamStatus ?? 502, upstreamStatus, upstreamMs, errorCode: clarionError.code, failure, streamed: true });
+    this.finish({ status: upstreamStatus ?? 502, upstreamStatus, upstreamMs, errorCode: clarionError.code, failure, streamed: true, retry: null });
   }
 
-  private finish(result: ForwardResult): void {
+  private finishDropped(cause: RetryCause): void {
+    const upstreamMs = performance.now() - this.started;
+    this.finish({
+      status: this.upstreamStatus ?? 502,
+      upstreamStatus: this.upstreamStatus,
+      upstreamMs,
+      errorCode: null,
+      failure: null,
+      streamed: false,
+      retry: cause,
+    });
+  }
+
+  private finish(outcome: Omit<ForwardResult, 'observed'>): void {
     if (this.settled) return;
     this.settled = true;
+    const result: ForwardResult = { ...outcome, observed: this.observer?.end() ?? null };
     const { res } = this.request;
     res.removeListener('close', this.onClientClose);
     res.removeListener('drain', this.onDrain);
     this.settle(result);
   }
+}
+
+function headerText(value: string | string[] | undefined): string {
+  return typeof value === 'string' ? value : Array.isArray(value) ? value.join(', ') : '';
 }
 
 function describeTimeout(code: string): string {

@@ -13,6 +13,8 @@ import { CLARION_REQUEST_HEADERS, contextHeaders } from './headers.js';
 // Hashing a key costs a microsecond or two; the same few keys repeat, so remember them (bounded).
 const TENANT_CACHE_LIMIT = 1_024;
 const tenantByKey = new Map<string, string>();
+/** The auth scheme is case-insensitive (RFC 9110 §11.1): `bearer x` and `Bearer x` are one key. */
+const BEARER = /^bearer\s+/i;
 
 /** `key:<16 hex>` — a stable tenant label derived from the credential, useless to an attacker. */
 export function tenantFromKey(key: string): string {
@@ -24,14 +26,17 @@ export function tenantFromKey(key: string): string {
   return label;
 }
 
-export function tenantOf(headers: IncomingHttpHeaders, tenantHeader: string): string | null {
-  const named = headers[tenantHeader];
-  if (typeof named === 'string' && named !== '') return named;
+/** The tenant: the tenant header's value when it is trusted (`tenantHeader` not null), else derived from the API key. */
+export function tenantOf(headers: IncomingHttpHeaders, tenantHeader: string | null): string | null {
+  if (tenantHeader !== null) {
+    const named = headers[tenantHeader];
+    if (typeof named === 'string' && named !== '') return named;
+  }
   const apiKey = headers['x-api-key'];
   if (typeof apiKey === 'string' && apiKey !== '') return tenantFromKey(apiKey);
   const authorization = headers.authorization;
   if (typeof authorization === 'string' && authorization !== '') {
-    return tenantFromKey(authorization.startsWith('Bearer ') ? authorization.slice(7) : authorization);
+    return tenantFromKey(BEARER.test(authorization) ? authorization.replace(BEARER, '') : authorization);
   }
   return null;
 }
@@ -58,16 +63,20 @@ export interface ContextInput {
   headers: IncomingHttpHeaders;
   route: string;
   tenantHeader: string;
+  /** Read the tenant and conversation id headers (`server.trustClientHeaders`); default off. */
+  trustClientHeaders?: boolean;
 }
 
 export function buildRequestContext(input: ContextInput): RequestContext {
   const { conversation, headers } = input;
-  const explicitId = headers[CLARION_REQUEST_HEADERS.conversationId];
+  const trusted = input.trustClientHeaders === true;
+  const explicitId = trusted ? headers[CLARION_REQUEST_HEADERS.conversationId] : undefined;
+  const tenant = tenantOf(headers, trusted ? input.tenantHeader : null);
   const context: RequestContext = {
     protocol: conversation.protocol,
     route: input.route,
     model: conversation.model,
-    tenant: tenantOf(headers, input.tenantHeader),
+    tenant,
     headers: {},
     metadata: stringMetadata(input.body),
     conversationId: '',
@@ -87,13 +96,14 @@ export function buildRequestContext(input: ContextInput): RequestContext {
   if (typeof explicitId === 'string' && explicitId !== '') {
     context.conversationId = explicitId;
   } else {
-    // Deriving the id hashes the system text and first turn; most requests (a clear pass with
-    // no sampled norm and no event) never read it, so it is computed on first read only.
+    // Deriving the id hashes the tenant, the system text and first turn; most requests (a clear
+    // pass with no sampled norm and no event) never read it, so it is computed on first read
+    // only. Scoped by tenant: the same opening from two tenants is two conversations.
     let derived: string | undefined;
     Object.defineProperty(context, 'conversationId', {
       enumerable: true,
       configurable: true,
-      get: () => (derived ??= deriveConversationId(conversation)),
+      get: () => (derived ??= deriveConversationId(conversation, tenant ?? '')),
       set: (value: string) => {
         derived = value;
       },

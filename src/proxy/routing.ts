@@ -4,18 +4,22 @@
  * (case-insensitive) and are compiled once, at config load.
  */
 import type { Config, RouteKind, RouteRule, UpstreamConfig } from '../config/schema.js';
-import { globToRegExp } from '../policy/compile.js';
+import { compileGlob, type GlobMatcher } from '../policy/glob.js';
 import type { ApiFamily } from '../protocols/types.js';
 
 export interface CompiledRule {
   routes: ReadonlySet<RouteKind> | null;
-  model: RegExp | null;
+  model: GlobMatcher | null;
   upstream: UpstreamConfig;
+  /** The upstream, then its fallbacks in order. */
+  candidates: readonly UpstreamConfig[];
 }
 
 export interface Router {
   /** The upstream for this route kind, API family and model (model may be unknown on pass-through routes). */
   select(kind: RouteKind, family: ApiFamily, model: string | undefined): UpstreamConfig | undefined;
+  /** The selected upstream followed by the matching rule's fallbacks, in order (empty: none configured). */
+  candidates(kind: RouteKind, family: ApiFamily, model: string | undefined): readonly UpstreamConfig[];
   byName(name: string): UpstreamConfig | undefined;
 }
 
@@ -23,10 +27,12 @@ function compileRule(rule: RouteRule, upstreams: Map<string, UpstreamConfig>): C
   const upstream = upstreams.get(rule.upstream);
   // The config schema already rejected unknown upstream names.
   if (upstream === undefined) throw new Error(`unknown upstream ${rule.upstream}`);
+  const fallbacks = rule.fallbacks.map((name) => upstreams.get(name)).filter((u): u is UpstreamConfig => u !== undefined);
   return {
     routes: rule.routes === undefined ? null : new Set(rule.routes),
-    model: rule.model === undefined ? null : globToRegExp(rule.model),
+    model: rule.model === undefined ? null : compileGlob(rule.model),
     upstream,
+    candidates: [upstream, ...fallbacks],
   };
 }
 
@@ -37,14 +43,24 @@ export function createRouter(config: Pick<Config, 'upstreams' | 'routing'>): Rou
     openai: config.upstreams.find((u) => u.api === 'openai'),
     anthropic: config.upstreams.find((u) => u.api === 'anthropic'),
   };
+  const matching = (kind: RouteKind, model: string | undefined): CompiledRule | undefined => {
+    for (const rule of rules) {
+      if (rule.routes !== null && !rule.routes.has(kind)) continue;
+      if (rule.model !== null && (model === undefined || !rule.model(model))) continue;
+      return rule;
+    }
+    return undefined;
+  };
+  const onlyFirst: Record<ApiFamily, readonly UpstreamConfig[]> = {
+    openai: firstOfFamily.openai === undefined ? [] : [firstOfFamily.openai],
+    anthropic: firstOfFamily.anthropic === undefined ? [] : [firstOfFamily.anthropic],
+  };
   return {
     select(kind, family, model) {
-      for (const rule of rules) {
-        if (rule.routes !== null && !rule.routes.has(kind)) continue;
-        if (rule.model !== null && (model === undefined || !rule.model.test(model))) continue;
-        return rule.upstream;
-      }
-      return firstOfFamily[family];
+      return matching(kind, model)?.upstream ?? firstOfFamily[family];
+    },
+    candidates(kind, family, model) {
+      return matching(kind, model)?.candidates ?? onlyFirst[family];
     },
     byName(name) {
       return byName.get(name);

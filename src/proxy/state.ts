@@ -10,10 +10,13 @@ import type { Readable } from 'node:stream';
 import type { RouteKind } from '../config/schema.js';
 import type { Conversation } from '../conversation.js';
 import type { Assessment } from '../detect/assessment.js';
+import type { SecondOpinion } from '../judge/second-opinion.js';
 import type { Decision, RequestContext } from '../policy/decision.js';
+import type { ObservedResponse, ResponseReader } from '../protocols/observe.js';
 import type { ApiFamily, JsonObject, ProtocolAdapter } from '../protocols/types.js';
 import type { PipelineDeps, ProtocolRoute } from './deps.js';
 import type { ForwardResult } from './relay.js';
+import type { RequestTrace } from '../ops/tracing.js';
 
 /** `x-clarion-score` of a request that was not assessed (pass-through route, unknown body shape, detector failure). */
 export const NOT_ASSESSED = 'n/a';
@@ -26,6 +29,8 @@ export interface Judgement {
   decision: Decision;
   /** Detector wall time in microseconds. */
   detectorMicros: number;
+  /** The inline second opinion, when one was asked (the assessment already reflects its verdict). */
+  secondOpinion?: SecondOpinion | null;
 }
 
 export interface RequestState {
@@ -43,6 +48,8 @@ export interface RequestState {
   readonly family: ApiFamily;
   /** Renders Clarion's own errors in the route's protocol shape (the route's adapter, or its family's). */
   readonly errors: ProtocolAdapter;
+  /** Reads the upstream's response as it streams (the route's adapter); null on pass-through. */
+  readonly reader: ResponseReader | null;
   /** performance.now() at arrival. */
   readonly t0: number;
   /** Epoch milliseconds at arrival. */
@@ -77,6 +84,10 @@ export interface RequestState {
   /** Time Clarion spent before the response started (upstream wait excluded). */
   overheadMs: number;
   forwarded: ForwardResult | null;
+  /** The request's trace when tracing is on (spans for assessment and upstream attempts), else null. */
+  readonly trace: RequestTrace | null;
+  /** What was read of the response as it went out (the upstream's, or Clarion's own reply); null when nothing was. */
+  observed: ObservedResponse | null;
 }
 
 /** A request on one of the three assessed routes. */
@@ -99,6 +110,7 @@ export interface Arrival {
   res: ServerResponse;
   family: ApiFamily;
   errors: ProtocolAdapter;
+  reader?: ResponseReader;
 }
 
 const NO_BODY: JsonObject = Object.freeze({});
@@ -112,6 +124,7 @@ export function newRequestState(deps: PipelineDeps, arrival: Arrival): RequestSt
   const { url, headers } = arrival;
   const q = url.indexOf('?');
   const requestId = requestIdOf(headers);
+  const t0 = performance.now();
   return {
     kind: arrival.kind,
     method: arrival.method,
@@ -121,7 +134,8 @@ export function newRequestState(deps: PipelineDeps, arrival: Arrival): RequestSt
     res: arrival.res,
     family: arrival.family,
     errors: arrival.errors,
-    t0: performance.now(),
+    reader: arrival.reader ?? null,
+    t0,
     arrived: Date.now(),
     requestId,
     replyHeaders: {
@@ -143,6 +157,8 @@ export function newRequestState(deps: PipelineDeps, arrival: Arrival): RequestSt
     status: 0,
     overheadMs: 0,
     forwarded: null,
+    trace: deps.tracing === null ? null : deps.tracing.start(headers, t0),
+    observed: null,
   };
 }
 
@@ -166,6 +182,7 @@ export function newProtocolState(deps: PipelineDeps, route: ProtocolRoute, incom
     res: incoming.res,
     family: adapter.family,
     errors: adapter,
+    reader: adapter.responses,
   };
   return Object.assign(newRequestState(deps, arrival), { route, raw: incoming.body, body: NO_BODY });
 }

@@ -1,6 +1,7 @@
 /**
- * Where Clarion keeps its data, decided once from the config: Redis when `redis.url` is set (one
- * stream and a few keys shared by every proxy instance and the CLI), else the embedded store in
+ * Where Clarion keeps its data, decided once from the config: Redis when the `redis` section names
+ * one (`url`, `sentinel` or `cluster`; event streams and a few keys shared by every proxy instance
+ * and the CLI), else the embedded store in
  * the data directory (one instance per directory; conversation memory in process).
  *
  *   kind of data          interface                    Redis                     embedded
@@ -8,11 +9,11 @@
  *   review queue          ReviewStore                  redis/reviews.ts          file/reviews.ts
  *   conversation memory   MemoryStore                  redis/memory.ts           file/memory.ts
  *
- * Redis connections come from one client factory (./redis.ts). A new backend implements the
+ * Redis connections come from one client factory (./redis.ts: connectRedis / openRedis), key
+ * names and hash tags from ./redis/keys.ts. A new backend implements the
  * three interfaces in a folder beside redis/ and file/, and is chosen here.
  */
 import { resolve } from 'node:path';
-import type { Redis } from 'ioredis';
 import type { Config } from '../config/schema.js';
 import type { EventBackend, EventStore, StorageKind } from '../events/store.js';
 import type { MemoryStore } from '../policy/memory-store.js';
@@ -20,23 +21,23 @@ import type { ReviewStore } from '../policy/review-store.js';
 import { FileEventStore } from './file/events.js';
 import { InProcessMemoryStore } from './file/memory.js';
 import { FileReviewStore } from './file/reviews.js';
-import { createRedisClient } from './redis.js';
+import { closeRedis, connectRedis, redisConfigured, type RedisClient } from './redis.js';
 import { openRedisEventStore, RedisEventStore } from './redis/events.js';
 import { RedisMemoryStore } from './redis/memory.js';
 import { RedisReviewStore } from './redis/reviews.js';
 
 /** Redis when the config names one, else the embedded file store. */
 export function storageKind(config: Pick<Config, 'redis'>): StorageKind {
-  return config.redis.url !== undefined && config.redis.url !== '' ? 'redis' : 'file';
+  return redisConfigured(config.redis) ? 'redis' : 'file';
 }
 
 /** The event backend the event log writes through. Does not wait for Redis: the log spools until it answers. */
 export function openEventBackend(config: Config, dataDir: string): EventBackend {
   if (storageKind(config) === 'file') return new FileEventStore(dataDir, config.events);
-  const client = createRedisClient(config.redis.url ?? '', { name: 'clarion-events', commandTimeoutMs: config.redis.commandTimeoutMs });
+  const client = connectRedis(config.redis, { name: 'clarion-events' });
   // Errors reach the event log through onAvailability; until it listens, keep ioredis from printing them.
   client.on('error', () => {});
-  return new RedisEventStore(client, config.redis.prefix, config.events, true);
+  return new RedisEventStore(client, config.redis.prefix, config.events, true, config.redis.commandTimeoutMs);
 }
 
 /** The event store for reading (`clarion events`, `clarion replay`). Throws when Redis cannot be reached. */
@@ -46,12 +47,12 @@ export async function openEventStore(config: Config, dataDir: string): Promise<E
 }
 
 /** The review queue's store: in Redis through `client`, or in `dataDir` without one. */
-export function reviewStoreFor(client: Redis | null, options: { prefix: string; dataDir: string }): ReviewStore {
+export function reviewStoreFor(client: RedisClient | null, options: { prefix: string; dataDir: string }): ReviewStore {
   return client !== null ? new RedisReviewStore(client, options.prefix) : new FileReviewStore(options.dataDir);
 }
 
 /** Conversation memory's store: in Redis through `client`, or in process without one. */
-export function memoryStoreFor(client: Redis | null, options: { prefix: string; maxEntries: number; now?: (() => number) | undefined }): MemoryStore {
+export function memoryStoreFor(client: RedisClient | null, options: { prefix: string; maxEntries: number; now?: (() => number) | undefined }): MemoryStore {
   if (client !== null) return new RedisMemoryStore(client, options.prefix);
   return new InProcessMemoryStore({ maxEntries: options.maxEntries, now: options.now });
 }
@@ -67,8 +68,7 @@ export interface StateStores {
 
 export function openStateStores(config: Config, dataDir: string): StateStores {
   const kind = storageKind(config);
-  const client =
-    kind === 'redis' ? createRedisClient(config.redis.url ?? '', { name: 'clarion-state', commandTimeoutMs: config.redis.commandTimeoutMs }) : null;
+  const client = kind === 'redis' ? connectRedis(config.redis, { name: 'clarion-state' }) : null;
   // Errors surface through command failures (handled where used); keep ioredis from printing them.
   client?.on('error', () => {});
   const { prefix } = config.redis;
@@ -77,7 +77,7 @@ export function openStateStores(config: Config, dataDir: string): StateStores {
     reviews: reviewStoreFor(client, { prefix, dataDir }),
     memory: memoryStoreFor(client, { prefix, maxEntries: config.policy.memoryMaxEntries }),
     async close() {
-      if (client !== null) await client.quit().catch(() => client.disconnect());
+      if (client !== null) await closeRedis(client);
     },
   };
 }

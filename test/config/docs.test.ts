@@ -8,10 +8,13 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { z } from 'zod';
 import { defaultConfigPath, loadConfig } from '../../src/config/load.js';
+import { LimitsSchema } from '../../src/config/limits.js';
 import { DetectorConfigSchema } from '../../src/detect/config.js';
 import { PolicyConfigSchema } from '../../src/policy/config.js';
+import { SecondOpinionConfigSchema } from '../../src/judge/config.js';
 import {
   LoggingSchema,
+  ModelsSchema,
   RedisSchema,
   RouteRuleSchema,
   ServerSchema,
@@ -35,11 +38,14 @@ const SECTIONS: Array<[string, z.ZodType, (key: string) => string]> = [
   ['upstreams[].timeouts', UpstreamTimeoutsSchema, (k) => `| \`timeouts.${k}\` |`],
   ['upstreams[].auth', UpstreamAuthSchema, (k) => `| \`auth.${k}\` |`],
   ['routing[]', RouteRuleSchema, (k) => `| \`${k}\` |`],
+  ['models', ModelsSchema, (k) => `| \`${k}\` |`],
   ['redis', RedisSchema, (k) => `| \`${k}\` |`],
   ['storage', StorageSchema, (k) => `| \`${k}\` |`],
   ['logging', LoggingSchema, (k) => `| \`${k}\` |`],
   ['policy', PolicyConfigSchema, (k) => `| \`${k}\` |`],
   ['detector', DetectorConfigSchema, (k) => `| \`${k}\` |`],
+  ['detector.secondOpinion', SecondOpinionConfigSchema, (k) => `| \`secondOpinion.${k}\` |`],
+  ['limits', LimitsSchema, (k) => `| \`${k}\` |`],
 ];
 
 for (const [name, schema, needle] of SECTIONS) {

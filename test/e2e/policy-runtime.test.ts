@@ -43,6 +43,8 @@ describe('clarification budget across two proxy processes sharing Redis', () => 
     );
     const configFile = join(dir, 'clarion.yaml');
     writeServeConfig(configFile, {
+      // The apps name their conversations (a trusted gateway would set the header).
+      server: 'trustClientHeaders: true',
       upstreams: [`{ name: openai, api: openai, baseUrl: "${upstream.openaiBaseUrl}" }`],
       extra: [`redis: { url: "redis://127.0.0.1:6379", prefix: "${prefix}" }`],
       policy: '{ file: policy.yaml }',

@@ -59,9 +59,9 @@ describe('the shipped policy', () => {
     assert.doesNotMatch(followUp.sent, /clarifying question/);
   });
 
-  test('an app may opt out where the policy allows it', async () => {
-    const { action, sent } = await send([{ role: 'user', content: 'Summarize this.' }], { 'x-clarion-opt-out': '1' });
-    assert.equal(action, 'pass');
-    assert.doesNotMatch(sent, /clarifying question/);
+  test('an app cannot opt out of the shipped policy (optOut.allow: false, as documented)', async () => {
+    const { action } = await send([{ role: 'user', content: 'Summarize this.' }], { 'x-clarion-opt-out': '1' });
+    // Clarify, or annotate once an earlier test spent this conversation's budget: never pass.
+    assert.notEqual(action, 'pass');
   });
 });

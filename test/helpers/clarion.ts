@@ -24,6 +24,8 @@ export interface StartOptions {
   serverConfig?: string;
   /** YAML lines for the first (openai) upstream's extra fields, e.g. `timeouts: { firstByteMs: 200 }`. */
   openaiUpstreamExtra?: string;
+  /** More upstreams, as YAML list items (`- name: judge` ...), after `openai` and `anthropic`. */
+  moreUpstreams?: string;
   env?: NodeJS.ProcessEnv;
   detector?: Detector;
 }
@@ -56,6 +58,7 @@ export function writeConfig(dir: string, options: StartOptions): LoadedConfig {
     '  - name: anthropic',
     '    api: anthropic',
     `    baseUrl: ${options.upstream.anthropicBaseUrl}`,
+    ...(options.moreUpstreams === undefined ? [] : options.moreUpstreams.split('\n').map((l) => `  ${l}`)),
     'policy:',
     '  file: policy.yaml',
     '  watch: true',
@@ -91,6 +94,7 @@ export async function startClarion(options: StartOptions): Promise<RunningClario
     logger: createLogger('info', sink),
     dataDir: join(dir, 'data'),
     ...(options.detector === undefined ? {} : { detector: options.detector }),
+    env: options.env ?? {},
   });
   const url = await server.listen();
   return {

@@ -179,7 +179,7 @@ describe('a proxy whose upstream, Redis and detector are all failing, with no ad
   });
 
   test('no upstream for the family -> CLARION_NO_UPSTREAM; upstream down -> CLARION_UPSTREAM_UNREACHABLE', async () => {
-    expectError(await send(`${url}/v1/models`, { headers: { 'anthropic-version': '2023-06-01' } }), 'CLARION_NO_UPSTREAM', 'anthropic');
+    expectError(await send(`${url}/v1/models/claude-x`, { headers: { 'anthropic-version': '2023-06-01' } }), 'CLARION_NO_UPSTREAM', 'anthropic');
     expectError(await send(`${url}/v1/models`), 'CLARION_UPSTREAM_UNREACHABLE');
   });
 

@@ -21,6 +21,26 @@ async function ready(redis: Redis): Promise<void> {
   await new Promise<void>((resolve) => redis.once('ready', () => resolve()));
 }
 
+const TURNS = {
+  turns: [
+    { role: 'user' as const, text: 'Write a haiku about Kyoto.' },
+    { role: 'assistant' as const, text: 'Crimson leaves drift down' },
+  ],
+};
+
+describe('remembered turns', () => {
+  test('in process: recalled by key until the TTL ends', async () => {
+    let now = 1_000_000;
+    const memory = createConversationMemory({ redis: null, prefix: 'x:', ttlSeconds: 10, now: () => now });
+    assert.equal(await memory.recallTurns('r::resp_1'), null);
+    memory.rememberTurns('r::resp_1', TURNS);
+    assert.deepEqual(await memory.recallTurns('r::resp_1'), TURNS);
+    assert.equal(await memory.recallTurns('r::resp_2'), null);
+    now += 10_001;
+    assert.equal(await memory.recallTurns('r::resp_1'), null);
+  });
+});
+
 describe('in-memory (no Redis)', () => {
   test('counts per conversation', async () => {
     const memory = createConversationMemory({ redis: null, prefix: 'x:', ttlSeconds: 60 });
@@ -98,6 +118,25 @@ describe('Redis (local 127.0.0.1:6379)', () => {
     assert.equal(await one.clarifications('conv-2'), 0);
   });
 
+  test('remembered turns are shared between instances, with a TTL; garbage under the key reads as nothing', async () => {
+    const one = createConversationMemory({ redis: a, prefix, ttlSeconds: 120 });
+    const errors: unknown[] = [];
+    const two = createConversationMemory({ redis: b, prefix, ttlSeconds: 120, onError: (e) => errors.push(e) });
+    one.rememberTurns('r:t:resp_9', TURNS);
+    assert.deepEqual(
+      await waitFor(
+        () => two.recallTurns('r:t:resp_9'),
+        (v) => v !== null,
+      ),
+      TURNS,
+    );
+    const ttl = await a.ttl(`${prefix}turns:r:t:resp_9`);
+    assert.ok(ttl > 100 && ttl <= 120, `ttl ${ttl}`);
+    await a.set(`${prefix}turns:r:t:bad`, '{"turns":[{"role":"system","text":"x"}]}');
+    assert.equal(await two.recallTurns('r:t:bad'), null);
+    assert.equal(errors.length, 1, 'a record that fails its schema is reported, not trusted');
+  });
+
   test('the count expires with the TTL', async () => {
     const memory = createConversationMemory({ redis: a, prefix, ttlSeconds: 1 });
     memory.recordClarification('short');
@@ -173,6 +212,8 @@ describe('Redis failures count as budget spent', () => {
     assert.equal(await memory.clarifications('c'), CLARIFICATIONS_UNKNOWN);
     const elapsed = Date.now() - started;
     assert.ok(elapsed >= 35 && elapsed < 400, `elapsed ${elapsed}`);
+    // Remembered turns the same way: the context stays unknown rather than the request waiting.
+    assert.equal(await memory.recallTurns('r::resp_1'), null);
     redis.disconnect();
     silent.close();
   });

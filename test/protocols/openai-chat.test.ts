@@ -244,9 +244,55 @@ describe('openai-chat rendering', () => {
       logprobs: null,
       finish_reason: 'stop',
     });
+    // No model was called: every count is zero.
     const usage = body.usage as JsonObject;
-    assert.equal(usage.completion_tokens, 3); // ceil(11 / 4)
-    assert.equal(usage.total_tokens, Number(usage.prompt_tokens) + 3);
+    assert.equal(usage.prompt_tokens, 0);
+    assert.equal(usage.completion_tokens, 0);
+    assert.equal(usage.total_tokens, 0);
+  });
+
+  test('renderReply honours n: one question per choice, in JSON and SSE', () => {
+    const body = { model: 'm', messages: [], n: 3 };
+    const json = JSON.parse(chat.renderReply({ text: 'Which city?', model: 'm', stream: false }, body).chunks[0]!) as JsonObject;
+    const choices = json.choices as JsonObject[];
+    assert.deepEqual(
+      choices.map((c) => [c.index, (c.message as JsonObject).content]),
+      [
+        [0, 'Which city?'],
+        [1, 'Which city?'],
+        [2, 'Which city?'],
+      ],
+    );
+    const sse = chat.renderReply({ text: 'Which city?', model: 'm', stream: true }, { ...body, stream: true });
+    const finished = sse.chunks
+      .slice(0, -1)
+      .map((f) => (JSON.parse(f.slice(6)) as { choices: JsonObject[] }).choices[0]!)
+      .filter((c) => c.finish_reason === 'stop')
+      .map((c) => c.index);
+    assert.deepEqual(finished, [0, 1, 2]);
+  });
+
+  test('renderReply honours response_format: a JSON object for json_object, a refusal for json_schema', () => {
+    const asJson = chat.renderReply(
+      { text: 'Which city?', model: 'm', stream: false, kind: 'question' },
+      { model: 'm', messages: [], response_format: { type: 'json_object' } },
+    );
+    const message = ((JSON.parse(asJson.chunks[0]!) as JsonObject).choices as JsonObject[])[0]!.message as JsonObject;
+    assert.deepEqual(JSON.parse(String(message.content)), { question: 'Which city?' });
+    const notice = chat.renderReply(
+      { text: 'Held for review.', model: 'm', stream: false, kind: 'notice' },
+      { model: 'm', messages: [], response_format: { type: 'json_object' } },
+    );
+    const noticeMessage = ((JSON.parse(notice.chunks[0]!) as JsonObject).choices as JsonObject[])[0]!.message as JsonObject;
+    assert.deepEqual(JSON.parse(String(noticeMessage.content)), { message: 'Held for review.' });
+
+    const schema = { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'object' }, strict: true } };
+    const refused = chat.renderReply({ text: 'Which city?', model: 'm', stream: false }, { model: 'm', messages: [], response_format: schema });
+    const refusal = ((JSON.parse(refused.chunks[0]!) as JsonObject).choices as JsonObject[])[0]!.message as JsonObject;
+    assert.equal(refusal.content, null);
+    assert.equal(refusal.refusal, 'Which city?');
+    const streamed = chat.renderReply({ text: 'Which city?', model: 'm', stream: true }, { model: 'm', messages: [], response_format: schema, stream: true });
+    assert.deepEqual((JSON.parse(streamed.chunks[1]!.slice(6)) as { choices: JsonObject[] }).choices[0]!.delta, { refusal: 'Which city?' });
   });
 
   test('renderReply SSE: role delta, content, stop, usage chunk only when asked, [DONE]', () => {
@@ -272,7 +318,7 @@ describe('openai-chat rendering', () => {
     assert.equal(withUsage.chunks.length, 5);
     const usageChunk = JSON.parse(withUsage.chunks[3]!.slice(6)) as JsonObject;
     assert.deepEqual(usageChunk.choices, []);
-    assert.equal((usageChunk.usage as JsonObject).completion_tokens, 3);
+    assert.equal((usageChunk.usage as JsonObject).completion_tokens, 0);
     assert.equal((JSON.parse(withUsage.chunks[0]!.slice(6)) as JsonObject).usage, null);
   });
 

@@ -135,9 +135,29 @@ describe('openai-responses rendering', () => {
     assert.match(String(output[0]?.id), /^msg_/);
     assert.equal(output[0]?.status, 'completed');
     assert.deepEqual(output[0]?.content, [{ type: 'output_text', annotations: [], logprobs: [], text: 'Which order?' }]);
-    const usage = body.usage as JsonObject;
-    assert.equal(usage.output_tokens, 3);
-    assert.equal(usage.total_tokens, Number(usage.input_tokens) + 3);
+    assert.deepEqual(body.usage, {
+      input_tokens: 0,
+      input_tokens_details: { cached_tokens: 0 },
+      output_tokens: 0,
+      output_tokens_details: { reasoning_tokens: 0 },
+      total_tokens: 0,
+    });
+  });
+
+  test('renderReply honours text.format: a JSON object for json_object, a refusal part for json_schema', () => {
+    const asJson = responses.renderReply(
+      { text: 'Which order?', model: 'm', stream: false, kind: 'question' },
+      { model: 'm', input: 'x', text: { format: { type: 'json_object' } } },
+    );
+    const part = (((JSON.parse(asJson.chunks[0]!) as JsonObject).output as JsonObject[])[0]!.content as JsonObject[])[0]!;
+    assert.deepEqual(JSON.parse(String(part.text)), { question: 'Which order?' });
+    const schema = { format: { type: 'json_schema', name: 'x', schema: { type: 'object' }, strict: true } };
+    const refused = responses.renderReply({ text: 'Which order?', model: 'm', stream: false }, { model: 'm', input: 'x', text: schema });
+    const refusal = (((JSON.parse(refused.chunks[0]!) as JsonObject).output as JsonObject[])[0]!.content as JsonObject[])[0]!;
+    assert.deepEqual(refusal, { type: 'refusal', refusal: 'Which order?' });
+    const streamed = responses.renderReply({ text: 'Which order?', model: 'm', stream: true }, { model: 'm', input: 'x', text: schema, stream: true });
+    assert.ok(streamed.chunks.some((f) => f.startsWith('event: response.refusal.delta\n')));
+    assert.ok(!streamed.chunks.some((f) => f.startsWith('event: response.output_text.delta\n')));
   });
 
   test('renderReply SSE: the typed event sequence with increasing sequence numbers', () => {

@@ -16,8 +16,11 @@ const conversation: Conversation = {
   stream: false,
 };
 
-test('tenant: the configured header, else a hash of the API key, never the key', () => {
+test('tenant: the configured header when trusted, else a hash of the API key, never the key', () => {
   assert.equal(tenantOf({ 'x-clarion-tenant': 'team-a', authorization: 'Bearer sk-secret' }, 'x-clarion-tenant'), 'team-a');
+  const untrusted = tenantOf({ 'x-clarion-tenant': 'team-a', authorization: 'Bearer sk-secret' }, null);
+  assert.match(untrusted ?? '', /^key:[0-9a-f]{16}$/, 'without trustClientHeaders a client cannot name its tenant');
+  assert.equal(tenantOf({ authorization: 'bearer sk-secret' }, null), untrusted, 'the scheme is case-insensitive');
   const hashed = tenantOf({ authorization: 'Bearer sk-secret-123' }, 'x-clarion-tenant');
   assert.match(hashed ?? '', /^key:[0-9a-f]{16}$/);
   assert.ok(!(hashed ?? '').includes('sk-secret'));
@@ -45,8 +48,17 @@ test('conversation id: the header when given, else derived and stable across lat
     headers: { 'x-clarion-conversation-id': 'conv-42' },
     route: '/v1/chat/completions',
     tenantHeader: 'x-clarion-tenant',
+    trustClientHeaders: true,
   });
   assert.equal(given.conversationId, 'conv-42');
+  const untrusted = buildRequestContext({
+    conversation,
+    body: {},
+    headers: { 'x-clarion-conversation-id': 'conv-42' },
+    route: '/v1/chat/completions',
+    tenantHeader: 'x-clarion-tenant',
+  });
+  assert.match(untrusted.conversationId, /^[0-9a-f]{32}$/, 'the header is ignored unless trusted');
   const first = buildRequestContext({ conversation, body: {}, headers: {}, route: '/v1/chat/completions', tenantHeader: 'x-clarion-tenant' });
   const later: Conversation = {
     ...conversation,
@@ -61,4 +73,17 @@ test('conversation id: the header when given, else derived and stable across lat
   assert.equal(second.conversationId, first.conversationId);
   first.conversationId = 'overridden';
   assert.equal(first.conversationId, 'overridden');
+});
+
+test('derived conversation ids are scoped by tenant: the same opening from two tenants is two conversations', () => {
+  const as = (key: string) =>
+    buildRequestContext({
+      conversation,
+      body: {},
+      headers: { authorization: `Bearer ${key}` },
+      route: '/v1/chat/completions',
+      tenantHeader: 'x-clarion-tenant',
+    });
+  assert.notEqual(as('sk-tenant-a').conversationId, as('sk-tenant-b').conversationId);
+  assert.equal(as('sk-tenant-a').conversationId, as('sk-tenant-a').conversationId);
 });

@@ -8,6 +8,8 @@
 import { lastUserTurn, turnText } from '../../conversation.js';
 import { ClarionError } from '../../errors.js';
 import type { Decision } from '../../policy/decision.js';
+import { observeResponse, type ObservedResponse } from '../../protocols/observe.js';
+import type { RenderedBody } from '../../protocols/types.js';
 import { planAction, type ActionPlan, type ActionRequest } from '../actions.js';
 import type { PipelineDeps } from '../deps.js';
 import { respond, respondWithError } from '../respond.js';
@@ -33,6 +35,7 @@ export function apply(deps: PipelineDeps, state: ProtocolState): boolean {
   if (decision !== null && judgement !== null) sideEffects(deps, state, judgement, decision);
   if (plan.kind === 'reply') {
     respond(state, plan.rendered);
+    state.observed = readOwnReply(state, plan.rendered);
     return false;
   }
   state.outBody = plan.body;
@@ -41,6 +44,14 @@ export function apply(deps: PipelineDeps, state: ProtocolState): boolean {
   state.outUpstream = plan.upstream;
   state.streaming = adapter.isStream(state.body);
   return true;
+}
+
+/** Clarion's own reply, read back like an upstream's (its id and text are remembered like any response's). */
+function readOwnReply(state: ProtocolState, rendered: RenderedBody): ObservedResponse | null {
+  const observer = observeResponse(state.route.adapter.responses, rendered.contentType, '');
+  if (observer === null) return null;
+  for (const chunk of rendered.chunks) observer.write(Buffer.from(chunk));
+  return observer.end();
 }
 
 /**

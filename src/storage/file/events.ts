@@ -25,6 +25,7 @@ import {
   type WriterStats,
 } from '../../events/store.js';
 import { endsMidLine, parseJsonLine, readLines } from '../lines.js';
+import { PRIVATE_DIR, PRIVATE_FILE } from '../private-files.js';
 
 const SEGMENT = /^(\d{4}-\d{2}-\d{2})\.jsonl$/;
 const DAY_MS = 86_400_000;
@@ -111,18 +112,18 @@ export class FileEventStore implements EventBackend {
   /** Appends by path (robust to the file being rotated or removed); creates the directory only when it is missing. */
   private async appendCreatingDir(path: string, text: string): Promise<void> {
     try {
-      await appendFile(path, text);
+      await appendFile(path, text, PRIVATE_FILE);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      await mkdir(this.eventsDir, { recursive: true });
-      await appendFile(path, text);
+      await mkdir(this.eventsDir, PRIVATE_DIR);
+      await appendFile(path, text, PRIVATE_FILE);
     }
   }
 
   /** Synchronous append for the rare record() after close(). */
   appendSync(events: readonly ClarionEvent[]): void {
-    mkdirSync(this.eventsDir, { recursive: true });
-    for (const event of events) appendFileSync(this.segmentPath(event.time.slice(0, 10)), `${JSON.stringify(event)}\n`);
+    mkdirSync(this.eventsDir, PRIVATE_DIR);
+    for (const event of events) appendFileSync(this.segmentPath(event.time.slice(0, 10)), `${JSON.stringify(event)}\n`, PRIVATE_FILE);
   }
 
   private remember(id: string): void {
@@ -277,8 +278,8 @@ export class FileEventStore implements EventBackend {
 
   async label(id: string, label: Label): Promise<boolean> {
     if (!this.recentIds.has(id) && (await this.get(id)) === null) return false;
-    await mkdir(this.dataDir, { recursive: true });
-    await appendFile(this.labelsFile, `${JSON.stringify({ id, ...label })}\n`);
+    await mkdir(this.dataDir, PRIVATE_DIR);
+    await appendFile(this.labelsFile, `${JSON.stringify({ id, ...label })}\n`, PRIVATE_FILE);
     return true;
   }
 

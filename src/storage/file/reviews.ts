@@ -18,6 +18,7 @@ import {
   type ReviewStore,
   type StoredReview,
 } from '../../policy/review-store.js';
+import { PRIVATE_DIR, PRIVATE_FILE } from '../private-files.js';
 
 const LineSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('item'), item: StoredReviewSchema }),
@@ -59,10 +60,10 @@ export class FileReviewStore implements ReviewStore {
   private append(line: Line): Promise<void> {
     const next = this.chain.then(async () => {
       if (!this.dirReady) {
-        await mkdir(this.dir, { recursive: true });
+        await mkdir(this.dir, PRIVATE_DIR);
         this.dirReady = true;
       }
-      await appendFile(this.file, `${JSON.stringify(line)}\n`, 'utf8');
+      await appendFile(this.file, `${JSON.stringify(line)}\n`, PRIVATE_FILE);
     });
     this.chain = next.catch(() => undefined);
     return next;

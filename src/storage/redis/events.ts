@@ -1,20 +1,14 @@
 /**
- * The event log in Redis: one stream shared by every proxy instance, per-day rollup hashes for
- * fast stats, a per-day id index (exactly-once writes, `events show`) and the labels.
+ * The event log in Redis, shared by every proxy instance: `events.shards` streams (one by default),
+ * each with its per-day rollup hashes (fast stats), per-day id index (exactly-once writes,
+ * `events show`) and labels. Key names and hash tags: ./keys.ts.
  *
- * Keys (all under `redis.prefix`, default `clarion:`):
- *   <prefix>events              stream; entry fields `id` (event id) and `event` (schema v1 JSON)
- *   <prefix>index:YYYY-MM-DD    hash event id -> stream entry id, for events of that UTC day
- *   <prefix>rollup:YYYY-MM-DD   hash of counters (`total`, `action:clarify`, `signal:…`, `verdict:…`)
- *   <prefix>rollup:days         set of days that have a rollup
- *   <prefix>labels              hash event id -> JSON array of labels
- *   <prefix>labels:latest       hash event id -> latest verdict (keeps verdict rollups exact)
- *
- * Each write is one Lua script per event (atomic: dedupe check, XADD, index, rollups), sent in
- * pipelines. Scripts touch several keys, so on Redis Cluster they must share a slot: use a
- * hash-tagged prefix such as `{clarion}:` (see docs/events.md).
+ * Each write is one Lua script per shard and day (atomic: dedupe check, XADD, index, rollups),
+ * one pipeline per shard. An event's shard is chosen by its id, so a replayed event meets its own
+ * index and is skipped: exactly once per shard. Readers merge the shards by event id (creation
+ * time); one shard reads in the stream's own order, as always.
  */
-import type { Redis, Result } from 'ioredis';
+import type { Result } from 'ioredis';
 import { z } from 'zod';
 import type { Config } from '../../config/schema.js';
 import type { EventsConfig } from '../../events/config.js';
@@ -39,7 +33,9 @@ import {
   type WriterStats,
 } from '../../events/store.js';
 import { parseJsonLine } from '../lines.js';
-import { createRedisClient, waitForReady } from '../redis.js';
+import { closeRedis, duplicateRedis, isCluster, openRedis, waitForReady, type RedisClient } from '../redis.js';
+import { eventShardLayout, shardOf, type EventShardKeys } from './keys.js';
+import { interleave, mergeSorted } from './merge.js';
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
@@ -108,25 +104,7 @@ end
 return 1
 `;
 
-export interface EventKeys {
-  stream: string;
-  index(day: string): string;
-  rollup(day: string): string;
-  rollupDays: string;
-  labels: string;
-  latestVerdict: string;
-}
-
-export function eventKeys(prefix: string): EventKeys {
-  return {
-    stream: `${prefix}events`,
-    index: (day) => `${prefix}index:${day}`,
-    rollup: (day) => `${prefix}rollup:${day}`,
-    rollupDays: `${prefix}rollup:days`,
-    labels: `${prefix}labels`,
-    latestVerdict: `${prefix}labels:latest`,
-  };
-}
+export { eventKeys, type EventShardKeys as EventKeys } from './keys.js';
 
 type StreamEntry = [id: string, fields: string[]];
 
@@ -150,7 +128,7 @@ function parseLabels(text: string | null | undefined): Label[] {
   return parsed.success ? parsed.data : [];
 }
 
-export function defineEventScripts(client: Redis): void {
+export function defineEventScripts(client: RedisClient): void {
   if (typeof client.clarionAppend === 'function') return;
   client.defineCommand('clarionAppend', { numberOfKeys: 4, lua: APPEND_LUA });
   client.defineCommand('clarionLabel', { numberOfKeys: 3, lua: LABEL_LUA });
@@ -159,21 +137,41 @@ export function defineEventScripts(client: Redis): void {
 /** Longest close() waits for Redis to acknowledge QUIT before dropping the connection. */
 const QUIT_WAIT_MS = 1_000;
 
+// Shards merge by event id: ids sort by creation time (then instance and counter), so one writer's
+// events come back in the order it created them whatever shards they went to. Within a shard the
+// stream's own order is kept (a replayed spool is where it was inserted, as in a single stream).
+const ascending = (a: StoredEvent, b: StoredEvent): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const descending = (a: StoredEvent, b: StoredEvent): number => ascending(b, a);
+
 export class RedisEventStore implements EventBackend {
   readonly kind = 'redis' as const;
   readonly local = false;
-  readonly keys: EventKeys;
+  /** Every shard's keys (index = shard number). */
+  readonly shards: readonly EventShardKeys[];
+  /** The first shard's keys (the only one with `events.shards: 1`). */
+  readonly keys: EventShardKeys;
   /** Pipelines sent, events in them (bench: pipeline depth), and replays Redis already had (exactly-once at work). */
   readonly pipelineStats: WriterStats = { pipelines: 0, events: 0, maxDepth: 0, duplicates: 0 };
 
   constructor(
-    readonly client: Redis,
+    readonly client: RedisClient,
     prefix: string,
     private readonly config: EventsConfig,
     private readonly ownsClient: boolean,
+    private readonly commandTimeoutMs = 1_000,
   ) {
-    this.keys = eventKeys(prefix);
+    this.shards = eventShardLayout(prefix, config.shards, isCluster(client));
+    this.keys = this.shards[0] as EventShardKeys;
     defineEventScripts(client);
+  }
+
+  /** WAIT's own timeout: below the command timeout, so a slow replica is an answer (0), not a timeout. */
+  private get waitTimeoutMs(): number {
+    return Math.max(10, Math.floor(this.commandTimeoutMs / 2));
+  }
+
+  private shardKeys(eventId: string): EventShardKeys {
+    return this.shards[shardOf(eventId, this.shards.length)] as EventShardKeys;
   }
 
   ready(): boolean {
@@ -204,22 +202,43 @@ export class RedisEventStore implements EventBackend {
     return ['MAXLEN', String(retention.maxLen)];
   }
 
-  /** Writes events in one pipeline (one script call per day in the batch). Never throws: unconfirmed events come back in `failed`. */
+  /** Writes events in one pipeline per shard (one script call per day in the batch). Never throws: unconfirmed events come back in `failed`. */
   async append(events: readonly ClarionEvent[], serialized?: readonly string[]): Promise<AppendOutcome> {
     const outcome: AppendOutcome = { written: 0, duplicates: 0, failed: [] };
     if (events.length === 0) return outcome;
-    const [trimKind, trimArg] = this.trimArgs();
-    const indexTtl = this.config.retention.indexDays * 86_400;
-    const rollupTtl = this.config.retention.rollupDays * 86_400;
-    // Usually one day per batch; two around midnight or when replaying an old spool.
-    const byDay = new Map<string, number[]>();
+    // shard -> day -> indexes into events. Usually one day per batch; two around midnight or when replaying an old spool.
+    const byShard = new Map<number, Map<string, number[]>>();
     events.forEach((event, i) => {
+      const shard = shardOf(event.id, this.shards.length);
+      let byDay = byShard.get(shard);
+      if (byDay === undefined) byShard.set(shard, (byDay = new Map<string, number[]>()));
       const day = event.time.slice(0, 10);
       const list = byDay.get(day);
       if (list === undefined) byDay.set(day, [i]);
       else list.push(i);
     });
+    this.pipelineStats.pipelines += byShard.size;
+    this.pipelineStats.events += events.length;
+    if (events.length > this.pipelineStats.maxDepth) this.pipelineStats.maxDepth = events.length;
+    await Promise.all([...byShard].map(([shard, byDay]) => this.appendToShard(this.shards[shard] as EventShardKeys, byDay, events, serialized, outcome)));
+    this.pipelineStats.duplicates += outcome.duplicates;
+    return outcome;
+  }
+
+  private async appendToShard(
+    keys: EventShardKeys,
+    byDay: Map<string, number[]>,
+    events: readonly ClarionEvent[],
+    serialized: readonly string[] | undefined,
+    outcome: AppendOutcome,
+  ): Promise<void> {
+    const [trimKind, trimArg] = this.trimArgs();
+    const indexTtl = this.config.retention.indexDays * 86_400;
+    const rollupTtl = this.config.retention.rollupDays * 86_400;
     const pipeline = this.client.pipeline();
+    // With writer.waitReplicas: ROLE first (how many replicas the master has now), WAIT last.
+    const { waitReplicas } = this.config.writer;
+    if (waitReplicas > 0) pipeline.role();
     const groups: number[][] = [];
     for (const [day, indexes] of byDay) {
       const args: (string | number)[] = [trimKind, trimArg, indexTtl, rollupTtl, day];
@@ -228,12 +247,10 @@ export class RedisEventStore implements EventBackend {
         const fields = rollupFields(event);
         args.push(event.id, serialized?.[i] ?? JSON.stringify(event), fields.length, ...fields);
       }
-      pipeline.clarionAppend(this.keys.stream, this.keys.index(day), this.keys.rollup(day), this.keys.rollupDays, ...args);
+      pipeline.clarionAppend(keys.stream, keys.index(day), keys.rollup(day), keys.rollupDays, ...args);
       groups.push(indexes);
     }
-    this.pipelineStats.pipelines++;
-    this.pipelineStats.events += events.length;
-    if (events.length > this.pipelineStats.maxDepth) this.pipelineStats.maxDepth = events.length;
+    if (waitReplicas > 0) pipeline.wait(waitReplicas, this.waitTimeoutMs);
     let results: [Error | null, unknown][] | null;
     try {
       results = await pipeline.exec();
@@ -241,9 +258,16 @@ export class RedisEventStore implements EventBackend {
       outcome.error = error;
       results = null;
     }
+    if (waitReplicas > 0 && results !== null && !replicated(results, waitReplicas)) {
+      // Not on enough replicas yet: a failover now could lose them, so they count as unconfirmed (the replay skips what survived).
+      outcome.error ??= new Error(`events not confirmed by ${waitReplicas} replica(s) within ${this.waitTimeoutMs} ms`);
+      results = null;
+    }
+    const offset = waitReplicas > 0 ? 1 : 0;
     groups.forEach((indexes, g) => {
-      const result = results?.[g];
+      const result = results?.[g + offset];
       const flags = result !== undefined && result[0] === null && Array.isArray(result[1]) ? (result[1] as unknown[]) : null;
+      if (flags === null && result !== undefined && result[0] !== null && outcome.error === undefined) outcome.error = result[0];
       indexes.forEach((i, k) => {
         const flag = flags?.[k];
         if (flag === 1) outcome.written++;
@@ -251,27 +275,25 @@ export class RedisEventStore implements EventBackend {
         else outcome.failed.push(events[i] as ClarionEvent);
       });
     });
-    this.pipelineStats.duplicates += outcome.duplicates;
-    return outcome;
   }
 
-  private async withLabels(events: ClarionEvent[]): Promise<StoredEvent[]> {
+  private async withLabels(keys: EventShardKeys, events: ClarionEvent[]): Promise<StoredEvent[]> {
     if (events.length === 0) return events;
-    const raw = await this.client.hmget(this.keys.labels, ...events.map((e) => e.id));
+    const raw = await this.client.hmget(keys.labels, ...events.map((e) => e.id));
     return events.map((event, i) => {
       const labels = parseLabels(raw[i]);
       return labels.length === 0 ? event : { ...event, labels: [...event.labels, ...labels] };
     });
   }
 
-  private async *pages(order: 'asc' | 'desc', since: number | undefined): AsyncGenerator<{ entries: StreamEntry[] }> {
+  private async *pages(keys: EventShardKeys, order: 'asc' | 'desc', since: number | undefined): AsyncGenerator<{ entries: StreamEntry[] }> {
     const floor = since === undefined ? '-' : String(Math.max(0, since - CLOCK_SKEW_MS));
     let cursor = order === 'asc' ? floor : '+';
     for (;;) {
       const entries = (
         order === 'asc'
-          ? await this.client.xrange(this.keys.stream, cursor, '+', 'COUNT', PAGE)
-          : await this.client.xrevrange(this.keys.stream, cursor, floor, 'COUNT', PAGE)
+          ? await this.client.xrange(keys.stream, cursor, '+', 'COUNT', PAGE)
+          : await this.client.xrevrange(keys.stream, cursor, floor, 'COUNT', PAGE)
       ) as StreamEntry[];
       if (entries.length === 0) return;
       yield { entries };
@@ -286,36 +308,44 @@ export class RedisEventStore implements EventBackend {
     return takeMatching(this.candidates(filter), filter);
   }
 
-  /** Every labelled event from `filter.since` on, in the filter's order, a stream page at a time. */
-  private async *candidates(filter: EventFilter): AsyncGenerator<StoredEvent> {
-    for await (const { entries } of this.pages(filter.order ?? 'asc', filter.since)) {
+  /** Every labelled event from `filter.since` on, in the filter's order: the shards merged by event id. */
+  private candidates(filter: EventFilter): AsyncGenerator<StoredEvent> {
+    const order = filter.order ?? 'asc';
+    const sources = this.shards.map((keys) => this.shardCandidates(keys, order, filter.since));
+    return mergeSorted(sources, order === 'asc' ? ascending : descending);
+  }
+
+  /** One shard's labelled events in stream order, a page at a time. */
+  private async *shardCandidates(keys: EventShardKeys, order: 'asc' | 'desc', since: number | undefined): AsyncGenerator<StoredEvent> {
+    for await (const { entries } of this.pages(keys, order, since)) {
       const events: ClarionEvent[] = [];
       for (const entry of entries) {
         const event = entryEvent(entry);
         if (event !== null) events.push(event);
       }
-      yield* await this.withLabels(events);
+      yield* await this.withLabels(keys, events);
     }
   }
 
   async get(id: string): Promise<StoredEvent | null> {
     const idTime = eventIdTime(id);
     if (idTime === null) return null;
+    const keys = this.shardKeys(id);
     for (const day of [utcDay(idTime), utcDay(idTime - DAY_MS), utcDay(idTime + DAY_MS)]) {
-      const entryId = await this.client.hget(this.keys.index(day), id);
+      const entryId = await this.client.hget(keys.index(day), id);
       if (entryId === null) continue;
-      const entries = (await this.client.xrange(this.keys.stream, entryId, entryId)) as StreamEntry[];
+      const entries = (await this.client.xrange(keys.stream, entryId, entryId)) as StreamEntry[];
       const event = entries[0] === undefined ? null : entryEvent(entries[0]);
-      if (event !== null) return (await this.withLabels([event]))[0] ?? null;
+      if (event !== null) return (await this.withLabels(keys, [event]))[0] ?? null;
     }
-    // Index expired (older than retention.indexDays): scan forward from the id's time.
+    // Index expired (older than retention.indexDays): scan the shard forward from the id's time.
     let scanned = 0;
-    for await (const { entries } of this.pages('asc', idTime)) {
+    for await (const { entries } of this.pages(keys, 'asc', idTime)) {
       for (const entry of entries) {
         const fields = entry[1];
         if (fields[0] === 'id' && fields[1] === id) {
           const event = entryEvent(entry);
-          return event === null ? null : ((await this.withLabels([event]))[0] ?? null);
+          return event === null ? null : ((await this.withLabels(keys, [event]))[0] ?? null);
         }
       }
       scanned += entries.length;
@@ -326,34 +356,65 @@ export class RedisEventStore implements EventBackend {
 
   async *tail(filter: EventFilter, options: TailOptions = {}): AsyncGenerator<StoredEvent> {
     const signal = options.signal;
-    const newest = (await this.client.xrevrange(this.keys.stream, '+', '-', 'COUNT', 1)) as StreamEntry[];
-    let lastId = newest[0]?.[0] ?? '0-0';
+    const starts = await Promise.all(
+      this.shards.map(async (keys) => {
+        const newest = (await this.client.xrevrange(keys.stream, '+', '-', 'COUNT', 1)) as StreamEntry[];
+        return newest[0]?.[0] ?? '0-0';
+      }),
+    );
     const backlog = options.backlog ?? 0;
     if (backlog > 0) {
       const found: StoredEvent[] = [];
       for await (const event of this.list({ ...filter, order: 'desc', limit: backlog })) found.push(event);
       for (const event of found.reverse()) yield event;
     }
-    // A blocking read needs its own connection with a command timeout longer than the block.
-    const reader = this.client.duplicate({ commandTimeout: TAIL_BLOCK_MS + 5_000, connectionName: 'clarion-events-tail' });
-    reader.on('error', () => undefined);
+    // Each shard is followed by its own blocking reader; they stop when the tail ends or is aborted.
+    const stop = new AbortController();
+    const onAbort = (): void => stop.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      await waitForReady(reader, 5_000);
-      while (!isAborted(signal)) {
-        const reply = await reader.xread('COUNT', PAGE, 'BLOCK', TAIL_BLOCK_MS, 'STREAMS', this.keys.stream, lastId);
-        const entries = reply?.[0]?.[1] ?? [];
-        const events: ClarionEvent[] = [];
-        for (const entry of entries) {
-          lastId = entry[0];
-          const event = entryEvent(entry);
-          if (event !== null) events.push(event);
-        }
-        for (const event of await this.withLabels(events)) {
+      const followers = this.shards.map((keys, shard) => this.followShard(keys, starts[shard] ?? '0-0', stop.signal));
+      for await (const batch of interleave(followers)) {
+        for (const event of batch) {
           if (matchesFilter(event, filter)) yield event;
           if (isAborted(signal)) return;
         }
       }
     } finally {
+      signal?.removeEventListener('abort', onAbort);
+      stop.abort();
+    }
+  }
+
+  /** New events of one shard after `lastId`, a batch per read, until `signal` aborts. */
+  private async *followShard(keys: EventShardKeys, lastId: string, signal: AbortSignal): AsyncGenerator<StoredEvent[]> {
+    // A blocking read needs its own connection with a command timeout longer than the block.
+    const reader = duplicateRedis(this.client, { name: 'clarion-events-tail', commandTimeoutMs: TAIL_BLOCK_MS + 5_000 });
+    reader.on('error', () => undefined);
+    const drop = (): void => reader.disconnect();
+    signal.addEventListener('abort', drop, { once: true });
+    let cursor = lastId;
+    try {
+      await waitForReady(reader, 5_000);
+      while (!signal.aborted) {
+        let reply: [string, StreamEntry[]][] | null;
+        try {
+          reply = await reader.xread('COUNT', PAGE, 'BLOCK', TAIL_BLOCK_MS, 'STREAMS', keys.stream, cursor);
+        } catch (error) {
+          if (signal.aborted) return;
+          throw error;
+        }
+        const entries = reply?.[0]?.[1] ?? [];
+        const events: ClarionEvent[] = [];
+        for (const entry of entries) {
+          cursor = entry[0];
+          const event = entryEvent(entry);
+          if (event !== null) events.push(event);
+        }
+        if (events.length > 0) yield await this.withLabels(keys, events);
+      }
+    } finally {
+      signal.removeEventListener('abort', drop);
       reader.disconnect();
     }
   }
@@ -364,11 +425,17 @@ export class RedisEventStore implements EventBackend {
     }
     const first = filter.since === undefined ? '' : utcDay(filter.since);
     const last = filter.until === undefined ? '9999-12-31' : utcDay(filter.until - 1);
-    const days = (await this.client.smembers(this.keys.rollupDays)).filter((d) => d >= first && d <= last).sort();
     const stats = emptyStats('rollup');
-    if (days.length === 0) return stats;
+    // Each shard counts its own events; the totals are their sums.
+    await Promise.all(this.shards.map((keys) => this.addShardRollups(keys, first, last, stats)));
+    return dropZeros(stats);
+  }
+
+  private async addShardRollups(keys: EventShardKeys, first: string, last: string, stats: EventStats): Promise<void> {
+    const days = (await this.client.smembers(keys.rollupDays)).filter((d) => d >= first && d <= last).sort();
+    if (days.length === 0) return;
     const pipeline = this.client.pipeline();
-    for (const day of days) pipeline.hgetall(this.keys.rollup(day));
+    for (const day of days) pipeline.hgetall(keys.rollup(day));
     const results = (await pipeline.exec()) ?? [];
     days.forEach((day, i) => {
       const [error, hash] = results[i] ?? [null, null];
@@ -376,33 +443,28 @@ export class RedisEventStore implements EventBackend {
       if (error !== null || !counts.success) return;
       for (const [field, value] of Object.entries(counts.data)) addRollupField(stats, field, value, day);
     });
-    return dropZeros(stats);
   }
 
   async label(id: string, label: Label): Promise<boolean> {
     const event = await this.get(id);
     if (event === null) return false;
-    await this.client.clarionLabel(
-      this.keys.labels,
-      this.keys.latestVerdict,
-      this.keys.rollup(event.time.slice(0, 10)),
-      id,
-      JSON.stringify(label),
-      label.verdict,
-    );
+    const keys = this.shardKeys(id);
+    await this.client.clarionLabel(keys.labels, keys.latestVerdict, keys.rollup(event.time.slice(0, 10)), id, JSON.stringify(label), label.verdict);
     return true;
   }
 
   async close(): Promise<void> {
-    if (!this.ownsClient) return;
-    const { client } = this;
-    const quit = client.quit().then(
-      () => undefined,
-      () => client.disconnect(),
-    );
-    await Promise.race([quit, new Promise<void>((resolve) => setTimeout(resolve, QUIT_WAIT_MS).unref())]);
-    client.disconnect();
+    if (this.ownsClient) await closeRedis(this.client, QUIT_WAIT_MS);
   }
+}
+
+/** Whether a pipeline `[ROLE, ...scripts, WAIT]` reached `wanted` replicas, or every replica the master has when it has fewer. */
+function replicated(results: [Error | null, unknown][], wanted: number): boolean {
+  const [roleError, role] = results[0] ?? [null, null];
+  const [waitError, acked] = results[results.length - 1] ?? [null, null];
+  if (roleError !== null || waitError !== null || !Array.isArray(role) || typeof acked !== 'number') return false;
+  const replicas = role[0] === 'master' && Array.isArray(role[2]) ? role[2].length : 0;
+  return acked >= Math.min(wanted, replicas);
 }
 
 /** Relabelling decrements the old verdict's counter; a table shows only what is there. */
@@ -415,16 +477,12 @@ function dropZeros(stats: EventStats): EventStats {
 
 /** For reading (the CLI): connects and waits until Redis answers; throws a clear error when it cannot be reached. */
 export async function openRedisEventStore(config: Config): Promise<RedisEventStore> {
-  const url = config.redis.url ?? '';
-  const client = createRedisClient(url, { name: 'clarion-events-cli', commandTimeoutMs: Math.max(config.redis.commandTimeoutMs, 5_000) });
-  client.on('error', () => undefined);
-  try {
-    await waitForReady(client, 5_000);
-  } catch (error) {
-    client.disconnect();
-    throw error;
-  }
-  return new RedisEventStore(client, config.redis.prefix, config.events, true);
+  const client = await openRedis(config.redis, {
+    name: 'clarion-events-cli',
+    commandTimeoutMs: Math.max(config.redis.commandTimeoutMs, 5_000),
+    waitMs: 5_000,
+  });
+  return new RedisEventStore(client, config.redis.prefix, config.events, true, config.redis.commandTimeoutMs);
 }
 
 /** A function, not a property read, so TypeScript does not narrow it across awaits. */

@@ -1,10 +1,13 @@
 /**
- * Conversation memory in Redis, shared by every proxy instance: key `<prefix>conv:<id>` holds the
- * clarification count (INCR + EXPIRE, so it disappears `ttlSeconds` after the last clarification).
+ * Conversation memory in Redis, shared by every proxy instance:
+ * - `<prefix>conv:<id>` holds the clarification count (INCR + EXPIRE, so it disappears
+ *   `ttlSeconds` after the last clarification);
+ * - `<prefix>turns:<key>` holds the remembered turns as JSON (SET EX), read back through the zod
+ *   schema.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import { z } from 'zod';
-import type { MemoryStore } from '../../policy/memory-store.js';
+import { RememberedTurnsSchema, type MemoryStore, type RememberedTurns } from '../../policy/memory-store.js';
 
 /** A stored count as read back: a non-negative integer (absent = 0). */
 const CountSchema = z.string().regex(/^\d+$/).transform(Number).nullable();
@@ -13,7 +16,7 @@ export class RedisMemoryStore implements MemoryStore {
   readonly local = false;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 
@@ -36,6 +39,24 @@ export class RedisMemoryStore implements MemoryStore {
       .exec();
     const failed = results?.find(([error]) => error !== null)?.[0];
     if (failed !== undefined && failed !== null) throw failed;
+  }
+
+  async recallTurns(key: string): Promise<RememberedTurns | null> {
+    const raw = await this.redis.get(`${this.prefix}turns:${key}`);
+    if (raw === null) return null;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      throw new Error(`conversation memory: ${this.prefix}turns:${key} is not JSON`);
+    }
+    const stored = RememberedTurnsSchema.safeParse(parsed);
+    if (!stored.success) throw new Error(`conversation memory: ${this.prefix}turns:${key} does not hold remembered turns`);
+    return stored.data;
+  }
+
+  async rememberTurns(key: string, turns: RememberedTurns, ttlSeconds: number): Promise<void> {
+    await this.redis.set(`${this.prefix}turns:${key}`, JSON.stringify(turns), 'EX', Math.max(1, Math.floor(ttlSeconds)));
   }
 
   async close(): Promise<void> {}

@@ -3,7 +3,7 @@
  * `<prefix>reviews` (trimmed to about 100k entries), resolutions in the hash
  * `<prefix>reviews:resolutions`.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import {
   hasStatus,
   parseStored,
@@ -33,7 +33,7 @@ export class RedisReviewStore implements ReviewStore {
   private readonly resolutions: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
   ) {
     this.stream = `${prefix}reviews`;

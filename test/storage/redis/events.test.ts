@@ -5,12 +5,16 @@ import { buildEvent } from '../../../src/events/build.js';
 import { EventsConfigSchema } from '../../../src/events/config.js';
 import { createIdGenerator } from '../../../src/events/id.js';
 import { RedisEventStore } from '../../../src/storage/redis/events.js';
+import { shardOf } from '../../../src/storage/redis/keys.js';
 import { deleteKeys, eventInput, streamIds, uniquePrefix } from '../../events/fixtures.js';
 
 const client = new Redis();
 const prefixes: string[] = [];
 after(async () => {
-  for (const prefix of prefixes) await deleteKeys(client, prefix);
+  for (const prefix of prefixes) {
+    await deleteKeys(client, prefix);
+    await deleteKeys(client, `{${prefix}`);
+  }
   client.disconnect();
 });
 
@@ -100,4 +104,100 @@ test('get: through the day index, and by scanning when the index has expired', a
   await client.del(s.keys.index(target.time.slice(0, 10)));
   assert.equal((await s.get(target.id))?.requestId, target.requestId);
   assert.equal(await s.get('01ZZZZZZZZZZZZZZZZZZZZZZZZ'), null);
+});
+
+test('sharded: each event goes to the shard of its id, each shard keeps all its keys in its own slot', async () => {
+  const prefix = uniquePrefix('shards');
+  const s = store(prefix, { shards: 3 });
+  const batch = events(90);
+  assert.deepEqual({ ...(await s.append(batch)), failed: [] }, { written: 90, duplicates: 0, failed: [] });
+  await s.label(batch[0]?.id ?? '', { verdict: 'needed', note: null, time: new Date().toISOString(), source: 'cli' });
+  const perShard = await Promise.all(s.shards.map((keys) => streamIds(client, keys.stream)));
+  perShard.forEach((ids, shard) => {
+    assert.ok(ids.length > 10, `shard ${shard} holds ${ids.length} of 90`);
+    for (const id of ids) assert.equal(shardOf(id, 3), shard);
+  });
+  assert.deepEqual(perShard.flat().sort(), batch.map((e) => e.id).sort());
+  const keys: string[] = [];
+  for (let shard = 0; shard < 3; shard++) {
+    const tag = `{${prefix}events:${shard}}`;
+    const [, found] = await client.scan('0', 'MATCH', `${tag.replace(/[{}]/g, '\\$&')}*`, 'COUNT', 10_000);
+    assert.ok(found.length >= 4, `shard ${shard} keys: ${found.join(' ')}`);
+    assert.equal(new Set(found.map(keySlot)).size, 1, `shard ${shard} keys share one slot`);
+    assert.equal(keySlot(found[0] ?? ''), keySlot(tag));
+    keys.push(...found);
+  }
+  // Nothing of the events lives outside the shards' tags.
+  const [, untagged] = await client.scan('0', 'MATCH', `${prefix}*`, 'COUNT', 10_000);
+  assert.deepEqual(untagged, []);
+});
+
+test('sharded: a replay is skipped per shard; list, show, label and stats read across the shards', async () => {
+  const single = store(uniquePrefix('one-shard'));
+  const sharded = store(uniquePrefix('four-shards'), { shards: 4 });
+  const batch = events(60);
+  for (const s of [single, sharded]) {
+    await s.append(batch.slice(0, 40));
+    const again = await s.append(batch.slice(30));
+    assert.deepEqual([again.written, again.duplicates], [20, 10]);
+  }
+  const ids = async (s: RedisEventStore, order: 'asc' | 'desc', limit?: number): Promise<string[]> => {
+    const out: string[] = [];
+    for await (const event of s.list({ order, limit })) out.push(event.id);
+    return out;
+  };
+  // One writer: insertion order is id order in both layouts, so the merge must give exactly the single stream's order.
+  assert.deepEqual(await ids(sharded, 'asc'), await ids(single, 'asc'));
+  assert.deepEqual(
+    await ids(sharded, 'asc'),
+    batch.map((e) => e.id),
+  );
+  assert.deepEqual(
+    await ids(sharded, 'desc', 7),
+    batch
+      .slice(-7)
+      .map((e) => e.id)
+      .reverse(),
+  );
+  const target = batch[17];
+  assert.ok(target !== undefined);
+  assert.equal((await sharded.get(target.id))?.id, target.id);
+  assert.equal(await sharded.label(target.id, { verdict: 'unneeded', note: null, time: new Date().toISOString(), source: 'cli' }), true);
+  assert.deepEqual(
+    (await sharded.get(target.id))?.labels.map((l) => l.verdict),
+    ['unneeded'],
+  );
+  const rollup = await sharded.stats({});
+  const scanned = await sharded.stats({}, { forceScan: true });
+  assert.equal(rollup.source, 'rollup');
+  assert.equal(rollup.total, 60);
+  assert.deepEqual({ ...rollup, source: 'scan' }, scanned);
+  assert.deepEqual(rollup.byVerdict, { unneeded: 1 });
+});
+
+test('sharded: tail follows every shard', async () => {
+  const s = store(uniquePrefix('tail-shards'), { shards: 3 });
+  const controller = new AbortController();
+  const seen = new Set<string>();
+  const following = (async () => {
+    for await (const event of s.tail({}, { signal: controller.signal })) seen.add(event.id);
+  })();
+  // The tail starts after the newest entries it found when it started: write fresh batches until
+  // one arrives whole (the first may be written before the readers are in place).
+  const deadline = Date.now() + 30_000;
+  let whole: string[] = [];
+  try {
+    while (whole.length === 0 && Date.now() < deadline) {
+      const written = events(12);
+      await s.append(written);
+      const until = Date.now() + 2_000;
+      while (Date.now() < until && !written.every((e) => seen.has(e.id))) await new Promise((resolve) => setTimeout(resolve, 50));
+      if (written.every((e) => seen.has(e.id))) whole = written.map((e) => e.id);
+    }
+  } finally {
+    controller.abort();
+    await following;
+  }
+  assert.equal(whole.length, 12);
+  assert.ok(new Set(whole.map((id) => shardOf(id, 3))).size > 1, 'the batch spans several shards');
 });
