@@ -91,7 +91,8 @@ export function tryRequest(input: TryInput, deps: TryDeps): TryResult {
   }
   const assessment = deps.detector.assess(conversation);
   const headers = input.tenant === undefined || input.tenant === '' ? {} : { [deps.tenantHeader]: input.tenant };
-  const context = buildRequestContext({ conversation, body, headers, route: route.path, tenantHeader: deps.tenantHeader });
+  // The analyst names the tenant to try the request as: trusted, like every console input.
+  const context = buildRequestContext({ conversation, body, headers, route: route.path, tenantHeader: deps.tenantHeader, trustClientHeaders: true });
   const decision = decide(assessment, context, deps.policy);
   const model = typeof body.model === 'string' ? body.model : undefined;
   const applied = !decision.shadow;
