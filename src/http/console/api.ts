@@ -254,15 +254,13 @@ export async function consoleApi(app: FastifyInstance, options: { data: ConsoleD
     const item = (await data.reviews.list({ status: 'all', limit: 10_000 })).find((r) => r.id === id);
     if (item === undefined) throw new ClarionError('CLARION_NOT_FOUND', `no review with id ${id}`);
     const by = request.consoleSession?.name ?? 'console';
-    await data.reviews.resolve(id, { by, ...(body.note === undefined ? {} : { note: body.note }) });
-    let labelled = false;
-    if (body.verdict !== undefined && item.eventId !== null) {
-      try {
-        labelled = await data.label(item.eventId, body.verdict, body.note, 'reviewer');
-      } catch (error) {
-        throw new ClarionError('CLARION_EVENT_STORE_UNAVAILABLE', 'resolved, but the label could not be stored; retry', { cause: error });
-      }
-    }
+    // The review queue labels the item's event itself (source `reviewer`; verdict `needed` unless given).
+    await data.reviews.resolve(id, {
+      by,
+      ...(body.note === undefined ? {} : { note: body.note }),
+      ...(body.verdict === undefined ? {} : { verdict: body.verdict }),
+    });
+    const labelled = item.eventId !== null;
     return { id, status: 'resolved', by, labelled };
   });
 

@@ -58,7 +58,7 @@ before(async () => {
   assert.equal(built.status, 0, built.stderr);
   mkdirSync(SHOTS, { recursive: true });
   upstream = await startFakeUpstream();
-  clarion = await startClarion({ upstream, policy: CURRENT_POLICY, serverConfig: `adminToken: ${TOKEN}` });
+  clarion = await startClarion({ upstream, policy: CURRENT_POLICY, serverConfig: `adminToken: ${TOKEN}\ntrustClientHeaders: true` }); // seeds a tenant through the header
   seeded = await seedEvents(new FileEventStore(join(clarion.dir, 'data'), EventsConfigSchema.parse({})), { days: 6 });
   // One deferral through the proxy itself: a review item linked to its event.
   const deferred = await fetch(`${clarion.url}/v1/chat/completions`, {
