@@ -58,7 +58,16 @@ export async function evaluateGuardrail(deps: GuardrailDeps, input: GuardrailInp
   const started = performance.now();
   const assessment = deps.detector.assess(conversation);
   const detectorMicros = Math.round((performance.now() - started) * 1000);
-  const context = buildRequestContext({ conversation, body: input.body, headers: input.headers, route: input.route, tenantHeader: deps.tenantHeader });
+  // The caller holds the guardrail token (a gateway Clarion trusts), and the gateway adapters set
+  // the tenant from the gateway's own contract: its tenant and conversation headers are read.
+  const context = buildRequestContext({
+    conversation,
+    body: input.body,
+    headers: input.headers,
+    route: input.route,
+    tenantHeader: deps.tenantHeader,
+    trustClientHeaders: true,
+  });
   const policy = deps.policy.current();
   let decision = decide(assessment, context, policy);
   if (decision.action === 'clarify' && !decision.shadow) {
