@@ -85,7 +85,12 @@ describe('token usage accounting', () => {
   let clarion: RunningClarion;
   before(async () => {
     upstream = await startFakeUpstream({ streamChunks: 5 });
-    clarion = await startClarion({ upstream, policy: POLICY, extraConfig: 'events:\n  record:\n    passSampleRate: 1' });
+    clarion = await startClarion({
+      upstream,
+      policy: POLICY,
+      serverConfig: 'trustClientHeaders: true',
+      extraConfig: 'events:\n  record:\n    passSampleRate: 1',
+    }); // counters by the tenant the header names
   });
   after(async () => {
     await clarion.close();
@@ -144,9 +149,9 @@ describe('token usage accounting', () => {
     assert.ok(streamedId, 'recorded (recordPasses)');
     await clarion.server.close(1_000);
     const events = storedEvents(clarion.dir);
-    const own = events.find((e) => e.id === eventId);
+    const own = events.find((e) => e.id === eventId.split('.')[0]); // the header is ID.mac (the feedback capability);
     assert.deepEqual(own?.usage, { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 });
-    const relayed = events.find((e) => e.id === streamedId);
+    const relayed = events.find((e) => e.id === streamedId.split('.')[0]);
     const stated = statedUsage('messages', streamedText, true);
     assert.deepEqual(relayed?.usage, { inputTokens: stated.input, outputTokens: stated.output, cachedInputTokens: 0 });
     assert.equal(relayed?.responseId, 'msg_fake0001');
