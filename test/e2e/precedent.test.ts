@@ -46,6 +46,8 @@ describe('precedent across two processes sharing Redis', () => {
     writeFileSync(join(dir, 'policy.yaml'), POLICY);
     const configFile = join(dir, 'clarion.yaml');
     writeServeConfig(configFile, {
+      // The tests name conversations and users in headers, as a trusted gateway would.
+      server: 'trustClientHeaders: true',
       upstreams: [
         `{ name: openai, api: openai, baseUrl: "${upstream.openaiBaseUrl}" }`,
         `{ name: anthropic, api: anthropic, baseUrl: "${upstream.anthropicBaseUrl}" }`,

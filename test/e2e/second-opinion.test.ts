@@ -52,7 +52,7 @@ async function ask(clarion: RunningClarion, text: string, headers: Record<string
   return {
     action: res.headers.get('x-clarion-action'),
     score: Number(res.headers.get('x-clarion-score')),
-    eventId: res.headers.get('x-clarion-event-id'),
+    eventId: res.headers.get('x-clarion-event-id')?.split('.')[0] ?? null, // the header is ID.mac
     ms: Date.now() - started,
   };
 }

@@ -41,7 +41,7 @@ test('metrics: every event-log metric is registered; Redis up is 1 when connecte
   const admin = new Redis();
   try {
     for (let i = 0; i < 100 && log.health().redis !== 'up'; i++) await sleep(20);
-    assert.deepEqual(log.health(), { store: 'redis', redis: 'up', queued: 0, spooled: 0 });
+    assert.deepEqual(log.health(), { store: 'redis', redis: 'up', dropping: false, queued: 0, spooled: 0 });
     assert.equal(await metric(registry, 'clarion_redis_up'), 1);
     for (let i = 0; i < 10; i++) log.record(eventInput({ id: log.newId() }));
     assert.equal(await metric(registry, 'clarion_events_queued'), 10);
@@ -136,7 +136,7 @@ test('file store: health, writes off the request path, torn lines skipped, old d
   const oldDay = new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10);
   writeFileSync(join(dataDir, 'events', `${oldDay}.jsonl`), '');
   const log = await createEventLog({ config, dataDir, instanceId: 'f', registry: new Registry(), logger: silentLogger });
-  assert.deepEqual(log.health(), { store: 'file', redis: 'disabled', queued: 0, spooled: 0 });
+  assert.deepEqual(log.health(), { store: 'file', redis: 'disabled', dropping: false, queued: 0, spooled: 0 });
   const ids = [log.newId(), log.newId(), log.newId()];
   for (const id of ids) log.record(eventInput({ id }));
   assert.equal(log.health().queued, 3, 'record() only queues');

@@ -131,7 +131,7 @@ export class FileEventStore implements EventBackend {
         this.remember(id, day, offset);
         offset += Buffer.byteLength(line) + 1;
       });
-      for (const [idDay, text] of index) await appendFile(this.indexPath(idDay), text);
+      for (const [idDay, text] of index) await appendFile(this.indexPath(idDay), text, PRIVATE_FILE);
     }
     await this.pruneOnNewDay();
   }

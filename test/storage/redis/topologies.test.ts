@@ -60,6 +60,8 @@ async function deploy(upstream: FakeUpstream, redisSection: string, shards: numb
   writeFileSync(join(dir, 'policy.yaml'), POLICY);
   const configFile = join(dir, 'clarion.yaml');
   writeServeConfig(configFile, {
+    // The tests name conversations and tenants in headers, as a trusted gateway would.
+    server: 'trustClientHeaders: true',
     upstreams: [
       `{ name: openai, api: openai, baseUrl: "${upstream.openaiBaseUrl}" }`,
       `{ name: anthropic, api: anthropic, baseUrl: "${upstream.anthropicBaseUrl}" }`,
