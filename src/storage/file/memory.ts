@@ -4,51 +4,13 @@
  * remembered turns.
  */
 import type { MemoryStore, RememberedTurns } from '../../policy/memory-store.js';
-
-interface Entry<T> {
-  value: T;
-  expiresAt: number;
-}
+import { ExpiringLru } from './expiring-lru.js';
 
 export interface InProcessMemoryOptions {
   /** Most conversations kept (least recently written are dropped first), per kind of record. */
   maxEntries: number;
   /** Clock for the expiry (tests). */
   now?: (() => number) | undefined;
-}
-
-/** A Map with expiry that drops its oldest writes beyond `maxEntries` (a Map iterates in insertion order). */
-class ExpiringLru<T> {
-  private readonly entries = new Map<string, Entry<T>>();
-
-  constructor(
-    private readonly maxEntries: number,
-    private readonly now: () => number,
-  ) {}
-
-  get(key: string): T | undefined {
-    const entry = this.entries.get(key);
-    if (entry === undefined) return undefined;
-    if (entry.expiresAt <= this.now()) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    return entry.value;
-  }
-
-  set(key: string, value: T, ttlSeconds: number): void {
-    this.entries.delete(key);
-    this.entries.set(key, { value, expiresAt: this.now() + Math.max(1, ttlSeconds) * 1000 });
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next();
-      if (oldest.done === true) break;
-      this.entries.delete(oldest.value);
-    }
-  }
-
-  clear(): void {
-    this.entries.clear();
-  }
 }
 
 export class InProcessMemoryStore implements MemoryStore {

@@ -3,11 +3,7 @@
  * (several instances should share Redis). Least recently written entries go first.
  */
 import type { PendingGaps, PrecedentStore } from '../../policy/precedent-store.js';
-
-interface Entry<T> {
-  value: T;
-  expiresAt: number;
-}
+import { ExpiringLru } from './expiring-lru.js';
 
 export interface InProcessPrecedentOptions {
   /** Most entries kept in each map. */
@@ -15,52 +11,15 @@ export interface InProcessPrecedentOptions {
   now?: (() => number) | undefined;
 }
 
-class ExpiringMap<T> {
-  private readonly entries = new Map<string, Entry<T>>();
-
-  constructor(
-    private readonly maxEntries: number,
-    private readonly now: () => number,
-  ) {}
-
-  get(key: string): T | undefined {
-    const entry = this.entries.get(key);
-    if (entry === undefined) return undefined;
-    if (entry.expiresAt <= this.now()) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    return entry.value;
-  }
-
-  set(key: string, value: T, ttlSeconds: number): void {
-    this.entries.delete(key);
-    this.entries.set(key, { value, expiresAt: this.now() + Math.max(1, ttlSeconds) * 1000 });
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next();
-      if (oldest.done === true) break;
-      this.entries.delete(oldest.value);
-    }
-  }
-
-  delete(key: string): void {
-    this.entries.delete(key);
-  }
-
-  clear(): void {
-    this.entries.clear();
-  }
-}
-
 export class InProcessPrecedentStore implements PrecedentStore {
   readonly local = true;
-  private readonly answered: ExpiringMap<string>;
-  private readonly asked: ExpiringMap<PendingGaps>;
+  private readonly answered: ExpiringLru<string>;
+  private readonly asked: ExpiringLru<PendingGaps>;
 
   constructor(options: InProcessPrecedentOptions) {
     const now = options.now ?? Date.now;
-    this.answered = new ExpiringMap(options.maxEntries, now);
-    this.asked = new ExpiringMap(options.maxEntries, now);
+    this.answered = new ExpiringLru(options.maxEntries, now);
+    this.asked = new ExpiringLru(options.maxEntries, now);
   }
 
   answers(key: string, kinds: readonly string[]): Promise<Record<string, string>> {
