@@ -4,6 +4,7 @@
  * several choices). The request is answered with stated assumptions instead (annotate), the
  * instruction the model receives restates the contract, and the stored event says why.
  */
+import { bareEventId } from '../../src/events/capability.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -142,7 +143,7 @@ describe('reply contract through the SDKs', () => {
       .filter((l) => l !== '')
       .map((l) => JSON.parse(l) as { id: string; action: string; reason: string });
     const id = eventIds.get('chat-schema-plain');
-    const event = lines.find((e) => e.id === id?.split('.')[0]); // the header is ID.mac
+    const event = lines.find((e) => e.id === bareEventId(id ?? '')); // the header is ID.mac
     assert.ok(event, `event ${id} stored`);
     assert.equal(event.action, 'annotate');
     assert.match(event.reason, /the app requires response_format: json_schema, which a question would break, annotate instead of clarify/);

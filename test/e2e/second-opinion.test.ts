@@ -5,6 +5,7 @@
  * recursive. In the background, the request is decided on the local score and the event is
  * labelled with the verdict (source `second-opinion`) afterwards.
  */
+import { bareEventId } from '../../src/events/capability.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -52,7 +53,7 @@ async function ask(clarion: RunningClarion, text: string, headers: Record<string
   return {
     action: res.headers.get('x-clarion-action'),
     score: Number(res.headers.get('x-clarion-score')),
-    eventId: res.headers.get('x-clarion-event-id')?.split('.')[0] ?? null, // the header is ID.mac
+    eventId: bareEventId(res.headers.get('x-clarion-event-id') ?? '') || null, // the header is ID.mac
     ms: Date.now() - started,
   };
 }

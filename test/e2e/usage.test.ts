@@ -4,6 +4,7 @@
  * the upstream sent; it reaches the Prometheus counters (by upstream, model, tenant, action), the
  * request log line and the event. Clarion's own replies report zero tokens.
  */
+import { bareEventId } from '../../src/events/capability.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -149,9 +150,9 @@ describe('token usage accounting', () => {
     assert.ok(streamedId, 'recorded (recordPasses)');
     await clarion.server.close(1_000);
     const events = storedEvents(clarion.dir);
-    const own = events.find((e) => e.id === eventId.split('.')[0]); // the header is ID.mac (the feedback capability);
+    const own = events.find((e) => e.id === bareEventId(eventId)); // the header is ID.mac (the feedback capability)
     assert.deepEqual(own?.usage, { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 });
-    const relayed = events.find((e) => e.id === streamedId.split('.')[0]);
+    const relayed = events.find((e) => e.id === bareEventId(streamedId));
     const stated = statedUsage('messages', streamedText, true);
     assert.deepEqual(relayed?.usage, { inputTokens: stated.input, outputTokens: stated.output, cachedInputTokens: 0 });
     assert.equal(relayed?.responseId, 'msg_fake0001');

@@ -4,6 +4,7 @@
  * assessment and the upstream wait, the incoming traceparent continued and forwarded. Off (and
  * the SDK never loaded) without an endpoint.
  */
+import { bareEventId } from '../../src/events/capability.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -82,7 +83,7 @@ describe('OpenTelemetry traces', () => {
     });
     assert.equal(res.status, 200);
     await res.text();
-    const eventId = res.headers.get('x-clarion-event-id')?.split('.')[0]; // the header is ID.mac; spans carry the id
+    const eventId = bareEventId(res.headers.get('x-clarion-event-id') ?? ''); // the header is ID.mac; spans carry the id
     await clarion.close(); // flushes the batch
 
     const sent = upstream.requests.at(-1)?.headers.traceparent ?? '';

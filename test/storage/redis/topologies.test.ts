@@ -7,6 +7,7 @@
  *
  * Timing is generous and everything is polled for (the test machine is shared and loaded).
  */
+import { bareEventId } from '../../../src/events/capability.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -107,8 +108,8 @@ async function send(url: string, n: number): Promise<{ id: string | null; failur
     const response = await fetch(`${url}${path}`, { method: 'POST', headers, body, signal: AbortSignal.timeout(30_000) });
     await response.text();
     if (response.status !== 200) return { id: null, failure: `${path} ${response.status}` };
-    const id = response.headers.get('x-clarion-event-id')?.split('.')[0] ?? null; // the header is ID.mac
-    return id === null ? { id: null, failure: `${path}: no event id` } : { id, failure: null };
+    const id = response.headers.get('x-clarion-event-id'); // ID.mac
+    return id === null ? { id: null, failure: `${path}: no event id` } : { id: bareEventId(id), failure: null };
   } catch (error) {
     return { id: null, failure: `${path}: ${String(error)}` };
   }
@@ -149,7 +150,7 @@ async function action(url: string, conversation: string): Promise<{ action: stri
   });
   await response.text();
   assert.equal(response.status, 200);
-  return { action: response.headers.get('x-clarion-action'), id: response.headers.get('x-clarion-event-id')?.split('.')[0] ?? null }; // the header is ID.mac
+  return { action: response.headers.get('x-clarion-action'), id: bareEventId(response.headers.get('x-clarion-event-id') ?? '') || null }; // the header is ID.mac
 }
 
 /** A budget of one clarification per conversation, spent through one instance, is seen by the other (both ways). */
