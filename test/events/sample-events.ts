@@ -1,4 +1,5 @@
 /** Whole stored events built by hand, and a seeded deployment where one tenant is over-asked. */
+import { createIdGenerator } from '../../src/events/id.js';
 import type { ClarionEvent, Label, Verdict } from '../../src/events/schema.js';
 
 export function storedEvent(overrides: Partial<ClarionEvent> = {}): ClarionEvent {
@@ -46,7 +47,7 @@ export function label(verdict: Verdict, source: Label['source'] = 'app', time = 
 }
 
 /**
- * 240 events over three tenants. `legal` (80 events) gets a question on 60 of them and 50 of
+ * 244 events (one a minute from `start`, real event ids) over four tenants. `legal` (80 events) gets a question on 60 of them and 50 of
  * those are labelled unneeded; `acme` and `globex` (80 each) get 20 questions each, 3 labelled
  * unneeded and the rest needed; every tenant has 10 passes labelled (2 of them `missed`) and a few
  * unlabelled events. `legal` is the over-asked tenant; `tiny` has 4 events, all unneeded questions,
@@ -55,9 +56,12 @@ export function label(verdict: Verdict, source: Label['source'] = 'app', time = 
 export function overAskedDeployment(start = Date.parse('2026-11-29T00:00:00.000Z')): ClarionEvent[] {
   const out: ClarionEvent[] = [];
   let n = 0;
+  let ms = start;
+  const newId = createIdGenerator(() => ms);
   const push = (tenant: string, action: ClarionEvent['action'], verdict: Verdict | null, text: string): void => {
-    const time = new Date(start + n * 60_000).toISOString();
-    const id = `EV${String(n).padStart(24, '0')}`;
+    ms = start + n * 60_000;
+    const time = new Date(ms).toISOString();
+    const id = newId();
     n++;
     out.push(
       storedEvent({
