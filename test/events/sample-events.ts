@@ -71,7 +71,7 @@ export function overAskedDeployment(start = Date.parse('2026-11-29T00:00:00.000Z
         action,
         mode: action === 'clarify' ? 'instruct' : null,
         norm: action === 'pass' ? null : action === 'clarify' ? 'ask-missing' : 'note',
-        score: action === 'pass' ? 0.2 : 0.75,
+        score: action === 'pass' ? 0.2 : action === 'clarify' ? 0.75 : 0.55,
         request: { mode: 'excerpt', text, truncated: false, sha256: id, chars: text.length, turns: 1, userTurns: 1 },
         labels: verdict === null ? [] : [label(verdict, 'app', time)],
       }),
