@@ -1,7 +1,10 @@
-/** `clarion events stats --by KEY | --verdicts | --disparity` on both stores, on a deployment where one tenant is over-asked. */
+/**
+ * `clarion events stats --by KEY | --verdicts | --disparity` and `clarion policy suggest` on both
+ * stores, on a deployment where one tenant is over-asked.
+ */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -156,6 +159,39 @@ for (const kind of ['file', 'redis'] as const) {
       const analyst = await lines('--by', 'tenant', '--source', 'analyst');
       assert.equal(analyst[0]?.labelled, 0);
       assert.equal(analyst[0]?.unneeded.rate, null);
+    });
+
+    test('policy suggest: the over-asked tenant gets an annotate norm, validated by replay, written to --out', async () => {
+      const policyFile = join(dir, 'policy.yaml');
+      writeFileSync(
+        policyFile,
+        'version: p1\nnorms:\n  - name: ask-missing\n    when: { score: { min: 0.6 } }\n    then: { action: clarify, mode: instruct }\n  - name: note\n    when: { score: { min: 0.5 } }\n    then: { action: annotate }\n',
+      );
+      const out = join(dir, 'candidate.yaml');
+      const stdout = new Capture();
+      const stderr = new Capture();
+      const code = await runCli(['policy', 'suggest', '--policy', policyFile, '--out', out, '--json', '--data-dir', dataDir], {
+        stdout,
+        stderr,
+        env,
+        cwd: dir,
+      });
+      assert.equal(code, 0, stderr.text);
+      const report = JSON.parse(stdout.text) as { labelled: number; written: string; edits: { norm: string; applied: { changed: number } | null }[] };
+      assert.equal(report.labelled, 134);
+      assert.equal(report.written, out);
+      assert.deepEqual(
+        report.edits.filter((e) => e.applied !== null).map((e) => [e.norm, e.applied?.changed]),
+        [['annotate-tenant-legal', 60]],
+      );
+      assert.match(readFileSync(out, 'utf8'), /# suggested: new first norm annotate-tenant-legal/);
+      // The text report carries the verdict x norm table and the replay of each edit.
+      const text = new Capture();
+      assert.equal(await runCli(['policy', 'suggest', '--policy', policyFile, '--data-dir', dataDir], { stdout: text, stderr, env, cwd: dir }), 0);
+      assert.match(text.text, /verdicts by norm/);
+      assert.match(text.text, /\[applied\] new first norm annotate-tenant-legal/);
+      assert.match(text.text, /clarify\/instruct -> annotate: 60/);
+      assert.match(text.text, /\nversion: p1-suggested-[0-9a-f]{8}\n/);
     });
 
     test('usage errors', async () => {
