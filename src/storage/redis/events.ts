@@ -149,6 +149,12 @@ export class RedisEventStore implements EventBackend {
   readonly keys: EventShardKeys;
   /** Pipelines sent, events in them (bench: pipeline depth), and replays Redis already had (exactly-once at work). */
   readonly pipelineStats: WriterStats = { pipelines: 0, events: 0, maxDepth: 0, duplicates: 0 };
+  /**
+   * Replicas each shard's master had at its last write (from ROLE). WAIT asks for no more than that:
+   * WAIT for a replica the master does not have blocks for its whole timeout (after a failover the
+   * promoted master has none), which on a loaded machine ends in a client timeout and a retry loop.
+   */
+  private readonly knownReplicas = new Map<string, number>();
 
   constructor(
     readonly client: RedisClient,
@@ -247,7 +253,8 @@ export class RedisEventStore implements EventBackend {
       pipeline.clarionAppend(keys.stream, keys.index(day), keys.rollup(day), keys.rollupDays, ...args);
       groups.push(indexes);
     }
-    if (waitReplicas > 0) pipeline.wait(waitReplicas, this.waitTimeoutMs);
+    const waitFor = Math.min(waitReplicas, this.knownReplicas.get(keys.stream) ?? waitReplicas);
+    if (waitReplicas > 0) pipeline.wait(waitFor, waitFor === 0 ? 0 : this.waitTimeoutMs);
     let results: [Error | null, unknown][] | null;
     try {
       results = await pipeline.exec();
@@ -256,6 +263,7 @@ export class RedisEventStore implements EventBackend {
       results = null;
     }
     const replication = waitReplicas > 0 && results !== null ? replicated(results, waitReplicas) : null;
+    if (replication?.replicas !== undefined) this.knownReplicas.set(keys.stream, replication.replicas);
     if (replication !== null && !replication.ok) {
       // Not on enough replicas yet: a failover now could lose them, so they count as unconfirmed (the replay skips what survived).
       outcome.error ??= new Error(
@@ -490,13 +498,16 @@ export class RedisEventStore implements EventBackend {
 }
 
 /** Whether a pipeline `[ROLE, ...scripts, WAIT]` reached `wanted` replicas, or every replica the master has when it has fewer. */
-function replicated(results: [Error | null, unknown][], wanted: number): { ok: boolean; acked: string; role: string } {
+function replicated(results: [Error | null, unknown][], wanted: number): { ok: boolean; acked: string; role: string; replicas?: number } {
   const [roleError, role] = results[0] ?? [null, null];
   const [waitError, acked] = results[results.length - 1] ?? [null, null];
   const report = { acked: waitError?.message ?? String(acked), role: roleError?.message ?? JSON.stringify(role).slice(0, 200) };
-  if (roleError !== null || waitError !== null || !Array.isArray(role) || typeof acked !== 'number') return { ok: false, ...report };
+  if (roleError !== null || !Array.isArray(role)) return { ok: false, ...report };
   const replicas = role[0] === 'master' && Array.isArray(role[2]) ? role[2].length : 0;
-  return { ok: acked >= Math.min(wanted, replicas), ...report };
+  // A master without replicas has nothing to confirm: its WAIT (even a timed-out one) does not matter.
+  if (replicas === 0) return { ok: true, ...report, replicas };
+  if (waitError !== null || typeof acked !== 'number') return { ok: false, ...report, replicas };
+  return { ok: acked >= Math.min(wanted, replicas), ...report, replicas };
 }
 
 /** Relabelling decrements the old verdict's counter; a table shows only what is there. */
