@@ -80,7 +80,7 @@ const FilterQuerySchema = z.object({
   minScore: z.coerce.number().min(0).max(1).optional(),
   maxScore: z.coerce.number().min(0).max(1).optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),
-  cursor: z.string().max(64).optional(),
+  cursor: z.string().max(8_192).optional(),
 });
 
 function invalid(error: z.ZodError, what: string): ClarionError {
