@@ -275,6 +275,7 @@ function consoleOptions(config: LoadedConfig['config'], parts: Components, closi
       label: (id, verdict, note, source) => parts.eventLog.label(id, verdict, note, source),
       reviews: parts.reviews,
       policy: parts.policy,
+      policyHistory: parts.state.policyHistory,
       eventsConfig: config.events,
       detector: deps.detector,
       router: deps.router,
