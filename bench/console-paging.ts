@@ -54,7 +54,8 @@ async function main(): Promise<void> {
     const store = new RedisEventStore(client, PREFIX, config, false, 30_000);
     const stream = store.keys.stream;
     // Each template serialized once, split where the id and time go.
-    const base = (await templates()).map((t) => JSON.stringify({ ...t, id: '@ID@', time: '@TIME@' }).split(/@ID@|@TIME@/));
+    // Minimal events: no feature vector (the bulk of a stored event), the rest as recorded.
+    const base = (await templates()).map((t) => JSON.stringify({ ...t, id: '@ID@', time: '@TIME@', features: null }).split(/@ID@|@TIME@/));
     const now = Date.now();
     const span = 30 * 86_400_000;
     let clock = now - span;
@@ -75,7 +76,8 @@ async function main(): Promise<void> {
         pipeline.xadd(stream, '*', 'id', id, 'event', `${a}${id}${b}${new Date(clock).toISOString()}${c}`);
       }
       const results = (await pipeline.exec()) ?? [];
-      batchStarts.push(String(results[0]?.[1] ?? ''));
+      const firstEntry = results[0]?.[1];
+      batchStarts.push(typeof firstEntry === 'string' ? firstEntry : '');
       seeded += n;
     }
     const seedSeconds = (performance.now() - seedStart) / 1000;
