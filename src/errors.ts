@@ -32,6 +32,12 @@ export const ERRORS = {
     anthropicType: 'invalid_request_error',
     message: 'Content-Type must be application/json',
   },
+  CLARION_UNSUPPORTED_CONTENT_ENCODING: {
+    status: 415,
+    openaiType: 'invalid_request_error',
+    anthropicType: 'invalid_request_error',
+    message: 'Content-Encoding must be one of gzip, deflate, br or identity',
+  },
   CLARION_BODY_TOO_LARGE: {
     status: 413,
     openaiType: 'invalid_request_error',
