@@ -93,6 +93,12 @@ export const ERRORS = {
     anthropicType: 'api_error',
     message: 'The event store is unavailable',
   },
+  CLARION_STORE_UNAVAILABLE: {
+    status: 503,
+    openaiType: 'api_error',
+    anthropicType: 'api_error',
+    message: 'A store Clarion needs for this (Redis) did not answer; retry later',
+  },
   CLARION_OVERLOADED: {
     status: 503,
     openaiType: 'api_error',

@@ -163,6 +163,14 @@ class EventLogWriter implements EventLog {
     else this.logger.warn('event log: Redis is down; spooling events to disk');
   }
 
+  /**
+   * A remote write succeeded: Redis is up. After a stall (a paused or overloaded Redis) the
+   * connection never dropped, so no reconnect would say so; the first write that lands does.
+   */
+  private redisAnswered(): void {
+    if (!this.backend.local && this.redisReported !== 'up') this.reportRedis('up');
+  }
+
   /** Whether a batch can go to the backend now (a remote one is up and its retry backoff is over). */
   private writable(): boolean {
     return this.backend.ready() && Date.now() >= this.backoffUntil;
@@ -287,6 +295,7 @@ class EventLogWriter implements EventLog {
       this.redisFailed(outcome.failed.length);
       return false;
     }
+    this.redisAnswered();
     await this.withDisk(() => batch.commit());
     this.metrics.written.inc(outcome.written);
     this.metrics.replayed.inc(batch.events.length);
@@ -333,7 +342,10 @@ class EventLogWriter implements EventLog {
     // A local backend writes to disk: serialised with the other disk writes.
     const outcome = this.backend.local ? await this.withDisk(() => this.backend.append(events, serialized)) : await this.backend.append(events, serialized);
     this.metrics.written.inc(outcome.written);
-    if (outcome.failed.length === 0) return;
+    if (outcome.failed.length === 0) {
+      this.redisAnswered();
+      return;
+    }
     if (spool === null) {
       this.drop(outcome.failed.length, outcome.error);
       return;
