@@ -8,6 +8,7 @@
  * Never fires when another rule already found a gap, or when the object is a pronoun ("how much
  * does it cost", "how do I fix this").
  */
+import { findName } from '../gazetteer.js';
 import { PRONOUN_FLAG, STOPWORD_FLAG } from '../lexicon.js';
 import type { RequestView } from '../view.js';
 import type { FindingSink, PriorFindings, Rule } from './rule.js';
@@ -23,6 +24,9 @@ const QUANTITY =
   /^\s*how\s+(?:many|much|long|far|old|big|tall|heavy|hot|cold|fast|deep|high|large)\b[^?.!]{0,60}?\b(?:in|of|is|are|was|does|do|should|to|from)\s+(?:the\s+|a\s+|an\s+)?([\p{L}\d][\p{L}\d'’-]*)/iu;
 const HOW_TO = /^\s*(?:how\s+(?:do|can|should|would|could)\s+(?:i|you|we|one)|how\s+to)\s+([a-z][\w-]*)\s+([^?!]{3,160})/i;
 const HOW_WORKS = /^\s*how\s+(?:does|do|did)\s+(?:a\s+|an\s+|the\s+)?([\p{L}\d][\p{L}\d '’-]{1,40}?)\s+work\s*[?.!]?\s*$/iu;
+/** A one-time fact of a named thing: who invented / discovered / founded it, when it was built or born. */
+const ONE_TIME =
+  /^\s*(?:who|when|where|what year|in what year|which year)\b[^?.!]{0,40}?\b(?:invented|discovered|founded|established|wrote|painted|composed|designed|built|created|sculpted|coined|signed|assassinated|born|died|launched)\b/i;
 const OBJECT_PRONOUN = /^(?:it|this|that|these|those|them|him|her|there|one|ones|something|anything|thing|stuff)$/i;
 
 /** Content words (not function words, 3+ letters) in the request's tokens. */
@@ -40,10 +44,47 @@ function hasPronoun(view: RequestView): boolean {
   return false;
 }
 
+/** Question words a factual question starts with. */
+const QUESTION_WORDS: ReadonlySet<string> = new Set([
+  'what',
+  "what's",
+  'whats',
+  'which',
+  'who',
+  "who's",
+  'whom',
+  'whose',
+  'when',
+  'where',
+  'how',
+  'is',
+  'are',
+  'was',
+  'were',
+  'did',
+  'does',
+  'do',
+]);
+
+/**
+ * named_entity: a question that names a known place, people, organisation, landmark or event
+ * (gazetteer.ts, matched in any case: "when was the eiffel tower built", "who is the president of
+ * france") and has no gap: the name says what the question is about.
+ */
+function namedEntity(view: RequestView, out: FindingSink): void {
+  if (view.tokenCount > 24 || !(QUESTION_WORDS.has(view.tokenAt(0)) || view.instruction.includes('?'))) return;
+  const m = findName(view.tokens);
+  if (m === null) return;
+  out.push({ feature: 'named_entity', id: 'clear_request', category: null, evidence: `names "${view.tokens.slice(m.start, m.end).join(' ')}"` });
+}
+
 function run(view: RequestView, out: FindingSink, prior: PriorFindings): void {
   if (view.empty || view.hasEarlierTurns || view.instruction.length > 200 || prior.anyGap()) return;
+  namedEntity(view, out);
   const first = view.tokenAt(0);
   if (
+    first !== 'when' &&
+    first !== 'where' &&
     first !== 'what' &&
     first !== "what's" &&
     first !== 'whats' &&
@@ -61,6 +102,8 @@ function run(view: RequestView, out: FindingSink, prior: PriorFindings): void {
   let evidence = '';
   const attr = ATTRIBUTE_OF.exec(text);
   if (attr !== null && !OBJECT_PRONOUN.test(attr[1] ?? '')) evidence = `asks for a property of a named thing ("${attr[0].trim()}")`;
+  if (evidence === '' && ONE_TIME.test(text) && contentWords(view) >= 2 && !hasPronoun(view))
+    evidence = 'asks for a one-time fact of a named thing (who made it, when it began)';
   if (evidence === '' && first === 'how') {
     const q = QUANTITY.exec(text);
     if (q !== null && !OBJECT_PRONOUN.test(q[1] ?? '') && !hasPronoun(view)) evidence = `asks for a quantity of a named thing ("${q[0].trim()}")`;
