@@ -104,6 +104,12 @@ function genericThing(tokens: readonly string[]): number {
   return -1;
 }
 
+/** A work or thing named in lower case: "the movie jaws", "the band coldplay", or a gazetteer name ("the titanic"). */
+function namedWork(tokens: readonly string[]): boolean {
+  for (let i = 0; i + 1 < tokens.length; i++) if (GENERIC_NOUNS.has(tokens[i] as string) && namedAfter(tokens, i + 1)) return true;
+  return findName(tokens) !== null;
+}
+
 /** "who played the joker", "who voiced simba": a role with no work, year or name of the production. */
 function roleWithoutWork(tokens: readonly string[]): number {
   if (tokens[0] !== 'who' || tokens.length > 12) return -1;
@@ -157,7 +163,7 @@ function run(view: RequestView, out: FindingSink): void {
   const work = view.hasEarlierTurns ? null : WORK_DEPENDENT.exec(text);
   // "who wrote the sequel to the hobbit": typed in lower case, the work follows its noun.
   const workAfter = work === null ? '' : text.slice(work.index + work[0].length, work.index + work[0].length + 60);
-  if (work !== null && !NAMED.test(text.slice(1)) && !WORK_AFTER.test(workAfter) && !CONCEPTUAL.test(text)) {
+  if (work !== null && !NAMED.test(text.slice(1)) && !WORK_AFTER.test(workAfter) && !CONCEPTUAL.test(text) && !namedWork(view.tokens)) {
     out.push({
       feature: 'unanchored_work',
       id: 'unanchored_time_place',
@@ -193,10 +199,10 @@ function namesPlace(tokens: readonly string[]): boolean {
 /** The generic-thing and role checks: only when the question names nothing at all (no name, year, quotation or capitalised word). */
 function genericOrRole(view: RequestView, text: string, out: FindingSink): void {
   const tokens = view.tokens;
-  const role = roleWithoutWork(tokens);
+  // A role's character is itself a name ("Who played Dracula?"): only a production or a year anchors it.
+  const role = YEAR.test(text) ? -1 : roleWithoutWork(tokens);
   const thing = role >= 0 ? -1 : genericThing(tokens);
-  if (role < 0 && thing < 0) return;
-  if (CAPITALISED_LATER.test(text.slice(1)) || YEAR.test(text) || findName(tokens) !== null || CONCEPTUAL.test(text)) return;
+  if (role < 0 && (thing < 0 || CAPITALISED_LATER.test(text.slice(1)) || YEAR.test(text) || findName(tokens) !== null || CONCEPTUAL.test(text))) return;
   if (role >= 0) {
     const who = tokens.slice(role + 1).join(' ');
     out.push({

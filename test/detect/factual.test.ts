@@ -1,0 +1,149 @@
+/**
+ * Factual and open-domain questions: every rule added for them (gazetteer names, place-dependent
+ * offices / laws / prices / weather, time-dependent awards and hosts, generic "the war" / "the
+ * movie", roles without a production, named_entity, one-time facts) with its underspecified
+ * member flagged, its clear twin not, and the clear twin typed in lower case not either.
+ * Runs against the shipped weights.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Assessment } from '../../src/detect/assessment.js';
+import { findName, GAZETTEER_SIZE, LANDMARK, nameKinds, ORGANISATION, PEOPLE, PLACE, EVENT } from '../../src/detect/gazetteer.js';
+import { createDetector } from '../../src/detect/index.js';
+import { tokenize } from '../../src/detect/text.js';
+import { user } from './helpers.js';
+
+const detector = createDetector();
+const run = (text: string): Assessment => detector.assess(user(text));
+const gap = (a: Assessment): boolean => a.signals.some((s) => s.id === 'unanchored_time_place' && s.weight > 0);
+const evidence = (a: Assessment, id: string): string => a.signals.find((s) => s.id === id)?.evidence ?? '';
+
+/** The underspecified question is flagged with the gap; the clear twin, cased and lower case, has no gap and is not flagged. */
+function factualPair(name: string, under: string, clear: string): void {
+  test(`${name}: underspecified flagged`, () => {
+    const a = run(under);
+    assert.ok(gap(a), `expected unanchored_time_place in ${JSON.stringify(a.signals)}`);
+    assert.ok(a.score >= detector.threshold, `score ${a.score} >= ${detector.threshold}`);
+    assert.ok(a.suggestedQuestion !== null);
+  });
+  for (const text of [clear, clear.toLowerCase().replace(/\?$/, '')]) {
+    test(`${name}: clear twin not flagged ("${text}")`, () => {
+      const a = run(text);
+      assert.ok(!gap(a), `unexpected gap in ${JSON.stringify(a.signals)}`);
+      assert.ok(a.score < detector.threshold, `score ${a.score} < ${detector.threshold}`);
+      assert.ok(a.score < run(under).score);
+    });
+  }
+}
+
+describe('gazetteer', () => {
+  test('matches names in any case, multi-word names and the longest name first', () => {
+    assert.ok(GAZETTEER_SIZE > 500);
+    assert.equal(nameKinds(tokenize('who is the president of france')), PLACE);
+    assert.equal(nameKinds(tokenize('when was the eiffel tower built')), LANDMARK);
+    assert.equal(nameKinds(tokenize('what does nasa do')), ORGANISATION);
+    assert.equal(nameKinds(tokenize('the korean war')), EVENT);
+    assert.equal(nameKinds(tokenize('a korean dish')), PEOPLE);
+    const m = findName(tokenize('how long is the great wall of china'));
+    assert.deepEqual(m, { start: 4, end: 8, kind: LANDMARK });
+    assert.deepEqual(findName(tokenize('i live in new york city')), { start: 3, end: 6, kind: PLACE });
+  });
+  test('ordinary words are not names', () => {
+    for (const text of ['is this a nice reading spot', 'how do i cook a turkey', 'bake an apple pie', 'who is the coach', 'write it in java']) {
+      assert.equal(findName(tokenize(text)), null, text);
+    }
+  });
+});
+
+describe('place-dependent questions', () => {
+  factualPair('office holder', 'Who is the current foreign minister?', 'Who is the current foreign minister of Japan?');
+  factualPair('monarch', 'Who is the king?', 'Who is the king of Norway?');
+  factualPair('law: leave', 'How long is paternity leave?', 'How long is paternity leave in Sweden?');
+  factualPair('codes', 'What is the area code?', 'What is the area code for Boston?');
+  factualPair('weather', 'Will it rain tomorrow?', 'Is it going to rain tomorrow in Madrid?');
+  factualPair('official language', 'What is the official language?', 'What is the official language of Kenya?');
+});
+
+describe('time-dependent questions', () => {
+  factualPair('award', 'Who won best picture?', 'Who won best picture in 1998?');
+  factualPair('host', 'Which city hosted the Olympics?', 'Which city hosted the Olympics in 2012?');
+  factualPair('ranking', 'What was the top-selling phone?', 'What was the top-selling phone of 2015?');
+});
+
+describe('work / event named only by a generic noun', () => {
+  factualPair('the war', 'When did the war end?', 'When did the Vietnam War end?');
+  factualPair('the movie', 'Who directed the movie?', 'Who directed the movie Jaws?');
+  factualPair('the band', 'Who is the guitarist of the band?', 'Who is the guitarist of the band Queen?');
+  factualPair('the treaty', 'Where was the treaty signed?', 'Where was the Treaty of Paris signed?');
+  factualPair('the stadium', 'When was the stadium built?', 'When was Wembley Stadium built?');
+  test('a named modifier or a name after the noun anchors it', () => {
+    for (const text of [
+      'when did the korean war end',
+      'when was the golden gate bridge opened',
+      'who directed the movie jaws',
+      'where was the treaty of versailles signed',
+    ])
+      assert.ok(!gap(run(text)), text);
+  });
+  test('earlier turns can name the thing: no claim then', () => {
+    const a = detector.assess({
+      protocol: 'openai-chat',
+      model: 'test',
+      system: '',
+      turns: [
+        { role: 'user', parts: [{ type: 'text', text: 'Tell me about the Crimean War.' }] },
+        { role: 'assistant', parts: [{ type: 'text', text: 'The Crimean War was fought from 1853 to 1856.' }] },
+        { role: 'user', parts: [{ type: 'text', text: 'When did the war end?' }] },
+      ],
+      tools: [],
+      stream: false,
+    });
+    assert.ok(!gap(a), JSON.stringify(a.signals));
+  });
+});
+
+describe('roles played in several productions', () => {
+  factualPair('who played', 'Who played Dracula?', 'Who played Dracula in the 1992 film?');
+  factualPair('who voiced', 'Who voiced Mickey Mouse?', 'Who voiced Mickey Mouse in Steamboat Willie?');
+  test('evidence names the role', () => {
+    assert.match(evidence(run('who played dracula'), 'unanchored_time_place'), /played dracula/);
+  });
+});
+
+describe('named_entity and one-time facts lower the score of clear questions typed in lower case', () => {
+  const clear = [
+    'who is the president of france',
+    'when was the eiffel tower built',
+    'what is the population of tokyo',
+    'when did world war 2 end',
+    'who founded microsoft',
+    'who invented the telephone',
+    'where is the taj mahal',
+  ];
+  for (const text of clear) {
+    test(text, () => {
+      const a = run(text);
+      assert.ok(!gap(a), JSON.stringify(a.signals));
+      assert.ok(a.signals.some((s) => s.id === 'clear_request' && s.weight < 0));
+      assert.ok(a.score < detector.threshold, `score ${a.score} < ${detector.threshold}`);
+    });
+  }
+  test('named_entity names what it found', () => {
+    assert.match(evidence(run('when was the eiffel tower built'), 'clear_request'), /eiffel tower|one-time fact/);
+  });
+  test('a name does not hide a missing year', () => {
+    const a = run('who won the world cup');
+    assert.ok(gap(a));
+    assert.ok(a.score >= detector.threshold);
+  });
+});
+
+describe('conversational turns', () => {
+  for (const text of ['hi', 'thanks!', 'ok', 'continue', 'Hello there', 'OK.', 'thank you so much']) {
+    test(`"${text}" scores low and is never flagged`, () => {
+      const a = run(text);
+      assert.ok(a.score < 0.3 && a.score < detector.threshold, `score ${a.score}`);
+      assert.ok(a.signals.some((s) => s.id === 'clear_request' && /conversational turn/.test(s.evidence)));
+    });
+  }
+});
