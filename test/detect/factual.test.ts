@@ -85,6 +85,12 @@ describe('work / event named only by a generic noun', () => {
     ])
       assert.ok(!gap(run(text)), text);
   });
+  test('a generic noun named in turn ("the singer of the band coldplay") and an office used as a title ("president lincoln")', () => {
+    assert.ok(gap(run('who is the lead singer of the band')));
+    assert.ok(!gap(run('who is the lead singer of the band coldplay')));
+    assert.ok(gap(run('who killed the president')));
+    assert.ok(!gap(run('who killed president lincoln')));
+  });
   test('earlier turns can name the thing: no claim then', () => {
     const a = detector.assess({
       protocol: 'openai-chat',
@@ -105,6 +111,10 @@ describe('work / event named only by a generic noun', () => {
 describe('roles played in several productions', () => {
   factualPair('who played', 'Who played Dracula?', 'Who played Dracula in the 1992 film?');
   factualPair('who voiced', 'Who voiced Mickey Mouse?', 'Who voiced Mickey Mouse in Steamboat Willie?');
+  test('a production after "in the" anchors the role; a generic one does not', () => {
+    assert.ok(!gap(run('who played the joker in the dark knight')));
+    assert.ok(gap(run('who played the joker in the film')));
+  });
   test('evidence names the role', () => {
     assert.match(evidence(run('who played dracula'), 'unanchored_time_place'), /played dracula/);
   });

@@ -12,6 +12,10 @@ import type { FindingSink, Rule } from './rule.js';
 
 const PLACE_DEPENDENT =
   /\b(prime minister|president|chancellor|governor|mayor|head of state|head of government|(?:finance|foreign|defen[cs]e|health|education|interior|justice|home|energy|culture|transport|environment) (?:minister|secretary)|secretary of state|the (?:current )?(?:king|queen|monarch)|ruling party|party (?:is )?in power|governing party|parliament|the senate|congress|supreme court|highest court|chief justice|constitution|national (?:anthem|dish|animal|bird|flower|sport|holiday|day|flag|motto)|official languages?|legal age|age limit|maternity leave|paternity leave|parental leave|sick leave|annual leave|dialing code|dialling code|calling code|country code|area code|postage|house prices?|property prices?|(?:snow|rain|sunny|humid) (?:today|tomorrow|tonight|this week)|(?:going to|gonna|will it) (?:snow|rain)|sunrise|sunset|minimum wage|sales tax|income tax|property tax|tax rate|tax bracket|vat rate|voting age|drinking age|legal age|age of consent|driving age|retirement age|speed limit|emergency number|national anthem|currency|inflation rate|unemployment rate|interest rate|population|weather|forecast|time zone|local time|public holidays?|bank holidays?|elections?|gas prices?|side of the road|(?:number|call) for (?:an )?(?:ambulance|police|the police|the fire brigade)|time is it there|average rent|rent prices?|petrol prices?|cost of living|average (?:salary|rent|income)|legal limit|tipping)\b/i;
+// "president lincoln", "queen Elizabeth": an office used as a person's title names the person.
+const TITLE_OF_PERSON =
+  /^\s+(?!(?:is|was|are|were|of|in|for|at|on|to|and|or|the|a|an|has|had|have|do|does|did|will|would|can|could|now|today|right|currently|called|named|who|that|this|there|here|elected|appointed|born|since|before|after|when|then|by|from|with|about|salary|term|age|speech|like|been|be)\b)[\p{L}'’-]{3,}(?:\s+[\p{L}'’-]+)?\s*[?.!]?\s*$/iu;
+const OFFICE = /(?:president|minister|chancellor|governor|mayor|secretary|king|queen|monarch)$/i;
 // "president of X", "the weather in X": the noun itself is followed by its anchor.
 const ANCHORED_AFTER = /^\s+(?:of|in|for|at)\s+\S/i;
 const WINNER =
@@ -81,7 +85,9 @@ function namedAfter(tokens: readonly string[], i: number): boolean {
     let k = i + 1;
     if (tokens[k] === 'the') k++;
     const w = tokens[k];
-    return w !== undefined && !NON_NAMES.has(w) && !GENERIC_NOUNS.has(w);
+    if (w === undefined || NON_NAMES.has(w)) return false;
+    // "the singer of the band coldplay": the inner generic noun may be named in turn.
+    return !GENERIC_NOUNS.has(w) || namedAfter(tokens, k + 1);
   }
   return naming(next) && !GENERIC_NOUNS.has(next);
 }
@@ -110,6 +116,15 @@ function namedWork(tokens: readonly string[]): boolean {
   return findName(tokens) !== null;
 }
 
+/** Any word from tokens[from] on that could be part of a title ("in the series how i met your mother"): not an article, pronoun or generic noun. */
+function anyNameWord(tokens: readonly string[], from: number): boolean {
+  for (let k = from; k < tokens.length; k++) {
+    const t = tokens[k] as string;
+    if (!NON_NAMES.has(t) && !GENERIC_NOUNS.has(t)) return true;
+  }
+  return false;
+}
+
 /** "who played the joker", "who voiced simba": a role with no work, year or name of the production. */
 function roleWithoutWork(tokens: readonly string[]): number {
   if (tokens[0] !== 'who' || tokens.length > 12) return -1;
@@ -117,7 +132,7 @@ function roleWithoutWork(tokens: readonly string[]): number {
   if (!ROLE_VERBS.has(tokens[v] ?? '')) return -1;
   for (let k = v + 1; k < tokens.length; k++) {
     const t = tokens[k] as string;
-    if ((t === 'in' || t === 'on' || t === 'from' || t === 'for') && k + 1 < tokens.length && !NON_NAMES.has(tokens[k + 1] as string)) return -1;
+    if ((t === 'in' || t === 'on' || t === 'from' || t === 'for') && (namedAfter(tokens, k) || anyNameWord(tokens, k + 1))) return -1;
   }
   return v;
 }
@@ -146,6 +161,7 @@ function run(view: RequestView, out: FindingSink): void {
     const after = text.slice(place.index + place[0].length, place.index + place[0].length + 40);
     const anchored =
       ANCHORED_AFTER.test(after) ||
+      (OFFICE.test(place[0]) && TITLE_OF_PERSON.test(after)) ||
       hasPlace(text, view.tokens) ||
       namesPlace(view.tokens) ||
       (view.contextCased.length > 0 && hasPlace(view.contextCased, tokenize(view.contextLower)));
