@@ -129,6 +129,8 @@ amazon river|nile|the nile|mississippi river|danube|rhine|thames|seine|yangtze|g
 great barrier reef|dead sea|red sea|mediterranean|pacific ocean|atlantic ocean|
 indian ocean|arctic ocean|lake victoria|lake superior|sahara desert|gobi desert|alps|
 the alps|himalayas|the himalayas|andes|the andes|rocky mountains|appalachian mountains|
+planet mercury|planet venus|planet earth|planet mars|planet jupiter|planet saturn|planet uranus|
+planet neptune|jupiter|uranus|neptune|pluto|milky way|andromeda galaxy|halley's comet|
 world trade center|pentagon|the pentagon|international space station|hubble space telescope
 `;
 

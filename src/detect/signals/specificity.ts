@@ -9,6 +9,7 @@
  * does it cost", "how do I fix this").
  */
 import { findName } from '../gazetteer.js';
+import { OPEN_FRAME } from './broad-topic.js';
 import { PRONOUN_FLAG, STOPWORD_FLAG } from '../lexicon.js';
 import type { RequestView } from '../view.js';
 import type { FindingSink, PriorFindings, Rule } from './rule.js';
@@ -67,12 +68,12 @@ const QUESTION_WORDS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * named_entity: a question that names a known place, people, organisation, landmark or event
+ * named_entity: a question (or an open "tell me about" request) that names a known place, people, organisation, landmark or event
  * (gazetteer.ts, matched in any case: "when was the eiffel tower built", "who is the president of
  * france") and has no gap: the name says what the question is about.
  */
 function namedEntity(view: RequestView, out: FindingSink): void {
-  if (view.tokenCount > 24 || !(QUESTION_WORDS.has(view.tokenAt(0)) || view.instruction.includes('?'))) return;
+  if (view.tokenCount > 24 || !(QUESTION_WORDS.has(view.tokenAt(0)) || view.instruction.includes('?') || OPEN_FRAME.test(view.instruction))) return;
   const m = findName(view.tokens);
   if (m === null) return;
   out.push({ feature: 'named_entity', id: 'clear_request', category: null, evidence: `names "${view.tokens.slice(m.start, m.end).join(' ')}"` });
