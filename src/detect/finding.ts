@@ -35,7 +35,7 @@ export const RULE_FEATURES = [
   'unanchored_work',
   'deferred_answer',
   'open_task',
-  'named_entity',
+  'unlabelled_examples',
 ] as const;
 export type RuleFeature = (typeof RULE_FEATURES)[number];
 
@@ -66,7 +66,7 @@ export const PRIOR_WEIGHTS: Record<RuleFeature, number> = {
   unanchored_work: 1.5,
   deferred_answer: 2.0,
   open_task: 1.5,
-  named_entity: -1.0,
+  unlabelled_examples: 3.0,
 };
 
 export interface QuestionRef {

@@ -8,8 +8,6 @@
  * Never fires when another rule already found a gap, or when the object is a pronoun ("how much
  * does it cost", "how do I fix this").
  */
-import { findName } from '../gazetteer.js';
-import { OPEN_FRAME } from './broad-topic.js';
 import { PRONOUN_FLAG, STOPWORD_FLAG } from '../lexicon.js';
 import type { RequestView } from '../view.js';
 import type { FindingSink, PriorFindings, Rule } from './rule.js';
@@ -45,43 +43,8 @@ function hasPronoun(view: RequestView): boolean {
   return false;
 }
 
-/** Question words a factual question starts with. */
-const QUESTION_WORDS: ReadonlySet<string> = new Set([
-  'what',
-  "what's",
-  'whats',
-  'which',
-  'who',
-  "who's",
-  'whom',
-  'whose',
-  'when',
-  'where',
-  'how',
-  'is',
-  'are',
-  'was',
-  'were',
-  'did',
-  'does',
-  'do',
-]);
-
-/**
- * named_entity: a question (or an open "tell me about" request) that names a known place, people, organisation, landmark or event
- * (gazetteer.ts, matched in any case: "when was the eiffel tower built", "who is the president of
- * france") and has no gap: the name says what the question is about.
- */
-function namedEntity(view: RequestView, out: FindingSink): void {
-  if (view.tokenCount > 24 || !(QUESTION_WORDS.has(view.tokenAt(0)) || view.instruction.includes('?') || OPEN_FRAME.test(view.instruction))) return;
-  const m = findName(view.tokens);
-  if (m === null) return;
-  out.push({ feature: 'named_entity', id: 'clear_request', category: null, evidence: `names "${view.tokens.slice(m.start, m.end).join(' ')}"` });
-}
-
 function run(view: RequestView, out: FindingSink, prior: PriorFindings): void {
   if (view.empty || view.hasEarlierTurns || view.instruction.length > 200 || prior.anyGap()) return;
-  namedEntity(view, out);
   const first = view.tokenAt(0);
   if (
     first !== 'when' &&

@@ -113,5 +113,129 @@ const openReadings: Family = {
     ]),
 };
 
+/**
+ * Few-shot requests: infer the rule from examples and apply it. Without the examples' labels
+ * several rules fit (underspecified); with them the rule is pinned down. Topics and wording are
+ * our own (sorting words, numbers, emails, colours...).
+ */
+const unlabelledExamples: Family = {
+  name: 'tmpl:examples',
+  gap: 'examples',
+  pairs: () => {
+    const tasks: Array<[string, ReadonlyArray<readonly [string, string]>, string]> = [
+      [
+        'Work out the rule these words follow and tell me whether the last word follows it.',
+        [
+          ['apple', 'yes'],
+          ['river', 'no'],
+          ['orange', 'yes'],
+        ],
+        'umbrella',
+      ],
+      [
+        'Figure out which group each number belongs to from the examples, then classify the new number.',
+        [
+          ['12', 'A'],
+          ['7', 'B'],
+          ['30', 'A'],
+        ],
+        '45',
+      ],
+      [
+        'Infer the pattern from these examples and tag the next email the same way.',
+        [
+          ['"Your invoice is attached"', 'finance'],
+          ['"Team lunch on Friday"', 'social'],
+        ],
+        '"Quarterly budget review"',
+      ],
+      [
+        'Deduce how the examples were sorted and put the new colour in the right bin.',
+        [
+          ['crimson', 'warm'],
+          ['teal', 'cool'],
+          ['amber', 'warm'],
+        ],
+        'violet',
+      ],
+      [
+        'From the examples below, work out the labelling scheme and label the final sentence.',
+        [
+          ['The cat sleeps.', 'short'],
+          ['My neighbour plays loud music every night.', 'long'],
+        ],
+        'It rains.',
+      ],
+      [
+        'Guess the hidden rule from the examples and say whether the new city fits.',
+        [
+          ['Oslo', 'in'],
+          ['Lima', 'out'],
+          ['Rome', 'in'],
+        ],
+        'Kyiv',
+      ],
+      [
+        'Look at the examples, infer the category they were sorted by, and sort the new animal.',
+        [
+          ['eagle', 'group 1'],
+          ['salmon', 'group 2'],
+          ['bat', 'group 1'],
+        ],
+        'penguin',
+      ],
+      [
+        'Figure out the transformation from the examples and apply it to the last input.',
+        [
+          ['3', '9'],
+          ['4', '16'],
+        ],
+        '5',
+      ],
+      [
+        'Infer from the examples which reviews should be flagged, then decide about the new review.',
+        [
+          ['"Arrived broken"', 'flag'],
+          ['"Great value"', 'keep'],
+        ],
+        '"Took a while but works"',
+      ],
+      [
+        'Work out what the examples have in common and tell me if the next word belongs.',
+        [
+          ['level', 'belongs'],
+          ['stone', 'does not'],
+          ['radar', 'belongs'],
+        ],
+        'rotor',
+      ],
+      [
+        'Deduce the grouping rule from the examples and assign the new fruit a group.',
+        [
+          ['lemon', 'X'],
+          ['banana', 'X'],
+          ['plum', 'Y'],
+        ],
+        'cherry',
+      ],
+      [
+        'Infer the rule behind these examples and answer for the last one.',
+        [
+          ['2024-01-06', 'weekend'],
+          ['2024-01-08', 'weekday'],
+        ],
+        '2024-01-13',
+      ],
+    ];
+    return tasks.map(([instruction, examples, query], i) => {
+      const plain = examples.map(([x]) => x).join('\n');
+      const labelled = examples.map(([x, y]) => (i % 2 === 0 ? `${x} (Output: ${y})` : `${x} -> ${y}`)).join('\n');
+      const under = `${instruction}\n\nExamples:\n${plain}\n\nNew item: ${query}`;
+      const clear = `${instruction}\n\nExamples:\n${labelled}\n\nNew item: ${query}`;
+      return { under: conv([['user', under]]), clear: conv([['user', clear]]) };
+    });
+  },
+};
+
 /** Collected with FAMILIES in corpus.ts (templateItems). */
-export const FACTUAL_FAMILIES: readonly Family[] = [factualPlace, factualTime, factualWork, openReadings];
+export const FACTUAL_FAMILIES: readonly Family[] = [factualPlace, factualTime, factualWork, openReadings, unlabelledExamples];
