@@ -5,7 +5,7 @@
  */
 import { findName, ORGANISATION, PEOPLE, PLACE } from '../gazetteer.js';
 import { STOPWORDS } from '../lexicon.js';
-import { snippet, tokenize } from '../text.js';
+import { fnv, snippet, tokenize } from '../text.js';
 import { isTrimmed, type RequestView } from '../view.js';
 import { DATE, hasPlace, YEAR } from './patterns.js';
 import type { FindingSink, Rule } from './rule.js';
@@ -70,6 +70,8 @@ const NON_NAMES: ReadonlySet<string> = new Set(
 );
 const NAME_PREPOSITIONS: ReadonlySet<string> = new Set(['of', 'to', 'in', 'on', 'for', 'from', 'at', 'about', 'called', 'named', 'between', 'against', 'by']);
 const ROLE_VERBS: ReadonlySet<string> = new Set(['played', 'plays', 'voiced', 'voices', 'portrayed', 'portrays', 'starred', 'stars']);
+/** FNV-1a hashes (as the scanner computes them: view.tokenHashes) of the generic nouns and role verbs: most questions have none, and then no token string is made. */
+const TRIGGER_HASHES: ReadonlySet<number> = new Set([...GENERIC_NOUNS, ...ROLE_VERBS].map((w) => fnv(w)));
 const CAPITALISED_LATER = /(?:^|[^.!?]\s)[A-Z][\p{L}'’-]+/u;
 
 /** Is a word a naming word (content, not generic): a name right after a noun, or a modifier before it. */
@@ -214,6 +216,9 @@ function namesPlace(tokens: readonly string[]): boolean {
 
 /** The generic-thing and role checks: only when the question names nothing at all (no name, year, quotation or capitalised word). */
 function genericOrRole(view: RequestView, text: string, out: FindingSink): void {
+  let trigger = false;
+  for (let i = 0; i < view.tokenCount && !trigger; i++) trigger = TRIGGER_HASHES.has(view.tokenHashes[i] ?? 0);
+  if (!trigger) return;
   const tokens = view.tokens;
   // A role's character is itself a name ("Who played Dracula?"): only a production or a year anchors it.
   const role = YEAR.test(text) ? -1 : roleWithoutWork(tokens);
