@@ -17,7 +17,11 @@ const detector = createDetector();
 const run = (text: string): Assessment => detector.assess(user(text));
 const gap = (a: Assessment): boolean => a.signals.some((s) => s.id === 'unanchored_time_place' && s.weight > 0);
 /** Every evidence of the signals with this id, joined. */
-const evidence = (a: Assessment, id: string): string => a.signals.filter((s) => s.id === id).map((s) => s.evidence).join(' | ');
+const evidence = (a: Assessment, id: string): string =>
+  a.signals
+    .filter((s) => s.id === id)
+    .map((s) => s.evidence)
+    .join(' | ');
 
 /** The underspecified question is flagged with the gap; the clear twin, cased and lower case, has no gap and is not flagged. */
 function factualPair(name: string, under: string, clear: string): void {
