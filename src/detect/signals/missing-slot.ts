@@ -9,6 +9,7 @@ import { STOPWORDS } from '../lexicon.js';
 import { snippet, tokenize } from '../text.js';
 import type { RequestView } from '../view.js';
 import type { FindingSink, Rule } from './rule.js';
+import { mappedTool } from './tool-slots.js';
 import { DATE, EMAIL_ADDRESS, hasPlace, hasTargetLanguage, PARTY_SIZE, TIME } from './patterns.js';
 
 // A request frame in front of the verb: sentence start, "please", "can you", "I want to", "help me".
@@ -145,10 +146,18 @@ function recipientGap(view: RequestView, out: FindingSink): void {
 function run(view: RequestView, out: FindingSink): void {
   if (!view.empty) {
     itemsGap(view, out);
-    recipientGap(view, out);
+    if (mappedTool(view) === undefined) recipientGap(view, out);
   }
+  // A request that maps to one of the app's tools is judged by that tool's schema (tool_slots), not by the action's usual slots.
   // Each check below needs its cue (a word it matches whole, or its prefix); without any of them nothing can fire.
-  if (view.empty || (view.cues & ANY_ACTION_WORDS.bit) === 0 || (view.cues & SLOT_CUES) === 0 || !ANY_ACTION.test(view.headLower)) return;
+  if (
+    view.empty ||
+    mappedTool(view) !== undefined ||
+    (view.cues & ANY_ACTION_WORDS.bit) === 0 ||
+    (view.cues & SLOT_CUES) === 0 ||
+    !ANY_ACTION.test(view.headLower)
+  )
+    return;
   const text = view.head;
   // Slot values may come from the request or from the recent conversation (an earlier answer, the system prompt).
   // Both are built only when a rule below needs them.

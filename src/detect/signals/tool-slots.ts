@@ -79,6 +79,7 @@ const DOMAINS: readonly string[] = [
   'taxi cab cabs ride rides uber lyft driver dropoff',
   'bill bills pay payment biller utility electricity settle transfer payee wire venmo send',
   'translate translation translated language',
+  'library libraries borrow borrowing loan isbn',
   'stock stocks share shares trading market nasdaq',
   'thermostat heating heat warmer cooler',
 ];
@@ -187,6 +188,8 @@ interface Evidence {
   readonly freeContent: number;
   /** The user typed without capitals (then names are lower case too). */
   readonly lowercase: boolean;
+  /** Enum values of the tool's parameters, lower-cased: a word that is one of them ("Riverside" branch) names that parameter, not a thing. */
+  readonly enumWords: ReadonlySet<string>;
 }
 
 /** One parameter's schema with `anyOf` / `oneOf` alternatives and `type` arrays folded: its types, nullability, enum, format and description. */
@@ -286,7 +289,8 @@ const NAME_WORD = /(?:^|[^.!?])\s([A-Z][\p{L}'’-]+)/gu;
 function hasName(ev: Evidence, person: boolean): boolean {
   if (person && /\b(?:my|our|his|her|their)\s+[a-z]{3,}/.test(ev.cased)) return true;
   NAME_WORD.lastIndex = 0;
-  for (let m = NAME_WORD.exec(ev.cased); m !== null; m = NAME_WORD.exec(ev.cased)) if (!DATE.test(m[1] ?? '')) return true;
+  for (let m = NAME_WORD.exec(ev.cased); m !== null; m = NAME_WORD.exec(ev.cased))
+    if (!DATE.test(m[1] ?? '') && !ev.enumWords.has((m[1] ?? '').toLowerCase())) return true;
   return false;
 }
 
@@ -303,7 +307,8 @@ function valueAfter(ev: Evidence, preps: RegExp, accept: (word: string, cased: s
     const rest = ev.cased.slice(m.index + m[0].length, m.index + m[0].length + 40);
     const w = /^(?:the\s+)?(?:\d+\s+)?([\p{L}][\p{L}'’.-]*)/u.exec(rest);
     if (w === null) continue;
-    const word = w[1] ?? '';
+    // A sentence's full stop is not part of the word ("for me.").
+    const word = (w[1] ?? '').replace(/\.+$/, '');
     const lower = word.toLowerCase();
     if (NOT_A_VALUE.has(lower) || STOPWORDS.has(lower) || DATE.test(word) || TIME.test(word)) continue;
     if (m[0].toLowerCase().startsWith('to') && VERB_BEFORE_TO.test(ev.cased.slice(Math.max(0, m.index - 12), m.index))) continue;
@@ -381,7 +386,10 @@ function modifiedThing(about: string, ev: Evidence): boolean {
     if (DETERMINERS.has(words[i - 2] ?? '') && modifier.length > 2 && !STOPWORDS.has(modifier) && !NOT_A_VALUE.has(modifier) && !/\d/.test(modifier))
       return true;
   }
-  return ev.lowercase && valueAfter(ev, /\b(?:at|for|to|from|with)\s+/giu, (w) => !NUMBER.test(w));
+  return (
+    ev.lowercase &&
+    valueAfter(ev, /\b(?:at|for|to|from|with)\s+/giu, (w) => !NUMBER.test(w) && !COUNT_NOUNS.test(w.toLowerCase()) && !ev.enumWords.has(w.toLowerCase()))
+  );
 }
 
 const DETERMINERS = new Set(['the', 'my', 'our', 'a', 'an', 'this', 'that', 'his', 'her', 'their', 'your']);
@@ -407,9 +415,19 @@ function requiredParams(params: Record<string, unknown> | undefined, prefix: str
   }
 }
 
-function run(view: RequestView, out: FindingSink): void {
-  // Earlier turns held elsewhere may have given the arguments.
-  if (view.tools.length === 0 || view.empty || view.contextUnknown) return;
+/** The tool each view maps to (computed once per view: both slot rules ask). */
+const mapped = new WeakMap<RequestView, ToolDefinition | null>();
+
+/**
+ * The app tool this request maps to, or undefined (no tools, no match, or a tie). When the request
+ * maps to a tool, the tool's schema is the contract for the action: its required parameters are
+ * what the action needs (the action-slot rule then stays out: "book the physio for Monday" needs
+ * no time when the booking tool does not ask for one).
+ */
+export function mappedTool(view: RequestView): ToolDefinition | undefined {
+  if (view.tools.length === 0 || view.empty) return undefined;
+  const known = mapped.get(view);
+  if (known !== undefined) return known ?? undefined;
   // Each request content word's stem, with its position among the content words.
   const stems = new Map<string, number>();
   let position = 0;
@@ -420,18 +438,31 @@ function run(view: RequestView, out: FindingSink): void {
     position++;
   }
   const tool = matchTool(view, stems);
+  mapped.set(view, tool ?? null);
+  return tool;
+}
+
+function run(view: RequestView, out: FindingSink): void {
+  // Earlier turns held elsewhere may have given the arguments.
+  if (view.tools.length === 0 || view.empty || view.contextUnknown) return;
+  const tool = mappedTool(view);
   if (tool === undefined) return;
   const required: Array<[string, Param]> = [];
   requiredParams(asRecord(tool.parameters), '', 0, required);
   if (required.length === 0) return;
 
-  const own = wordsOf(tool).name;
+  const words = wordsOf(tool);
   let freeContent = 0;
-  for (const t of view.tokens)
-    if (t.length > 2 && !STOPWORDS.has(t) && !NOT_A_VALUE.has(t) && !own.has(stem(t)) && !DATE.test(t) && !TIME.test(t)) freeContent++;
+  for (const t of view.tokens) {
+    const st = stem(t);
+    if (t.length > 2 && !STOPWORDS.has(t) && !NOT_A_VALUE.has(t) && !words.name.has(st) && !words.description.has(st) && !DATE.test(t) && !TIME.test(t))
+      freeContent++;
+  }
+  const enumWords = new Set<string>();
+  for (const [, p] of required) for (const v of p.enumValues ?? []) if (typeof v === 'string') enumWords.add(v.toLowerCase());
   const cased = view.contextCased.length > 0 ? `${view.head}\n${view.contextCased}` : view.head;
   const tokens = view.contextCased.length > 0 ? [...view.tokens, ...tokenize(view.contextLower)] : view.tokens;
-  const ev: Evidence = { cased, lower: cased.toLowerCase(), tokens, freeContent, lowercase: !/[A-Z]/.test(view.head) };
+  const ev: Evidence = { cased, lower: cased.toLowerCase(), tokens, freeContent, lowercase: !/[A-Z]/.test(view.head), enumWords };
 
   for (const [name, param] of required) {
     if (fillable(param, ev)) continue;
