@@ -81,8 +81,11 @@ const DOMAINS: readonly string[] = [
   'translate translation translated language',
   'library libraries borrow borrowing loan isbn',
   'stock stocks share shares trading market nasdaq',
-  'thermostat heating heat warmer cooler',
+  'thermostat heating heat warmer cooler degrees celsius fahrenheit upstairs downstairs',
 ];
+
+/** The bit of the currency domain. */
+const CURRENCY_DOMAIN = 1 << DOMAINS.findIndex((d) => d.startsWith('currency '));
 
 /** Stem -> bit set of the DOMAINS it belongs to ("ticket": flights, trains, films). */
 const DOMAIN_OF: ReadonlyMap<string, number> = (() => {
@@ -119,6 +122,8 @@ function wordsOf(tool: ToolDefinition): ToolWords {
     domains |= DOMAIN_OF.get(stem(lw)) ?? 0;
   }
   const description = new Set<string>();
+  // The values a parameter takes are what users say ("my monitor flickers" -> a ticket tool whose device enum has "monitor").
+  for (const v of enumWordsOf(asRecord(tool.parameters))) if (v.length > 2 && !STOPWORDS.has(v) && !name.has(stem(v))) description.add(stem(v));
   if (tool.description !== undefined)
     for (const w of tokenize(tool.description.slice(0, 300).toLowerCase())) {
       if (w.length > 3 && !STOPWORDS.has(w) && !GENERIC_NAME_WORDS.has(w) && !name.has(stem(w))) description.add(stem(w));
@@ -129,6 +134,19 @@ function wordsOf(tool: ToolDefinition): ToolWords {
   if (toolWordCache.size >= 1024) toolWordCache.clear();
   toolWordCache.set(key, words);
   return words;
+}
+
+/** Lower-cased string enum values of a tool's top-level and one-level nested parameters (at most 64). */
+function enumWordsOf(params: Record<string, unknown> | undefined, depth = 0, out: string[] = []): string[] {
+  const properties = asRecord(params?.properties);
+  if (properties === undefined) return out;
+  for (const raw of Object.values(properties).slice(0, 32)) {
+    const p = asRecord(raw);
+    if (p === undefined) continue;
+    if (Array.isArray(p.enum)) for (const v of p.enum.slice(0, 32)) if (typeof v === 'string' && out.length < 64) out.push(v.toLowerCase());
+    if (depth < 1) enumWordsOf(p, depth + 1, out);
+  }
+  return out;
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
@@ -190,6 +208,8 @@ interface Evidence {
   readonly lowercase: boolean;
   /** Enum values of the tool's parameters, lower-cased: a word that is one of them ("Riverside" branch) names that parameter, not a thing. */
   readonly enumWords: ReadonlySet<string>;
+  /** The tool is about currencies (its codes are currency codes). */
+  readonly currencyTool: boolean;
 }
 
 /** One parameter's schema with `anyOf` / `oneOf` alternatives and `type` arrays folded: its types, nullability, enum, format and description. */
@@ -248,15 +268,25 @@ const DIGIT_IDENTIFIER = /(?:^|[^\p{L}\d])(?=[\p{L}#-]*\d)[\p{L}\d#][\p{L}\d-]{2
 const TICKER = /\b[A-Z]{2,5}\b/;
 /** A time of day for a date-time parameter ("dinner" says when only for a table, not for a reminder). */
 const CLOCK = /\b(?:\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.|h|uhr)|\d{1,2}:\d{2}|noon|midday|midnight|morning|afternoon|evening|tonight|at \d{1,2})\b/i;
+/** A phone number: 7+ digits with the usual separators. */
+const PHONE = /(?:\+|\b)\d[\d\s().-]{5,}\d\b/;
+/** "Text Marta that…", "tell Sam", "ping the team": a messaging verb and its addressee. */
+const ADDRESSEE = new RegExp(
+  `\\b(?:${'text message tell ping call email e-mail sms dm notify remind ask inform let'
+    .split(' ')
+    .map((v) => `[${v[0]}${(v[0] ?? '').toUpperCase()}]${v.slice(1)}`)
+    .join('|')})\\s+(?:my\\s+|our\\s+|the\\s+)?[A-Z][\\p{L}'’-]+`,
+  'u',
+);
 const TEMPERATURE = /\b\d+(?:[.,]\d+)?\s*(?:°|degrees?|c\b|f\b)/i;
 
 /** "in Canadian dollars", "to euros": the currency converted into, not from. */
 const TARGET_CURRENCY = new RegExp(`\\b(?:to|into|in)\\s+(?:[\\p{L}]+\\s+)?${CURRENCY.source}`, 'giu');
 
 /** A parameter that is the origin / the destination of something: its value follows its own prepositions. */
-const FROM_ROLE = /^(?:from|origin|source)\b|\b(?:origin|departure|departing|pickup|pick up|leaving|source currency)\b/;
+const FROM_ROLE = /^(?:from|origin|source|base)\b|\b(?:origin|departure|departing|pickup|pick up|leaving|source currency)\b/;
 const TO_ROLE =
-  /^(?:to|target|destination|into|dropoff|drop off)\b|\b(?:destination|arrival|arriving|target currency|to currency|dropoff|drop off|where to go)\b/;
+  /^(?:to|target|destination|into|dropoff|drop off|quote)\b|\b(?:destination|arrival|arriving|target currency|to currency|dropoff|drop off|where to go)\b/;
 const FROM_PREPS = /\b(?:from|out of|leaving|departing|departure)\s+/giu;
 const PICKUP_PREPS = /\b(?:from|at|in|out of)\s+/giu;
 const TO_PREPS = /\b(?:to|into|in|for|arriving in|arriving at)\s+/giu;
@@ -305,7 +335,7 @@ function valueAfter(ev: Evidence, preps: RegExp, accept: (word: string, cased: s
   preps.lastIndex = 0;
   for (let m = preps.exec(ev.cased); m !== null; m = preps.exec(ev.cased)) {
     const rest = ev.cased.slice(m.index + m[0].length, m.index + m[0].length + 40);
-    const w = /^(?:the\s+)?(?:\d+\s+)?([\p{L}][\p{L}'’.-]*)/u.exec(rest);
+    const w = /^(?:(?:the|a|an)\s+)?(?:\d+\s+)?([\p{L}][\p{L}'’.-]*)/u.exec(rest);
     if (w === null) continue;
     // A sentence's full stop is not part of the word ("for me.").
     const word = (w[1] ?? '').replace(/\.+$/, '');
@@ -329,6 +359,7 @@ function fillable(p: Param, ev: Evidence): boolean {
   // Currencies first: "Canadian dollars" names CAD whatever the enum spells.
   if (
     /\bcurrenc/.test(about) ||
+    (ev.currencyTool && /\b(?:iso|code|base|quote|from|to|source|target)\b/.test(about) && !p.types.has('number') && !p.types.has('integer')) ||
     (enumValues !== undefined && enumValues.length > 0 && enumValues.every((v) => typeof v === 'string' && /^[A-Z]{3}$/.test(v) && CURRENCY.test(v)))
   ) {
     if (role === 'to') return valueAfter(ev, TO_PREPS, (_w, rest) => CURRENCY.test(rest.slice(0, 24)));
@@ -349,7 +380,13 @@ function fillable(p: Param, ev: Evidence): boolean {
   }
   const format = p.format;
   if (format === 'email' || /\b(?:e-?mail|recipients?|attendees?|invitees?)\b/.test(about) || (/^to\b/.test(about) && !PLACE_OR_UNIT.test(about)))
-    return EMAIL_ADDRESS.test(ev.cased) || /\b(?:to|with)\s+[A-Z]/.test(ev.cased);
+    return (
+      EMAIL_ADDRESS.test(ev.cased) ||
+      (/\bphone\b/.test(about) && PHONE.test(ev.cased)) ||
+      /\b(?:to|with)\s+[A-Z]/.test(ev.cased) ||
+      ADDRESSEE.test(ev.cased) ||
+      (ev.lowercase && /\b(?:to|with)\s+[a-z]{3,}/.test(ev.cased) && !/\b(?:to|with)\s+(?:me|us|you|them|say|tell|let|know|the|a|an)\b/.test(ev.cased))
+    );
   if (format === 'uri' || format === 'url' || /\b(?:url|link|uri|website)\b/.test(about)) return URL.test(ev.cased);
   // A date needs a day; a time of day needs a clock time; a moment (date-time, "when") either.
   if (format === 'date' || (format !== 'date-time' && /\b(?:date|day|yyyy|check ?in)\b/.test(about))) return DATE.test(ev.cased);
@@ -361,7 +398,7 @@ function fillable(p: Param, ev: Evidence): boolean {
     return namedPlace(ev.tokens) || valueAfter(ev, ANY_PLACE_PREPS, placeWord(ev));
   }
   if (/\blang(?:uage)?\b/.test(about)) return hasLanguage(ev.tokens);
-  if (/\b(?:temperature|celsius|fahrenheit|degrees)\b/.test(about)) return TEMPERATURE.test(ev.cased);
+  if (/\b(?:temperature|celsius|fahrenheit|degrees)\b/.test(about)) return TEMPERATURE.test(ev.cased) || /\b(?:to|at)\s+\d{1,3}(?:[.,]\d)?\b/.test(ev.cased);
   if (/\b(?:symbol|ticker)\b/.test(about)) return TICKER.test(ev.cased) || DIGIT_IDENTIFIER.test(ev.cased);
   if (/\b(?:id|number|code|sku|reference|rx)\b/.test(about) && !p.types.has('integer') && !p.types.has('number')) return DIGIT_IDENTIFIER.test(ev.cased);
   if (COUNT_NOUNS.test(about)) return COUNTED.test(ev.cased);
@@ -462,7 +499,15 @@ function run(view: RequestView, out: FindingSink): void {
   for (const [, p] of required) for (const v of p.enumValues ?? []) if (typeof v === 'string') enumWords.add(v.toLowerCase());
   const cased = view.contextCased.length > 0 ? `${view.head}\n${view.contextCased}` : view.head;
   const tokens = view.contextCased.length > 0 ? [...view.tokens, ...tokenize(view.contextLower)] : view.tokens;
-  const ev: Evidence = { cased, lower: cased.toLowerCase(), tokens, freeContent, lowercase: !/[A-Z]/.test(view.head), enumWords };
+  const ev: Evidence = {
+    cased,
+    lower: cased.toLowerCase(),
+    tokens,
+    freeContent,
+    lowercase: !/[A-Z]/.test(view.head),
+    enumWords,
+    currencyTool: (words.domains & CURRENCY_DOMAIN) !== 0,
+  };
 
   for (const [name, param] of required) {
     if (fillable(param, ev)) continue;

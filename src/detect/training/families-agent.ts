@@ -269,4 +269,85 @@ const freshAgent: Family = {
     ]),
 };
 
-export const FRESH_FAMILIES: readonly Family[] = [freshApp, freshTool, freshAgent];
+/** A second tool family, written last and measured only for the final report. */
+const FRESH_TOOLS_2: ToolDefinition[] = [
+  {
+    name: 'unlock_door',
+    description: 'Unlock a smart lock for a guest for a limited time.',
+    parameters: obj(
+      { door: { type: 'string', enum: ['front', 'back', 'garage'] }, minutes: { type: 'integer', enum: [5, 15, 30, 60] }, guest: { type: ['string', 'null'] } },
+      ['door', 'minutes'],
+    ),
+  },
+  {
+    name: 'rent_bike',
+    description: 'Rent a city bike or e-scooter from a docking station.',
+    parameters: obj(
+      {
+        station: { type: 'string', description: 'Docking station name or street' },
+        vehicle: { type: 'string', enum: ['bike', 'ebike', 'scooter'], default: 'bike' },
+      },
+      ['station'],
+    ),
+  },
+  {
+    name: 'log_expense',
+    description: 'Record a business expense for reimbursement.',
+    parameters: obj(
+      {
+        amount: { anyOf: [{ type: 'number' }, { type: 'string', description: 'Amount with currency' }] },
+        category: { type: 'string', enum: ['travel', 'meals', 'software', 'office'] },
+        date: { type: 'string', format: 'date', description: 'YYYY-MM-DD' },
+      },
+      ['amount', 'category'],
+    ),
+  },
+  {
+    name: 'schedule_lesson',
+    description: 'Schedule a language lesson with a tutor.',
+    parameters: obj(
+      {
+        language: { type: 'string', description: 'Language to learn' },
+        when: { type: 'string', format: 'date-time' },
+        level: { type: 'string', default: 'beginner' },
+      },
+      ['language', 'when'],
+    ),
+  },
+  {
+    name: 'quote_travel_insurance',
+    description: 'Get a travel insurance quote for a trip.',
+    parameters: obj(
+      {
+        destination_country: { type: 'string', description: 'Country visited' },
+        trip: obj({ start: { type: 'string', format: 'date' }, end: { type: 'string', format: 'date' } }, ['start', 'end']),
+        travellers: { type: 'integer', minimum: 1, default: 1 },
+      },
+      ['destination_country', 'trip'],
+    ),
+  },
+];
+
+const freshTool2: Family = {
+  name: 'fresh:tool-2',
+  gap: 'tool',
+  pairs: () =>
+    pairsOf(
+      'fresh-tool-2',
+      [
+        ['Let the cleaner in through the back door.', 'Let the cleaner in through the back door for 30 minutes.'],
+        ['Unlock it for 15 minutes.', 'Unlock the garage for 15 minutes.'],
+        ['Grab me an e-bike.', 'Grab me an e-bike at the Kings Cross station.'],
+        ['Rent a scooter near me.', 'Rent a scooter at Alexanderplatz.'],
+        ['File the taxi as an expense.', 'File the 42 euro taxi as a travel expense.'],
+        ['Log a $19 expense.', 'Log a $19 software expense.'],
+        ['Book a Spanish lesson.', 'Book a Spanish lesson for Thursday at 6pm.'],
+        ['Schedule a lesson tomorrow at 5.', 'Schedule an Italian lesson tomorrow at 5.'],
+        ['How much would insurance for Peru cost?', 'How much would insurance for Peru from 2 to 16 May cost?'],
+        ['Quote me travel insurance for 10 to 20 June.', 'Quote me travel insurance for Japan for 10 to 20 June.'],
+      ],
+      [...DISTRACTING.slice(0, 40), ...FRESH_TOOLS_2, ...DISTRACTING.slice(40)],
+    ),
+};
+
+export const FRESH_FAMILIES: readonly Family[] = [freshApp, freshTool, freshAgent, freshTool2];
