@@ -201,7 +201,8 @@ function matchTool(view: RequestView, stems: ReadonlyMap<string, number>): ToolD
 interface Evidence {
   readonly cased: string;
   readonly lower: string;
-  readonly tokens: readonly string[];
+  /** Words of the request and its context (tokenised on first use: only place and language parameters read them). */
+  readonly tokens: () => readonly string[];
   /** Content words of the request that are not the tool's own name words. */
   readonly freeContent: number;
   /** The user typed without capitals (then names are lower case too). */
@@ -395,9 +396,9 @@ function fillable(p: Param, ev: Evidence): boolean {
   if (/\b(?:city|location|place|address|country|region|destination|origin|where|airport|iata|postcode|zip|neighbou?rhood|station|pickup)\b/.test(about)) {
     if (role === 'from') return valueAfter(ev, /\bpick ?up\b/.test(about) ? PICKUP_PREPS : FROM_PREPS, placeWord(ev));
     if (role === 'to') return valueAfter(ev, TO_PREPS, placeWord(ev));
-    return namedPlace(ev.tokens) || valueAfter(ev, ANY_PLACE_PREPS, placeWord(ev));
+    return namedPlace(ev.tokens()) || valueAfter(ev, ANY_PLACE_PREPS, placeWord(ev));
   }
-  if (/\blang(?:uage)?\b/.test(about)) return hasLanguage(ev.tokens);
+  if (/\blang(?:uage)?\b/.test(about)) return hasLanguage(ev.tokens());
   if (/\b(?:temperature|celsius|fahrenheit|degrees)\b/.test(about)) return TEMPERATURE.test(ev.cased) || /\b(?:to|at)\s+\d{1,3}(?:[.,]\d)?\b/.test(ev.cased);
   if (/\b(?:symbol|ticker)\b/.test(about)) return TICKER.test(ev.cased) || DIGIT_IDENTIFIER.test(ev.cased);
   if (/\b(?:id|number|code|sku|reference|rx)\b/.test(about) && !p.types.has('integer') && !p.types.has('number')) return DIGIT_IDENTIFIER.test(ev.cased);
@@ -498,10 +499,11 @@ function run(view: RequestView, out: FindingSink): void {
   const enumWords = new Set<string>();
   for (const [, p] of required) for (const v of p.enumValues ?? []) if (typeof v === 'string') enumWords.add(v.toLowerCase());
   const cased = view.contextCased.length > 0 ? `${view.head}\n${view.contextCased}` : view.head;
-  const tokens = view.contextCased.length > 0 ? [...view.tokens, ...tokenize(view.contextLower)] : view.tokens;
+  let allTokens: readonly string[] | undefined;
+  const tokens = (): readonly string[] => (allTokens ??= view.contextCased.length > 0 ? [...view.tokens, ...tokenize(view.contextLower)] : view.tokens);
   const ev: Evidence = {
     cased,
-    lower: cased.toLowerCase(),
+    lower: view.contextCased.length > 0 ? `${view.headLower}\n${view.contextLower}` : view.headLower,
     tokens,
     freeContent,
     lowercase: !/[A-Z]/.test(view.head),
