@@ -49,7 +49,7 @@ const HAS_SEND = new RegExp(`\\b(?:${SEND_WORDS.source})\\b`);
 const HAS_CONVERT = new RegExp(`\\b(?:${CONVERT_WORDS.source})\\b`);
 const HAS_BEST = new RegExp(`\\b(?:${BEST_WORDS.source})\\b`);
 const RECIPIENT =
-  /\b(?:to|for|cc)\s+(?:my|our|the|his|her|their|all|everyone|everybody|team|him|her|them|[A-Z][\p{L}'’-]+)|\b(?:email|e-mail|text|message|ping|dm|mail)\s+(?:my|our|the|[A-Z][\p{L}'’-]+)\b/u;
+  /\b(?:to|for|cc)\s+(?:my|our|the|his|her|their|all|everyone|everybody|team|him|her|them|[A-Z][\p{L}'’-]+)|\b(?:[Ee]-?mail|[Tt]ext|[Mm]essage|[Pp]ing|[Dd][Mm]|[Mm]ail)\s+(?:my|our|the|[A-Z][\p{L}'’-]+)\b/u;
 const CONVERT_TARGET = /\b(?:to|into|in|as)\s+(?:a\s+|an\s+)?[\p{L}\d°]/u;
 const COMPARE_ITEMS = /\bcompare\b\s+(?:the\s+)?[\p{L}\d][^.?!\n]{0,200}?\b(?:and|with|to|vs\.?|versus|against|or)\b\s+\S/iu;
 const COMPARE_LIST = /\bcompare\b[^.?!\n]{0,200}?[:,]\s*\S/iu;
@@ -83,7 +83,7 @@ const ITEMS_NAMED = /\b(?:or|vs\.?|versus|between|than)\b|,\s*\S/i;
 // "What is the difference?", "Give me a side-by-side comparison.", "a pros and cons table of both".
 const DIFFERENCE = /\b(?:differences?|comparison|pros and cons|side-by-side|differ)\b/i;
 const DIFFERENCE_ITEMS =
-  /\b(?:between|of|in|for|on)\s+(?!(?:them|these|those|both|the two|it|this|that)\b)[\p{L}\d][^.?!\n]{0,120}?\b(?:and|vs\.?|versus|or|to|with|from)\b\s+\S|\b(?:vs\.?|versus)\b|,\s*\S[^.?!\n]*\b(?:and|or)\b/iu;
+  /\b(?:between|of|in|for|on)\s+(?!(?:them|these|those|both|the two|it|this|that)\b)[\p{L}\d][^.?!\n]{0,120}?\b(?:and|vs\.?|versus|or|to|with|from)\b\s+\S|\b(?:vs\.?|versus)\b|,\s*\S[^.?!\n]*\b(?:and|or)\b|\s(?:and|or)\s+(?!(?:them|these|those|it|this|that)\b)[\p{L}\d][^.?!\n]{0,80}?\s(?:differ|compare)\b/iu;
 
 const ANY_ACTION = new RegExp(`\\b(?:${ANY_ACTION_WORDS.source})`);
 const SLOT_CUES =
