@@ -168,10 +168,11 @@ class EventLogWriter implements EventLog {
     return this.backend.ready() && Date.now() >= this.backoffUntil;
   }
 
-  private redisFailed(count: number): void {
+  private redisFailed(count: number, error: unknown): void {
     this.backoffUntil = Date.now() + this.events.writer.retryMs;
     this.reportRedis('down');
-    this.logger.warn({ events: count }, 'event log: Redis write failed or timed out; spooling');
+    // The reason (timeout, MOVED, CLUSTERDOWN, READONLY...) is what an operator needs to tell a blip from a stuck topology.
+    this.logger.warn({ events: count, err: error instanceof Error ? error.message : String(error) }, 'event log: Redis write failed or timed out; spooling');
     this.armRetry();
   }
 
@@ -284,7 +285,7 @@ class EventLogWriter implements EventLog {
     if (batch.corrupt > 0) this.logger.warn({ lines: batch.corrupt }, 'event log: skipped torn lines in the spool (crash mid-write)');
     const outcome = await this.backend.append(batch.events, batch.lines);
     if (outcome.failed.length > 0) {
-      this.redisFailed(outcome.failed.length);
+      this.redisFailed(outcome.failed.length, outcome.error);
       return false;
     }
     await this.withDisk(() => batch.commit());
@@ -338,7 +339,7 @@ class EventLogWriter implements EventLog {
       this.drop(outcome.failed.length, outcome.error);
       return;
     }
-    this.redisFailed(outcome.failed.length);
+    this.redisFailed(outcome.failed.length, outcome.error);
     const failed = new Set(outcome.failed);
     await this.toSpool(serialized.filter((_, i) => failed.has(events[i] as ClarionEvent)));
   }

@@ -255,11 +255,15 @@ export class RedisEventStore implements EventBackend {
       outcome.error = error;
       results = null;
     }
-    if (waitReplicas > 0 && results !== null && !replicated(results, waitReplicas)) {
+    const replication = waitReplicas > 0 && results !== null ? replicated(results, waitReplicas) : null;
+    if (replication !== null && !replication.ok) {
       // Not on enough replicas yet: a failover now could lose them, so they count as unconfirmed (the replay skips what survived).
-      outcome.error ??= new Error(`events not confirmed by ${waitReplicas} replica(s) within ${this.waitTimeoutMs} ms`);
+      outcome.error ??= new Error(
+        `events not confirmed by ${waitReplicas} replica(s) within ${this.waitTimeoutMs} ms (${replication.acked} acknowledged; ROLE ${replication.role})`,
+      );
       results = null;
     }
+    if (results === null || results.some(([error]) => error !== null)) this.refreshTopology();
     const offset = waitReplicas > 0 ? 1 : 0;
     groups.forEach((indexes, g) => {
       const result = results?.[g + offset];
@@ -272,6 +276,15 @@ export class RedisEventStore implements EventBackend {
         else outcome.failed.push(events[i] as ClarionEvent);
       });
     });
+  }
+
+  /**
+   * After a failed write on Cluster, re-reads the slot map now. ioredis follows a MOVED itself only
+   * when every other command of the pipeline is read-only; ours carry ROLE/WAIT and the script, so a
+   * failover would otherwise leave writes going to the old master until the periodic refresh.
+   */
+  private refreshTopology(): void {
+    if (isCluster(this.client)) this.client.refreshSlotsCache();
   }
 
   /** Merges stored labels in: one HMGET says which events have any, then one pipeline reads just those lists. */
@@ -477,12 +490,13 @@ export class RedisEventStore implements EventBackend {
 }
 
 /** Whether a pipeline `[ROLE, ...scripts, WAIT]` reached `wanted` replicas, or every replica the master has when it has fewer. */
-function replicated(results: [Error | null, unknown][], wanted: number): boolean {
+function replicated(results: [Error | null, unknown][], wanted: number): { ok: boolean; acked: string; role: string } {
   const [roleError, role] = results[0] ?? [null, null];
   const [waitError, acked] = results[results.length - 1] ?? [null, null];
-  if (roleError !== null || waitError !== null || !Array.isArray(role) || typeof acked !== 'number') return false;
+  const report = { acked: waitError?.message ?? String(acked), role: roleError?.message ?? JSON.stringify(role).slice(0, 200) };
+  if (roleError !== null || waitError !== null || !Array.isArray(role) || typeof acked !== 'number') return { ok: false, ...report };
   const replicas = role[0] === 'master' && Array.isArray(role[2]) ? role[2].length : 0;
-  return acked >= Math.min(wanted, replicas);
+  return { ok: acked >= Math.min(wanted, replicas), ...report };
 }
 
 /** Relabelling decrements the old verdict's counter; a table shows only what is there. */

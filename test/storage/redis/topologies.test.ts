@@ -39,6 +39,9 @@ process.once('exit', () => {
   for (const proc of serving) proc.child.kill('SIGKILL');
 });
 
+/** The event log's own lines (spooling, replay, Redis up/down) per instance URL, the last 40 kept: the story of a failure. */
+const eventLogLines = new Map<string, string[]>();
+
 /** `clarion serve` from source; start-up may take long on a loaded machine. */
 async function serve(configFile: string, env: NodeJS.ProcessEnv): Promise<NodeProcess & { url: string }> {
   const proc = spawnNode([...CLI_FROM_SOURCE, 'serve'], { CLARION_CONFIG: configFile, PORT: '0', ...env });
@@ -46,7 +49,17 @@ async function serve(configFile: string, env: NodeJS.ProcessEnv): Promise<NodePr
   void proc.exited.then(() => serving.delete(proc));
   const match = await waitForOutput(proc, LISTENING_ADDRESS, 'clarion serve', 120_000);
   proc.stopCollecting();
-  return { ...proc, url: match[1] as string };
+  const url = match[1] as string;
+  const lines: string[] = [];
+  eventLogLines.set(url, lines);
+  proc.child.stdout?.on('data', (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (!line.includes('event log')) continue;
+      lines.push(line.slice(0, 300));
+      if (lines.length > 40) lines.shift();
+    }
+  });
+  return { ...proc, url };
 }
 
 interface Deployment {
@@ -183,19 +196,49 @@ async function storedIds(store: RedisEventStore): Promise<string[]> {
   return ids;
 }
 
+/** The event writers' state on each instance (metrics lines and readiness), for a failure message. */
+async function writerState(urls: string[]): Promise<string> {
+  const states = await Promise.all(
+    urls.map(async (url) => {
+      try {
+        const metrics = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
+        const lines = metrics.split('\n').filter((l) => /^clarion_(events_|redis_up)/.test(l));
+        const ready = await (await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(5_000) })).text();
+        return `${url}: ${lines.join(', ')}; readyz ${ready}\n  ${(eventLogLines.get(url) ?? []).join('\n  ')}`;
+      } catch (error) {
+        return `${url}: ${String(error)}`;
+      }
+    }),
+  );
+  return states.join('\n');
+}
+
 /** Polls until the store holds every expected id, then checks it holds each exactly once and nothing else, and that stats agree. */
-async function assertEventsExact(store: RedisEventStore, expected: string[], shards: number): Promise<void> {
+async function assertEventsExact(store: RedisEventStore, expected: string[], shards: number, urls: string[]): Promise<void> {
   assert.equal(new Set(expected).size, expected.length, 'event ids in responses are unique');
   const want = new Set(expected);
   let stored: string[] = [];
-  await until(
-    `all ${expected.length} events to be stored`,
-    async () => {
-      stored = await storedIds(store).catch(() => []);
-      return stored.filter((id) => want.has(id)).length >= want.size;
-    },
-    90_000,
-  );
+  let readError: unknown = null;
+  try {
+    await until(
+      `all ${expected.length} events to be stored`,
+      async () => {
+        stored = await storedIds(store).catch((error: unknown) => {
+          readError = error;
+          return [];
+        });
+        return stored.filter((id) => want.has(id)).length >= want.size;
+      },
+      90_000,
+    );
+  } catch (error) {
+    const missing = expected.filter((id) => !stored.includes(id));
+    const missingShards = missing.map((id) => shardOf(id, shards));
+    throw new Error(
+      `${String(error)}: ${missing.length} missing (shards ${[...new Set(missingShards)].join(',')}), last read error ${String(readError)}\n${await writerState(urls)}`,
+      { cause: error },
+    );
+  }
   assert.equal(stored.length, expected.length, `stored ${stored.length} events for ${expected.length} responses`);
   assert.deepEqual([...stored].sort(), [...expected].sort());
   // Exactly once, also at the stream level (the reader could hide duplicates).
@@ -283,9 +326,10 @@ describe('Redis Cluster: two instances, a master killed under load', { timeout: 
     );
     store = (await openEventStore(config, deployment.dir)) as RedisEventStore;
     const expected = [...sent.ids, ...budgetIds];
-    await assertEventsExact(store, expected, 2);
+    await assertEventsExact(store, expected, 2, urls);
     const writers = await assertWritersRecovered(urls, false);
     t.diagnostic(`${expected.length} events, ${writers.spooled} spooled and ${writers.replayed} replayed during the failover`);
+    if (process.env.CLARION_TOPOLOGY_VERBOSE === '1') for (const line of (await writerState(urls)).split('\n')) t.diagnostic(line);
     await stopInstances(deployment);
     // Still exact after both instances flushed and stopped; the CLI reads the same through the cluster.
     assert.equal((await storedIds(store)).length, expected.length);
@@ -325,7 +369,7 @@ describe('Redis Sentinel: two instances, the master killed under load', { timeou
     const config = parseConfig(`upstreams: [{ name: o, api: openai, baseUrl: "http://127.0.0.1:1/v1" }]\nredis: ${redis}\n`, 'test.yaml', {});
     store = (await openEventStore(config, deployment.dir)) as RedisEventStore;
     const expected = [...sent.ids, ...budgetIds];
-    await assertEventsExact(store, expected, 1);
+    await assertEventsExact(store, expected, 1, urls);
     const writers = await assertWritersRecovered(urls, true);
     t.diagnostic(`${expected.length} events, ${writers.spooled} spooled and ${writers.replayed} replayed during the failover`);
     await stopInstances(deployment);
