@@ -37,6 +37,8 @@ export const DEFAULT_QUESTION_TEMPLATES: Readonly<Record<string, string>> = {
   'task.plan': 'Could you tell me a bit more for the {task} — where and when, for whom, and your budget?',
   'task.choice': 'What matters most to you in the {task} — for example budget, purpose or taste?',
   'task.program': 'Which language should it be in, and what input does it take and what should it produce?',
+  'task.change': 'What should the {task} be changed to — the new value, date or amount?',
+  'task.which': 'Which {task} do you mean — could you give its number, date or name?',
   combine: '{first} Also, {second}',
 };
 
