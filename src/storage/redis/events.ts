@@ -21,6 +21,7 @@ import {
   emptyStats,
   matchesFilter,
   rollupCanAnswer,
+  ROLLUP_OTHER,
   rollupFields,
   scanStats,
   takeMatching,
@@ -70,14 +71,17 @@ interface Located {
 }
 
 // One call per batch and day. KEYS: stream, index(day), rollup(day), rollup days set.
-// ARGV: trim kind (MAXLEN|MINID), trim arg, index TTL s, rollup TTL s, day,
-//       then per event: event id, event JSON, number of rollup fields, the fields...
+// ARGV: trim kind (MAXLEN|MINID), trim arg, index TTL s, rollup TTL s, day, most distinct values
+//       per capped dimension, then per event: event id, event JSON, number of rollup fields, the fields...
 // Returns one flag per event: 1 written, 0 already stored (a replay): exactly once. Rollup counts
-// are summed in the script and applied once per batch.
+// are summed in the script and applied once per batch. The client-chosen dimensions (model,
+// tenant) count at most ARGV[6] distinct values a day (tracked in the field values:<dimension>);
+// a new value past that is counted as <dimension>:other.
 const APPEND_LUA = `
 local results = {}
 local counts = {}
-local i = 6
+local i = 7
+local cap = tonumber(ARGV[6])
 local written = 0
 while i <= #ARGV do
   local id = ARGV[i]
@@ -97,7 +101,18 @@ while i <= #ARGV do
 end
 if written > 0 then
   redis.call('EXPIRE', KEYS[2], ARGV[3])
-  for field, n in pairs(counts) do redis.call('HINCRBY', KEYS[3], field, n) end
+  for field, n in pairs(counts) do
+    local dimension = string.match(field, '^(%a+):')
+    if (dimension == 'model' or dimension == 'tenant') and redis.call('HEXISTS', KEYS[3], field) == 0 then
+      local distinct = tonumber(redis.call('HGET', KEYS[3], 'values:' .. dimension) or '0')
+      if distinct < cap then
+        redis.call('HINCRBY', KEYS[3], 'values:' .. dimension, 1)
+      else
+        field = dimension .. ':${ROLLUP_OTHER}'
+      end
+    end
+    redis.call('HINCRBY', KEYS[3], field, n)
+  end
   redis.call('EXPIRE', KEYS[3], ARGV[4])
   redis.call('SADD', KEYS[4], ARGV[5])
 end
@@ -262,7 +277,7 @@ export class RedisEventStore implements EventBackend {
     if (waitReplicas > 0) pipeline.role();
     const groups: number[][] = [];
     for (const [day, indexes] of byDay) {
-      const args: (string | number)[] = [trimKind, trimArg, indexTtl, rollupTtl, day];
+      const args: (string | number)[] = [trimKind, trimArg, indexTtl, rollupTtl, day, this.config.retention.rollupMaxValues];
       for (const i of indexes) {
         const event = events[i] as ClarionEvent;
         const fields = rollupFields(event);
