@@ -4,7 +4,7 @@
  * it is either still being written or was torn by a crash.
  */
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { PRIVATE_FILE } from './private-files.js';
 
 export interface Line {
@@ -91,3 +91,50 @@ export async function appendWhole(path: string, text: string): Promise<number> {
 }
 
 const NEWLINE_BYTE = Buffer.from([NEWLINE]);
+
+export interface LineBefore {
+  text: string;
+  /** Byte offset where this line starts: pass it as `end` to read on from the line before it. */
+  start: number;
+}
+
+const BACKWARD_CHUNK = 64 * 1024;
+
+/**
+ * The lines of `path` that end before byte `end` (default: the file's size), last first, reading
+ * the file backwards a chunk at a time: a newest-first reader touches only what it returns. A
+ * last line without its newline (still being written, or torn) is skipped, as `readLines` does.
+ */
+export async function* readLinesBackward(path: string, end?: number): AsyncGenerator<LineBefore> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  try {
+    let position = Math.min(end ?? Infinity, (await handle.stat()).size);
+    // Bytes after the last newline seen so far (the tail of a line whose start is further back).
+    let carry: Buffer = Buffer.alloc(0);
+    let complete = false;
+    while (position > 0) {
+      const size = Math.min(BACKWARD_CHUNK, position);
+      const chunk = Buffer.alloc(size);
+      position -= size;
+      const { bytesRead } = await handle.read(chunk, 0, size, position);
+      const buffer: Buffer = carry.length === 0 ? chunk.subarray(0, bytesRead) : Buffer.concat([chunk.subarray(0, bytesRead), carry]);
+      let lineEnd = buffer.length;
+      for (let i = buffer.lastIndexOf(NEWLINE, lineEnd - 1); i !== -1; i = i === 0 ? -1 : buffer.lastIndexOf(NEWLINE, i - 1)) {
+        // The piece after the file's last newline has none of its own: skip it.
+        if (complete && lineEnd > i + 1) yield { text: buffer.toString('utf8', i + 1, lineEnd), start: position + i + 1 };
+        complete = true;
+        lineEnd = i;
+      }
+      carry = buffer.subarray(0, lineEnd);
+    }
+    if (complete && carry.length > 0) yield { text: carry.toString('utf8'), start: 0 };
+  } finally {
+    await handle.close();
+  }
+}

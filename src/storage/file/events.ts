@@ -15,7 +15,9 @@ import { z } from 'zod';
 import type { EventsConfig } from '../../events/config.js';
 import { eventIdTime } from '../../events/id.js';
 import { ClarionEventSchema, LabelSchema, type ClarionEvent, type Label } from '../../events/schema.js';
+import { ClarionError } from '../../errors.js';
 import {
+  collectPage,
   matchesFilter,
   scanStats,
   takeMatching,
@@ -23,12 +25,15 @@ import {
   type AppendOutcome,
   type EventBackend,
   type EventFilter,
+  type EventPage,
   type EventStats,
+  type PageOptions,
+  type Placed,
   type StoredEvent,
   type TailOptions,
   type WriterStats,
 } from '../../events/store.js';
-import { appendWhole, parseJsonLine, readLines } from '../lines.js';
+import { appendWhole, parseJsonLine, readLines, readLinesBackward } from '../lines.js';
 import { PRIVATE_DIR, PRIVATE_FILE } from '../private-files.js';
 
 const SEGMENT = /^(\d{4}-\d{2}-\d{2})\.jsonl$/;
@@ -261,6 +266,29 @@ export class FileEventStore implements EventBackend {
     }
   }
 
+  /**
+   * Newest first from a byte position: the cursor is `f:<day>:<offset>`, the day segment and the
+   * start of the last line shown; the page reads that segment backwards from there (then the older
+   * days' from their ends), so a deep page reads what a first page does.
+   */
+  async page(filter: EventFilter, options: PageOptions): Promise<EventPage> {
+    const from = parseFileCursor(options.cursor);
+    const days = this.daysInRange(await this.days(), filter)
+      .filter((day) => from === null || day <= from.day)
+      .reverse();
+    return collectPage(this.placedBackward(days, from, await this.loadLabels()), filter, options);
+  }
+
+  /** The events of `days` (newest first), the first from `from`'s offset, each with the cursor past it. */
+  private async *placedBackward(days: string[], from: { day: string; offset: number } | null, labels: Map<string, Label[]>): AsyncGenerator<Placed> {
+    for (const day of days) {
+      for await (const line of readLinesBackward(this.segmentPath(day), day === from?.day ? from.offset : undefined)) {
+        const event = parseEventLine(line.text);
+        if (event !== null) yield { event: this.withLabels(event, labels), after: () => `${FILE_CURSOR}${day}:${line.start}` };
+      }
+    }
+  }
+
   async get(id: string): Promise<StoredEvent | null> {
     const idTime = eventIdTime(id);
     if (idTime === null) return null;
@@ -366,6 +394,17 @@ export class FileEventStore implements EventBackend {
   async close(): Promise<void> {
     // Nothing held open: every append opens and closes its file.
   }
+}
+
+/** Page cursors: `f:<segment day>:<byte offset>`. */
+const FILE_CURSOR = 'f:';
+const FILE_POSITION = /^f:(\d{4}-\d{2}-\d{2}):(\d{1,15})$/;
+
+function parseFileCursor(cursor: string | undefined): { day: string; offset: number } | null {
+  if (cursor === undefined || cursor === '') return null;
+  const match = FILE_POSITION.exec(cursor);
+  if (match?.[1] === undefined || match[2] === undefined) throw new ClarionError('CLARION_INVALID_REQUEST', 'cursor: not a position in this event store');
+  return { day: match[1], offset: Number(match[2]) };
 }
 
 async function fileSize(path: string): Promise<number> {
