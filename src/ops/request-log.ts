@@ -67,8 +67,16 @@ export function createRequestLog(logger: Logger, enabled: boolean): RequestLog {
   // The base bindings (`"service":"clarion"`, ...) exactly as pino renders them.
   const chindings: unknown = Reflect.get(logger, pino.symbols.chindingsSym);
   const bindings = typeof chindings === 'string' ? chindings : '';
+  // Many lines share a millisecond under load: the ISO time string is built once per millisecond.
+  let lastMs = -1;
+  let lastTime = '';
   return (line) => {
-    let out = `{"level":${level},"time":"${new Date().toISOString()}"${bindings},"reqId":${JSON.stringify(protectIdentifier(line.reqId))},"route":${JSON.stringify(protectIdentifier(line.route))}`;
+    const now = Date.now();
+    if (now !== lastMs) {
+      lastMs = now;
+      lastTime = new Date(now).toISOString();
+    }
+    let out = `{"level":${level},"time":"${lastTime}"${bindings},"reqId":${JSON.stringify(protectIdentifier(line.reqId))},"route":${JSON.stringify(protectIdentifier(line.route))}`;
     if (line.method !== undefined) out += `,"method":${JSON.stringify(line.method)}`;
     if (line.model !== undefined) out += `,"model":${JSON.stringify(protectIdentifier(line.model))}`;
     out += `,"upstream":${line.upstream === null ? 'null' : JSON.stringify(line.upstream)},"status":${line.status},"action":"${line.action}","shadow":${line.shadow}`;

@@ -78,6 +78,8 @@ export interface RequestState {
   outUpstream: string | null;
   /** Counted in clarion_open_streams while the response lasts. */
   streaming: boolean;
+  /** Keep the response's text as it streams: only when the exchange will be remembered (stages/remember.ts). */
+  keepText: boolean;
 
   // ---- the outcome: forward, or whichever stage answered ------------------------------------
   /** The upstream that served the request; null when Clarion answered itself. */
@@ -158,6 +160,7 @@ export function newRequestState(deps: PipelineDeps, arrival: Arrival): RequestSt
     outModel: undefined,
     outUpstream: null,
     streaming: false,
+    keepText: false,
     upstream: null,
     status: 0,
     overheadMs: 0,

@@ -58,13 +58,15 @@ async function assessAndDecide(deps: PipelineDeps, state: ProtocolState, policy:
   const own = state.route.adapter.toConversation(state.body);
   progress.step = 'memory';
   // Earlier turns the request only points at (previous_response_id...), when Clarion remembers them.
-  const conversation = await withRecalledContext(deps, own, state.headers);
+  const recalled = withRecalledContext(deps, own, state.headers);
+  const conversation = recalled instanceof Promise ? await recalled : recalled;
   progress.step = 'detect';
   const started = performance.now();
   const local = deps.detector.assess(conversation);
   const detectorMicros = Math.round((performance.now() - started) * 1000);
   // In the grey band, a model's second opinion (inline: may move the score; background: labels the event later).
-  const consulted = await consult(deps, state, conversation, local);
+  const asked = consult(deps, state, conversation, local);
+  const consulted = asked instanceof Promise ? await asked : asked;
   const assessment = consulted.assessment;
   state.score = assessment.score;
   progress.step = 'policy';
