@@ -106,13 +106,15 @@ const stats = command({
   description: `On Redis, with no filter but whole-day --since/--until, the per-day rollups answer at once
 (source: rollup); any other filter counts the stored events (source: scan).
 
---by KEY shows, per group (${GROUP_KEYS.join(', ')}), the rates of clarify / annotate / defer,
-the labelled precision of the interventions, the rate of unneeded questions and the share of missed
-gaps, each with a 95% Wilson interval. --verdicts shows the latest verdicts per group instead (by
-norm unless --by says otherwise: the verdict x norm table). --disparity flags the groups whose rate
-of unneeded questions is far above the overall rate (by tenant unless --by says otherwise). These
-views always scan the stored events; --json prints one JSON object per group, the overall row first.
-See docs/transparency.md for what the disparity view does not prove.`,
+--by KEY shows, per group, the rates of clarify / annotate / defer, the labelled precision of the
+interventions, the rate of unneeded questions and the share of missed gaps, each with a 95% Wilson
+interval. KEY is one of:
+${GROUP_KEYS.join(', ')}.
+--verdicts shows the latest verdicts per group instead (by norm unless --by says otherwise: the
+verdict x norm table). --disparity flags the groups whose rate of unneeded questions is far above
+the overall rate (by tenant unless --by says otherwise). These views always scan the stored
+events; --json prints one JSON object per group, the overall row first. See
+docs/transparency.md for what the disparity view does not prove.`,
   options: {
     format: choice(['table', 'json'], 'table (default) or json'),
     json: JSON_OPTION,

@@ -136,6 +136,9 @@ export type AvailabilityListener = (state: 'up' | 'down', error?: Error) => void
 /** Stats dimension -> rollup field prefix. The Redis rollup hashes use exactly these field names. */
 export const TENANT_NONE = '-';
 
+/** The value a rollup counts a `model` or tenant under once a day has `events.retention.rollupMaxValues` distinct ones. */
+export const ROLLUP_OTHER = 'other';
+
 /** The rollup fields one event increments: `total`, `action:clarify`, `category:aleatoric`, `signal:missing_slot`, `model:…`, `tenant:…`. */
 export function rollupFields(event: ClarionEvent): string[] {
   const fields = ['total', `action:${event.action}`, `model:${event.model}`, `tenant:${event.tenant ?? TENANT_NONE}`];

@@ -55,9 +55,12 @@ export class ResponseFacts implements ObservedResponse {
   text = '';
   usage: TokenUsage | null = null;
 
-  /** False once MAX_OBSERVED_TEXT characters are kept: readers skip parsing text-only frames then. */
+  /** `keepText` false: nothing will read the text, so none is kept (readers skip text-only frames). */
+  constructor(private readonly keepText = true) {}
+
+  /** False once MAX_OBSERVED_TEXT characters are kept (or none are wanted): readers skip parsing text-only frames then. */
   get wantsText(): boolean {
-    return this.text.length < MAX_OBSERVED_TEXT;
+    return this.keepText && this.text.length < MAX_OBSERVED_TEXT;
   }
 
   addText(piece: string): void {
@@ -119,14 +122,16 @@ export function parseJson(text: string): unknown {
 /**
  * An observer for a response of this content type and encoding read by `reader`; null when the
  * body cannot be read as it streams (a compressed event stream, or neither JSON nor SSE).
+ * `keepText` false when nothing will read the assistant's text (the exchange is not remembered):
+ * the observed text is then '', and a stream's text-only frames are not parsed.
  */
-export function observeResponse(reader: ResponseReader, contentType: string, contentEncoding: string): ResponseObserver | null {
+export function observeResponse(reader: ResponseReader, contentType: string, contentEncoding: string, keepText = true): ResponseObserver | null {
   const encoding = contentEncoding.trim().toLowerCase();
   const identity = encoding === '' || encoding === 'identity';
-  if (contentType.includes('text/event-stream')) return identity ? new SseObserver(reader) : null;
+  if (contentType.includes('text/event-stream')) return identity ? new SseObserver(reader, keepText) : null;
   if (contentType.includes('json')) {
     if (!identity && !DECOMPRESS.has(encoding)) return null;
-    return new JsonObserver(reader, identity ? null : encoding);
+    return new JsonObserver(reader, identity ? null : encoding, keepText);
   }
   return null;
 }
@@ -146,6 +151,7 @@ class JsonObserver implements ResponseObserver {
   constructor(
     private readonly reader: ResponseReader,
     private readonly encoding: string | null,
+    private readonly keepText: boolean,
   ) {}
 
   write(chunk: Buffer): void {
@@ -160,7 +166,7 @@ class JsonObserver implements ResponseObserver {
   }
 
   end(): ObservedResponse {
-    const facts = new ResponseFacts();
+    const facts = new ResponseFacts(this.keepText);
     if (this.tooLarge || this.chunks.length === 0) return facts.snapshot();
     try {
       let body: Buffer = Buffer.concat(this.chunks, this.bytes);
@@ -181,11 +187,16 @@ const FRAME_END = /\r?\n\r?\n/g;
 
 class SseObserver implements ResponseObserver {
   private readonly decoder = new StringDecoder('utf8');
-  private readonly facts = new ResponseFacts();
+  private readonly facts: ResponseFacts;
   private pending = '';
   private broken = false;
 
-  constructor(private readonly reader: ResponseReader) {}
+  constructor(
+    private readonly reader: ResponseReader,
+    keepText: boolean,
+  ) {
+    this.facts = new ResponseFacts(keepText);
+  }
 
   write(chunk: Buffer): void {
     if (this.broken) return;

@@ -40,8 +40,10 @@ export const openaiChatResponses: ResponseReader = {
     const body = asObject(value);
     if (body === undefined) return;
     readHead(body, facts);
-    const content = asObject(firstChoice(body)?.message)?.content;
-    if (typeof content === 'string') facts.addText(content);
+    if (facts.wantsText) {
+      const content = asObject(firstChoice(body)?.message)?.content;
+      if (typeof content === 'string') facts.addText(content);
+    }
     readUsage(body.usage, facts);
   },
   frame(_event, data, facts) {

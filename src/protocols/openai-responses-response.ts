@@ -39,7 +39,7 @@ function readResponse(value: unknown, facts: ResponseFacts, final: boolean): voi
   if (typeof response.id === 'string') facts.id = response.id;
   if (typeof response.model === 'string') facts.model = response.model;
   if (!final) return;
-  if (facts.text.length === 0) outputText(response.output, facts);
+  if (facts.wantsText && facts.text.length === 0) outputText(response.output, facts);
   readUsage(response.usage, facts);
 }
 

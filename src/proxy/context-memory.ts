@@ -63,10 +63,15 @@ function asTurns(remembered: RememberedTurns): Turn[] {
  * otherwise. Waits on the store at most `policy.memoryTimeoutMs`, and only for requests that
  * point at earlier turns.
  */
-export async function withRecalledContext(deps: PipelineDeps, conversation: Conversation, headers: IncomingHttpHeaders): Promise<Conversation> {
-  const tenant = conversation.priorContext === undefined && namedConversation(headers) === null ? null : tenantOf(headers, deps.tenantHeader);
-  const lookup = lookupFor(conversation, headers, tenant);
+export function withRecalledContext(deps: PipelineDeps, conversation: Conversation, headers: IncomingHttpHeaders): Conversation | Promise<Conversation> {
+  // Most requests point at nothing: they are answered without a promise (no microtask hop).
+  if (conversation.priorContext === undefined && namedConversation(headers) === null) return conversation;
+  const lookup = lookupFor(conversation, headers, tenantOf(headers, deps.tenantHeader));
   if (lookup === null) return conversation;
+  return recall(deps, conversation, lookup);
+}
+
+async function recall(deps: PipelineDeps, conversation: Conversation, lookup: { key: string; source: ContextSource }): Promise<Conversation> {
   const remembered = await deps.memory.recallTurns(lookup.key);
   deps.metrics.contextMemory.inc({ source: lookup.source, result: remembered === null ? 'miss' : 'hit' });
   return remembered === null ? conversation : withRememberedTurns(conversation, asTurns(remembered));

@@ -29,6 +29,8 @@ export interface RelayRequest {
   onUpstreamHeaders(statusCode: number): string;
   /** Reads a 2xx response as it streams through (id, model, text, usage); null to read nothing (pass-through). */
   reader: ResponseReader | null;
+  /** Keep the assistant's text as the response streams (false: only id, model and usage are read). */
+  keepText: boolean;
   /**
    * Asked when the upstream failed before anything reached the client (a connect error, a 429 or
    * 5xx status): true drops this response, unseen by the client, so the caller can try again.
@@ -155,7 +157,7 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
     this.responseHeaders = out;
     request.res.writeHead(statusCode, out);
     if (request.reader !== null && statusCode < 300) {
-      this.observer = observeResponse(request.reader, headerText(headers['content-type']), headerText(headers['content-encoding']));
+      this.observer = observeResponse(request.reader, headerText(headers['content-type']), headerText(headers['content-encoding']), request.keepText);
     }
   }
 

@@ -80,61 +80,98 @@ export function hashUser(id: string): string {
   return `user:${createHash('sha256').update(id).digest('hex').slice(0, 16)}`;
 }
 
+/**
+ * A proxied request's RequestContext. Three fields cost work most requests never read, so each is
+ * computed on first read: `headers` (copied minus credentials: only norms that match on headers
+ * read them), `conversationId` (derived by hashing the tenant, the system text and the first turn:
+ * a clear pass with no sampled norm and no event never reads it) and `user` (hashed: only
+ * precedent reads it). They are accessors on the class, set once, not properties defined per
+ * request (Object.defineProperty costs microseconds each and leaves the object in a slow shape).
+ * Assigning any of them replaces the computed value; JSON sees the same fields as a plain object.
+ */
+class LazyRequestContext implements RequestContext {
+  readonly protocol: RequestContext['protocol'];
+  readonly route: string;
+  readonly model: string;
+  readonly tenant: string | null;
+  readonly metadata: Record<string, string>;
+  clarificationsSoFar = 0;
+  readonly optOut: boolean;
+  declare replyConstraints?: string[];
+  declare precedents?: Record<string, string>;
+  #headers: Record<string, string> | undefined;
+  #conversationId: string | undefined;
+  #user: string | undefined;
+  readonly #source: IncomingHttpHeaders;
+  readonly #conversation: Conversation;
+  readonly #userId: string | undefined;
+
+  constructor(input: ContextInput, tenant: string | null, explicitId: string | undefined) {
+    const { conversation, headers } = input;
+    this.protocol = conversation.protocol;
+    this.route = input.route;
+    this.model = conversation.model;
+    this.tenant = tenant;
+    this.metadata = stringMetadata(input.body);
+    this.optOut = isTruthyHeader(headers[CLARION_REQUEST_HEADERS.optOut]);
+    if (conversation.replyConstraints !== undefined) this.replyConstraints = conversation.replyConstraints;
+    this.#source = headers;
+    this.#conversation = conversation;
+    this.#conversationId = explicitId;
+    this.#userId = userIdOf(headers, input.userHeader, conversation);
+  }
+
+  get headers(): Record<string, string> {
+    return (this.#headers ??= contextHeaders(this.#source));
+  }
+
+  set headers(value: Record<string, string>) {
+    this.#headers = value;
+  }
+
+  /** The app's id (trusted header), else derived; scoped by tenant: the same opening from two tenants is two conversations. */
+  get conversationId(): string {
+    return (this.#conversationId ??= deriveConversationId(this.#conversation, this.tenant ?? ''));
+  }
+
+  set conversationId(value: string) {
+    this.#conversationId = value;
+  }
+
+  /** Undefined when the request names no user. */
+  get user(): string | undefined {
+    if (this.#user === undefined && this.#userId !== undefined) this.#user = hashUser(this.#userId);
+    return this.#user;
+  }
+
+  set user(value: string | undefined) {
+    this.#user = value;
+  }
+
+  toJSON(): RequestContext {
+    const out: RequestContext = {
+      protocol: this.protocol,
+      route: this.route,
+      model: this.model,
+      tenant: this.tenant,
+      headers: this.headers,
+      metadata: this.metadata,
+      conversationId: this.conversationId,
+      clarificationsSoFar: this.clarificationsSoFar,
+      optOut: this.optOut,
+    };
+    if (this.replyConstraints !== undefined) out.replyConstraints = this.replyConstraints;
+    const user = this.user;
+    if (user !== undefined) out.user = user;
+    if (this.precedents !== undefined) out.precedents = this.precedents;
+    return out;
+  }
+}
+
 export function buildRequestContext(input: ContextInput): RequestContext {
-  const { conversation, headers } = input;
+  const { headers } = input;
   const trusted = input.trustClientHeaders === true;
   const explicitId = trusted ? headers[CLARION_REQUEST_HEADERS.conversationId] : undefined;
   const tenant = tenantOf(headers, trusted ? input.tenantHeader : null);
-  const context: RequestContext = {
-    protocol: conversation.protocol,
-    route: input.route,
-    model: conversation.model,
-    tenant,
-    headers: {},
-    metadata: stringMetadata(input.body),
-    conversationId: '',
-    clarificationsSoFar: 0,
-    optOut: isTruthyHeader(headers[CLARION_REQUEST_HEADERS.optOut]),
-  };
-  if (conversation.replyConstraints !== undefined) context.replyConstraints = conversation.replyConstraints;
-  const userId = userIdOf(headers, input.userHeader, conversation);
-  if (userId !== undefined) {
-    // Hashed on first read: only precedent reads it.
-    let hashed: string | undefined;
-    Object.defineProperty(context, 'user', {
-      enumerable: true,
-      configurable: true,
-      get: () => (hashed ??= hashUser(userId)),
-      set: (value: string) => {
-        hashed = value;
-      },
-    });
-  }
-  // Only norms that match on headers read them: copy them (minus credentials) on first read.
-  let safeHeaders: Record<string, string> | undefined;
-  Object.defineProperty(context, 'headers', {
-    enumerable: true,
-    configurable: true,
-    get: () => (safeHeaders ??= contextHeaders(headers)),
-    set: (value: Record<string, string>) => {
-      safeHeaders = value;
-    },
-  });
-  if (typeof explicitId === 'string' && explicitId !== '') {
-    context.conversationId = explicitId;
-  } else {
-    // Deriving the id hashes the tenant, the system text and first turn; most requests (a clear
-    // pass with no sampled norm and no event) never read it, so it is computed on first read
-    // only. Scoped by tenant: the same opening from two tenants is two conversations.
-    let derived: string | undefined;
-    Object.defineProperty(context, 'conversationId', {
-      enumerable: true,
-      configurable: true,
-      get: () => (derived ??= deriveConversationId(conversation, tenant ?? '')),
-      set: (value: string) => {
-        derived = value;
-      },
-    });
-  }
-  return context;
+  return new LazyRequestContext(input, tenant, typeof explicitId === 'string' && explicitId !== '' ? explicitId : undefined);
 }

@@ -21,11 +21,16 @@ export interface Consulted {
   background: Promise<SecondOpinion> | null;
 }
 
-export async function consult(deps: PipelineDeps, state: ProtocolState, conversation: Conversation, assessment: Assessment): Promise<Consulted> {
+/** Outside the grey band (most requests) the answer is immediate: no promise, no microtask hop. */
+export function consult(deps: PipelineDeps, state: ProtocolState, conversation: Conversation, assessment: Assessment): Consulted | Promise<Consulted> {
   const service = deps.secondOpinion;
   const none: Consulted = { assessment, inline: null, background: null };
   if (service === null || !service.inBand(assessment.score) || state.headers[SECOND_OPINION_HEADER] !== undefined) return none;
   if (service.config.mode === 'background') return { ...none, background: service.ask(conversation) };
+  return consultInline(service, conversation, assessment);
+}
+
+async function consultInline(service: NonNullable<PipelineDeps['secondOpinion']>, conversation: Conversation, assessment: Assessment): Promise<Consulted> {
   const inline = await service.ask(conversation);
   const judged = inline.verdict === null ? assessment : withVerdict(assessment, inline.verdict, service.config.band);
   return { assessment: judged, inline, background: null };

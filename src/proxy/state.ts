@@ -78,6 +78,8 @@ export interface RequestState {
   outUpstream: string | null;
   /** Counted in clarion_open_streams while the response lasts. */
   streaming: boolean;
+  /** Keep the response's text as it streams: only when the exchange will be remembered (stages/remember.ts). */
+  keepText: boolean;
 
   // ---- the outcome: forward, or whichever stage answered ------------------------------------
   /** The upstream that served the request; null when Clarion answered itself. */
@@ -117,10 +119,13 @@ export interface Arrival {
 
 const NO_BODY: JsonObject = Object.freeze({});
 
+/** The client's `x-request-id` when it looks like an id (printable ASCII without spaces, at most 128), else a new one. */
 export function requestIdOf(headers: IncomingHttpHeaders): string {
   const given = headers['x-request-id'];
-  return typeof given === 'string' && given !== '' && given.length <= 200 ? given : randomUUID();
+  return typeof given === 'string' && given.length <= 128 && REQUEST_ID.test(given) ? given : randomUUID();
 }
+
+const REQUEST_ID = /^[\x21-\x7e]+$/;
 
 export function newRequestState(deps: PipelineDeps, arrival: Arrival): RequestState {
   const { url, headers } = arrival;
@@ -155,6 +160,7 @@ export function newRequestState(deps: PipelineDeps, arrival: Arrival): RequestSt
     outModel: undefined,
     outUpstream: null,
     streaming: false,
+    keepText: false,
     upstream: null,
     status: 0,
     overheadMs: 0,

@@ -5,6 +5,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
+import { PRIVATE_FILE } from './private-files.js';
 
 export interface Line {
   text: string;
@@ -56,24 +57,40 @@ export function parseJsonLine(text: string): unknown {
 }
 
 /**
- * Whether appending to `path` must start with a newline: the file exists and its last byte is
- * not one (a crash tore the last write). Without it the next record would be glued to the torn one.
+ * Appends `text` to `path` (created 0600) in one write and returns the byte offset where `text`
+ * starts. Never leaves a torn line behind:
+ * - a file whose last byte is not a newline (a crash, or an earlier failed write that could not be
+ *   cut back) gets one first, so the new records are not glued to the torn one (which readers then
+ *   skip as one unparseable line);
+ * - a write that fails part-way (ENOSPC, EIO...) is cut back to the size the file had before, and
+ *   the error is thrown: the caller knows none of `text` is stored.
+ * ENOENT (the directory is missing) is thrown as it is.
  */
-export async function endsMidLine(path: string): Promise<boolean> {
-  let handle: FileHandle | undefined;
+export async function appendWhole(path: string, text: string): Promise<number> {
+  const handle = await open(path, 'a+', PRIVATE_FILE.mode);
   try {
-    handle = await open(path, 'r');
     const { size } = await handle.stat();
-    if (size === 0) return false;
-    const last = Buffer.alloc(1);
-    await handle.read(last, 0, 1, size - 1);
-    return last[0] !== NEWLINE;
-  } catch {
-    return false;
+    const body = Buffer.from(text, 'utf8');
+    let data = body;
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      await handle.read(last, 0, 1, size - 1);
+      if (last[0] !== NEWLINE) data = Buffer.concat([NEWLINE_BYTE, body]);
+    }
+    try {
+      await handle.appendFile(data);
+    } catch (error) {
+      // Cut the partial write back; if even that fails, the next append's tail check repairs it.
+      await handle.truncate(size).catch(() => undefined);
+      throw error;
+    }
+    return size + data.length - body.length;
   } finally {
-    await handle?.close();
+    await handle.close();
   }
 }
+
+const NEWLINE_BYTE = Buffer.from([NEWLINE]);
 
 export interface LineBefore {
   text: string;

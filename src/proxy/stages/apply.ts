@@ -15,6 +15,7 @@ import { planAction, type ActionPlan, type ActionRequest } from '../actions.js';
 import type { PipelineDeps } from '../deps.js';
 import { respond, respondWithError } from '../respond.js';
 import type { Judgement, ProtocolState } from '../state.js';
+import { remembersExchange } from './remember.js';
 
 /** False when Clarion answered the request itself (a reply, or an error the norm fails closed on). */
 export function apply(deps: PipelineDeps, state: ProtocolState): boolean {
@@ -44,12 +45,13 @@ export function apply(deps: PipelineDeps, state: ProtocolState): boolean {
   state.outModel = plan.model;
   state.outUpstream = plan.upstream;
   state.streaming = adapter.isStream(state.body);
+  state.keepText = remembersExchange(state);
   return true;
 }
 
 /** Clarion's own reply, read back like an upstream's (its id and text are remembered like any response's). */
 function readOwnReply(state: ProtocolState, rendered: RenderedBody): ObservedResponse | null {
-  const observer = observeResponse(state.route.adapter.responses, rendered.contentType, '');
+  const observer = observeResponse(state.route.adapter.responses, rendered.contentType, '', remembersExchange(state));
   if (observer === null) return null;
   for (const chunk of rendered.chunks) observer.write(Buffer.from(chunk));
   return observer.end();

@@ -102,6 +102,7 @@ function sendOnce(
     extraHeaders: state.replyHeaders,
     errors: state.errors,
     reader: state.reader,
+    keepText: state.keepText,
     onUpstreamHeaders: () => {
       state.overheadMs = dispatchedAt - state.t0;
       return state.overheadMs.toFixed(3);

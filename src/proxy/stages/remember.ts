@@ -1,7 +1,8 @@
 /**
  * After the response, before finish: what Clarion proxied is remembered for the requests that
  * will point back at it (../context-memory.ts) — the latest user and assistant turns, redacted and
- * bounded, under the response's id and under the conversation's name when the app gave one.
+ * bounded, under the response's id (Responses, whose `previous_response_id` can point back at it)
+ * and under the conversation's name when the app gave one.
  * Runs after the client has the whole response; writing is fire-and-forget. A request with
  * `store: false` is not remembered: the app asked for its exchange not to be kept.
  */
@@ -12,13 +13,25 @@ import { conversationKey, namedConversation, responseKey } from '../context-memo
 import type { PipelineDeps } from '../deps.js';
 import type { ProtocolState } from '../state.js';
 
+/**
+ * Whether this exchange can be remembered at all, known before the response: a judged request
+ * without `store: false` that something can point back at — a Responses request (its response id,
+ * `previous_response_id` only exists in that API), an app-named conversation, or a Responses
+ * `conversation`. Only then is the response's text kept as it streams (the observer's `keepText`).
+ */
+export function remembersExchange(state: ProtocolState): boolean {
+  const { judgement } = state;
+  if (judgement === null || state.body.store === false) return false;
+  return state.route.kind === 'responses' || namedConversation(state.headers) !== null || judgement.conversation.priorContext?.kind === 'conversation';
+}
+
 export function remember(deps: PipelineDeps, state: ProtocolState): void {
   const { judgement, observed } = state;
   if (judgement === null || observed === null || state.status < 200 || state.status >= 300) return;
-  if (state.body.store === false) return;
+  if (!remembersExchange(state)) return;
   const tenant = judgement.context.tenant;
   const keys: string[] = [];
-  if (observed.id !== null) keys.push(responseKey(tenant, observed.id));
+  if (observed.id !== null && state.route.kind === 'responses') keys.push(responseKey(tenant, observed.id));
   const named = namedConversation(state.headers);
   if (named !== null) keys.push(conversationKey(tenant, named));
   const prior = judgement.conversation.priorContext;

@@ -8,7 +8,7 @@
  * (and its neighbours, for clock edges) and then one line, never the segments themselves.
  */
 import { appendFileSync, mkdirSync, statSync } from 'node:fs';
-import { appendFile, mkdir, readdir, stat, unlink } from 'node:fs/promises';
+import { mkdir, readdir, stat, truncate, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
@@ -33,7 +33,7 @@ import {
   type TailOptions,
   type WriterStats,
 } from '../../events/store.js';
-import { endsMidLine, parseJsonLine, readLines, readLinesBackward } from '../lines.js';
+import { appendWhole, parseJsonLine, readLines, readLinesBackward } from '../lines.js';
 import { PRIVATE_DIR, PRIVATE_FILE } from '../private-files.js';
 
 const SEGMENT = /^(\d{4}-\d{2}-\d{2})\.jsonl$/;
@@ -59,8 +59,6 @@ export class FileEventStore implements EventBackend {
   /** Ids this process appended, newest last, with where they are: `get` and `label` find fresh events without reading an index. */
   private readonly recentIds = new Map<string, { day: string; offset: number }>();
   private lastPrunedDay = '';
-  /** Segments whose last byte was checked for a torn line (once per process). */
-  private readonly tailChecked = new Set<string>();
 
   constructor(
     readonly dataDir: string,
@@ -122,33 +120,42 @@ export class FileEventStore implements EventBackend {
     for (const [day, lines] of byDay) {
       const text = `${lines.join('\n')}\n`;
       const path = this.segmentPath(day);
-      const repair = !this.tailChecked.has(path) && (await endsMidLine(path));
-      this.tailChecked.add(path);
-      // One writer per data directory: the size before the append is where the batch starts.
-      let offset = (await fileSize(path)) + (repair ? 1 : 0);
-      await this.appendCreatingDir(path, repair ? `\n${text}` : text);
+      // Where the batch starts (one writer per data directory); a torn tail before it is closed first.
+      const start = await this.appendCreatingDir(path, text);
+      let offset = start;
       const dayIds = ids.get(day) ?? [];
       const index = new Map<string, string>();
+      const places: Array<[string, number]> = [];
       lines.forEach((line, i) => {
         const id = dayIds[i] as string;
         const idDay = utcDay(eventIdTime(id) ?? Date.now());
         index.set(idDay, `${index.get(idDay) ?? ''}${id} ${day} ${offset}\n`);
-        this.remember(id, day, offset);
+        places.push([id, offset]);
         offset += Buffer.byteLength(line) + 1;
       });
-      for (const [idDay, text] of index) await appendFile(this.indexPath(idDay), text, PRIVATE_FILE);
+      try {
+        for (const [idDay, entries] of index) await appendWhole(this.indexPath(idDay), entries);
+      } catch (error) {
+        // Events without their index entries could not be found by id: the batch fails as a whole.
+        await truncate(path, start).catch(() => undefined);
+        throw error;
+      }
+      for (const [id, at] of places) this.remember(id, day, at);
     }
     await this.pruneOnNewDay();
   }
 
-  /** Appends by path (robust to the file being rotated or removed); creates the directory only when it is missing. */
-  private async appendCreatingDir(path: string, text: string): Promise<void> {
+  /**
+   * Appends by path (robust to the file being rotated or removed), creating the directory only
+   * when it is missing; returns where `text` starts. A failed write leaves nothing behind (appendWhole).
+   */
+  private async appendCreatingDir(path: string, text: string): Promise<number> {
     try {
-      await appendFile(path, text, PRIVATE_FILE);
+      return await appendWhole(path, text);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       await mkdir(this.eventsDir, PRIVATE_DIR);
-      await appendFile(path, text, PRIVATE_FILE);
+      return appendWhole(path, text);
     }
   }
 
@@ -380,7 +387,7 @@ export class FileEventStore implements EventBackend {
     const idTime = eventIdTime(id);
     if (idTime === null || (!this.recentIds.has(id) && (await this.find(id, idTime)) === null)) return false;
     await mkdir(this.dataDir, PRIVATE_DIR);
-    await appendFile(this.labelsFile, `${JSON.stringify({ id, ...label })}\n`, PRIVATE_FILE);
+    await appendWhole(this.labelsFile, `${JSON.stringify({ id, ...label })}\n`);
     return true;
   }
 
