@@ -132,6 +132,9 @@ function GroupRow({
   </tr>`;
 }
 
+const CAPTION =
+  'Rates of applied decisions per event; precision: interventions labelled needed or helpful among the labelled ones; missed and unneeded questions per labelled event; ';
+
 /** Issue 14's disparity view: who gets asked (and asked needlessly) more than the rest, per tenant, model, language, route. */
 function Disparity({ tables, since }: { tables: DisparityTable[]; since: string }) {
   const [key, setKey] = useState<DisparityTable['key']>(tables.find((t) => t.flagged > 0)?.key ?? 'tenant');
@@ -160,9 +163,8 @@ function Disparity({ tables, since }: { tables: DisparityTable[]; since: string 
     <div class="table-wrap">
       <table class="disparity">
         <caption class="muted">
-          Rates of applied decisions per event; precision: interventions labelled needed or helpful among the labelled ones; missed and unneeded questions per
-          labelled event (<code>clarion events stats --by ${table.key} --disparity</code>
-          prints the same).
+          ${CAPTION}<code>clarion events stats --by ${table.key} --disparity</code
+          >${' prints the same.'}
         </caption>
         <thead>
           <tr>
