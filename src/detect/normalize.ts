@@ -135,10 +135,49 @@ function foldConfusables(text: string): string {
   });
 }
 
+function fold(text: string): string {
+  return foldConfusables(text.replace(INVISIBLE, '').normalize('NFKC'));
+}
+
+/**
+ * Normalised text kept at each end of a long text: more than the detector's deep windows
+ * (`DEEP_HEAD`, `DEEP_TAIL` in view.ts) read, so the windows see only folded text.
+ */
+const EDGE = 8_192;
+
+/** `at`, moved back one when it would split a surrogate pair. */
+function safeCut(text: string, at: number): number {
+  const code = text.charCodeAt(at);
+  return at > 0 && at < text.length && code >= 0xdc00 && code <= 0xdfff ? at - 1 : at;
+}
+
+/**
+ * A long text is folded only at its ends, chunk by chunk until each end holds EDGE folded
+ * characters (padding of invisible characters only makes it read on): a megabyte of emoji costs
+ * two chunks, not a megabyte of NFKC; the middle, which the detector does not read, stays as it is.
+ */
+function foldEdges(text: string): string {
+  let head = '';
+  let start = 0;
+  while (start < text.length && head.length < EDGE) {
+    const cut = safeCut(text, Math.min(text.length, start + EDGE));
+    head += fold(text.slice(start, cut));
+    start = cut;
+  }
+  let tail = '';
+  let end = text.length;
+  while (end > start && tail.length < EDGE) {
+    const cut = Math.max(start, safeCut(text, end - EDGE));
+    tail = fold(text.slice(cut, end)) + tail;
+    end = cut;
+  }
+  return head + text.slice(start, end) + tail;
+}
+
 /** `text` as the detector should read it; the same string when nothing in it needs folding. */
 export function normalizeText(text: string): string {
   if (!SUSPECT.test(text)) return text;
-  return foldConfusables(text.replace(INVISIBLE, '').normalize('NFKC'));
+  return text.length <= 2 * EDGE ? fold(text) : foldEdges(text);
 }
 
 /** True when a turn says nothing: only text parts (or none) without a letter or digit, no tool calls. */

@@ -23,6 +23,16 @@ function conversation(...texts: string[]): Conversation {
 const score = (...texts: string[]): number => assess(conversation(...texts)).score;
 
 describe('normalizeText', () => {
+  test('a long text is folded at both ends, however much invisible padding precedes the request; its middle is kept', () => {
+    const middle = 'x'.repeat(100_000);
+    const padding = '\u200b'.repeat(30_000);
+    const text = `${padding}Wrіte а роem ${middle}🙂 ｐｌｅａｓｅ`;
+    const out = normalizeText(text);
+    assert.ok(out.startsWith('Write a poem xxx'), out.slice(0, 40));
+    assert.ok(out.endsWith('🙂 please'), out.slice(-20));
+    assert.ok(out.includes(middle.slice(0, 50_000)));
+    assert.ok(!out.includes('\u200b'));
+  });
   test('plain text is returned as it is (the same string)', () => {
     const text = 'Summarize the attached report in three bullet points, please.';
     assert.equal(normalizeText(text), text);
