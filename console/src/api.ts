@@ -4,6 +4,8 @@
  * means the session ended: back to the sign-in page.
  */
 export type { Overview, VersionMarker } from '../../src/http/console/overview.js';
+export type { DisparityRow, DisparityTable } from '../../src/http/console/disparity.js';
+export type { Rate } from '../../src/events/breakdown.js';
 export type { EventPage } from '../../src/events/store.js';
 export type { HistoryDiff, HistoryItem } from '../../src/http/console/history.js';
 export type { TryResult, TryOutcome, TryFormat } from '../../src/http/console/try.js';

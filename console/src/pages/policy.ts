@@ -236,7 +236,7 @@ function WhatIf({ initial }: { initial: string }) {
 function DiffView({ diff }: { diff: string }) {
   const kind = (line: string): string => (line.startsWith('@@') ? 'hunk' : line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : 'same');
   return html`<pre class="code diff" data-testid="policy-diff">
-${diff.split('\n').map((line) => html`<span class=${`diff-${kind(line)}`}>${line} </span>`)}</pre>`;
+${diff.split('\n').map((line) => html`<span class=${`diff-${kind(line)}`}>${line}</span>`)}</pre>`;
 }
 
 function Changed({ item }: { item: HistoryItem }) {

@@ -5,6 +5,7 @@
  */
 import type { StoredEvent } from '../../events/store.js';
 import { TENANT_NONE } from '../../events/store.js';
+import { createDisparity, type DisparityTable } from './disparity.js';
 
 /** Where a version changed: the first event with a version other than the one before it. */
 export interface VersionMarker {
@@ -37,6 +38,8 @@ export interface Overview {
   versions: { policy: string[]; detector: string[] };
   breakdowns: Record<'action' | 'norm' | 'category' | 'signal' | 'model' | 'tenant' | 'verdict', Record<string, number>>;
   verdictByNorm: NormVerdicts[];
+  /** Per tenant, model, language and route: action rates, labelled precision, missed, and the groups asked unneeded questions far more than overall. */
+  disparity: DisparityTable[];
   events: number;
   /** True when the scan stopped at its cap before the end of the range. */
   truncated: boolean;
@@ -66,6 +69,7 @@ export function emptyOverview(since: number, until: number, bucketMs: number): O
     versions: { policy: [], detector: [] },
     breakdowns: { action: {}, norm: {}, category: {}, signal: {}, model: {}, tenant: {}, verdict: {} },
     verdictByNorm: [],
+    disparity: [],
     events: 0,
     truncated: false,
   };
@@ -83,6 +87,7 @@ export async function buildOverview(
   const overview = emptyOverview(range.since, range.until, range.bucketMs);
   const first = overview.buckets[0] ?? range.since;
   const norms = new Map<string, NormVerdicts>();
+  const groups = createDisparity();
   let lastPolicy: string | null = null;
   let lastDetector: string | null = null;
   for await (const event of events) {
@@ -91,6 +96,7 @@ export async function buildOverview(
       break;
     }
     overview.events++;
+    groups.add(event);
     const t = Date.parse(event.time);
     const index = Math.floor((t - first) / range.bucketMs);
     if (index >= 0 && index < overview.buckets.length) {
@@ -131,5 +137,6 @@ export async function buildOverview(
   const clarify = overview.byAction.clarify;
   overview.clarifyRate = overview.total.map((n, i) => (n === 0 ? null : (clarify?.[i] ?? 0) / n));
   overview.verdictByNorm = [...norms.values()].sort((a, b) => b.labelled - a.labelled);
+  overview.disparity = groups.result();
   return overview;
 }

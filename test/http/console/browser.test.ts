@@ -19,6 +19,8 @@ import { FileEventStore } from '../../../src/storage/file/events.js';
 import { startFakeUpstream, type FakeUpstream } from '../../fixtures/fake-upstream.js';
 import { startClarion, type RunningClarion } from '../../helpers/clarion.js';
 import { CANDIDATE_POLICY, CURRENT_POLICY, seedEvents, type Seeded } from './seed.js';
+import type { ClarionEvent } from '../../../src/events/schema.js';
+import { overAskedDeployment } from '../../events/sample-events.js';
 
 /** The page's DOM as the callbacks run in the browser see it (the test's own tsconfig has no DOM lib). */
 interface PageElement {
@@ -44,6 +46,7 @@ let clarion: RunningClarion;
 let browser: Browser;
 let page: Page;
 let seeded: Seeded;
+let overAsked: ClarionEvent[] = [];
 
 async function shot(name: string, target: Page = page): Promise<void> {
   const file = join(SHOTS, `${name}.png`);
@@ -59,7 +62,23 @@ before(async () => {
   mkdirSync(SHOTS, { recursive: true });
   upstream = await startFakeUpstream();
   clarion = await startClarion({ upstream, policy: CURRENT_POLICY, serverConfig: `adminToken: ${TOKEN}\ntrustClientHeaders: true` }); // seeds a tenant through the header
-  seeded = await seedEvents(new FileEventStore(join(clarion.dir, 'data'), EventsConfigSchema.parse({})), { days: 6 });
+  const store = new FileEventStore(join(clarion.dir, 'data'), EventsConfigSchema.parse({}));
+  seeded = await seedEvents(store, { days: 6 });
+  // A day ago, under the current policy: a tenant asked far more unneeded questions than the rest (the disparity view flags it).
+  const template = seeded.events.at(-1);
+  assert.ok(template);
+  overAsked = overAskedDeployment(Date.now() - 86_400_000).map((e) => ({
+    ...e,
+    policyVersion: template.policyVersion,
+    policyHash: template.policyHash,
+    detectorVersion: template.detectorVersion,
+    modelId: template.modelId,
+  }));
+  const written = await store.append(
+    overAsked,
+    overAsked.map((e) => JSON.stringify(e)),
+  );
+  assert.equal(written.failed.length, 0);
   // One deferral through the proxy itself: a review item linked to its event.
   const deferred = await fetch(`${clarion.url}/v1/chat/completions`, {
     method: 'POST',
@@ -97,7 +116,7 @@ test('sign in with the token, then the overview shows the seeded events with a p
   assert.ok(session?.httpOnly && session.sameSite === 'Strict');
   assert.equal(await page.evaluate(() => document.cookie), '', 'the session cookie is out of reach of script');
 
-  const total = seeded.events.length + 1;
+  const total = seeded.events.length + overAsked.length + 1;
   await page
     .locator('.figure-value')
     .first()
@@ -107,7 +126,21 @@ test('sign in with the token, then the overview shows the seeded events with a p
   const versions = await page.locator('.figure').filter({ hasText: 'policy versions' }).textContent();
   assert.match(versions ?? '', /^2policy versionsv1-strict → v2-current$/);
   await page.getByRole('heading', { name: 'Labels by norm' }).waitFor();
+  // The disparity view: the over-asked tenant flagged, first, with its rate of unneeded questions.
+  const disparity = page.locator('section[aria-labelledby=disparity-h]');
+  await disparity.getByText('Flagged: 1 tenant').waitFor();
+  const flagged = disparity.locator('table.disparity tbody tr.flagged');
+  assert.equal(await flagged.count(), 1);
+  assert.equal(await flagged.getAttribute('data-group'), 'legal');
+  assert.match((await flagged.textContent()) ?? '', /× overall/);
+  assert.equal(await disparity.locator('tr[data-group=tiny] td:last-child').textContent(), 'too few labels');
+  await disparity.getByRole('button', { name: 'Language' }).click();
+  await disparity.locator('table.disparity tr[data-group=fr]').waitFor();
+  await disparity.getByRole('button', { name: /^Tenant/ }).click();
+  await disparity.locator('table.disparity tr.flagged').waitFor();
   await shot('overview');
+  await disparity.screenshot({ path: join(SHOTS, 'overview-disparity.png') });
+  if (process.env.UPDATE_CONSOLE_SCREENSHOTS === '1') copyFileSync(join(SHOTS, 'overview-disparity.png'), join(DOC_SHOTS, 'console-overview-disparity.png'));
   const dark = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
   await dark.context().addCookies(cookies);
   await dark.goto(`${clarion.url}/console/`);
@@ -146,7 +179,7 @@ test('the event list filters like the CLI and pages back through older events', 
     await older.click();
     await page.waitForFunction((href) => document.querySelector('table.events tbody tr td:first-child a')?.getAttribute('href') !== href, first);
   }
-  assert.equal(seen.size, seeded.events.length + 1);
+  assert.equal(seen.size, seeded.events.length + overAsked.length + 1);
 });
 
 test('an event shows its evidence highlighted; labelling it stores the label through the feedback path', { skip }, async () => {
@@ -240,7 +273,9 @@ test('try it: a request is assessed and decided, and the console shows what woul
 
 test('policy history: after the candidate is put in force, the page lists both versions and shows the diff between them', { skip }, async () => {
   writeFileSync(clarion.policyFile, CANDIDATE_POLICY);
-  assert.equal((await clarion.server.reload()).policy, true);
+  // The file watcher may get there first; either way the candidate is in force.
+  await clarion.server.reload();
+  assert.equal(clarion.server.policy.status().version, 'v3-candidate');
   await page.getByRole('link', { name: 'Policy' }).click();
   await page.reload();
   await page.getByRole('heading', { name: /In force: v3-candidate/ }).waitFor();
