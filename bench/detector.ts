@@ -111,7 +111,117 @@ export async function benchDetector(): Promise<{ rows: Array<{ name: string; med
     await new Promise((resolve) => setImmediate(resolve));
   }
   printTable(rows);
+  const two = benchTwoKb();
+  process.stdout.write(
+    `\napp request of ${two.bytes} B (system, 4 earlier turns, one tool), CPU time per call, median of interleaved batches: detector ${two.detectorMicros} µs, baseline (JSON round trip of the same conversation) ${two.baselineMicros} µs, ratio ${two.ratio}\n`,
+  );
   return { rows };
+}
+
+/**
+ * A realistic ~2 KB app request (system prompt, a short history, one tool, the question), timed
+ * in the same conditions as a baseline: batches of the detector and batches of the baseline
+ * (JSON round trip of the same conversation, which the proxy does for every request anyway)
+ * alternate, each batch timed by CPU time (process.cpuUsage) rather than wall time, so load from
+ * other processes inflates both alike. Reports the medians per call and their ratio.
+ */
+export function benchTwoKb(batches = 400, perBatch = 50): { bytes: number; detectorMicros: number; baselineMicros: number; ratio: number } {
+  const detector = createDetector();
+  const c = appRequest2k();
+  const bytes = bytesOf(c);
+  const baseline = (): number => (JSON.parse(JSON.stringify(c)) as Conversation).turns.length;
+  let sink = 0;
+  for (let i = 0; i < 2_000; i++) sink += detector.assess(c).score + baseline(); // warm-up
+  const cpu = (f: () => void): number => {
+    const t0 = process.cpuUsage();
+    for (let i = 0; i < perBatch; i++) f();
+    const d = process.cpuUsage(t0);
+    return (d.user + d.system) / perBatch;
+  };
+  const det: number[] = [];
+  const base: number[] = [];
+  for (let b = 0; b < batches; b++) {
+    det.push(
+      cpu(() => {
+        sink += detector.assess(c).score;
+      }),
+    );
+    base.push(
+      cpu(() => {
+        sink += baseline();
+      }),
+    );
+  }
+  if (sink === -1) process.stdout.write(''); // keeps the work observable
+  const median = (xs: number[]): number =>
+    percentile(
+      [...xs].sort((a, b) => a - b),
+      0.5,
+    );
+  const d = Math.round(median(det) * 10) / 10;
+  const bl = Math.round(median(base) * 10) / 10;
+  return { bytes, detectorMicros: d, baselineMicros: bl, ratio: Math.round((d / Math.max(bl, 0.01)) * 100) / 100 };
+}
+
+function appRequest2k(): Conversation {
+  const tool = {
+    name: 'search_orders',
+    description: 'Search the customer orders by order number, email or date range.',
+    parameters: {
+      type: 'object',
+      properties: {
+        order_number: { type: 'string', description: 'e.g. A-10293' },
+        email: { type: 'string', format: 'email' },
+        since: { type: 'string', format: 'date' },
+      },
+      required: ['order_number'],
+    },
+  };
+  return conversation(
+    [
+      {
+        role: 'user',
+        parts: [text('Hi, I ordered a standing desk two weeks ago and it still has not arrived. The tracking page has said "label created" since the 3rd.')],
+      },
+      {
+        role: 'assistant',
+        parts: [
+          text(
+            "I'm sorry about the delay. Carriers sometimes take a few days to scan a parcel after the label is created, but two weeks is longer than usual. I can look into it for you: could you give me the order number? It starts with a letter and is in your confirmation email.",
+          ),
+        ],
+      },
+      {
+        role: 'user',
+        parts: [
+          text(
+            'Sure, it is A-55120. I paid for express shipping, so I would also like to know whether I can get that refunded if it is late. It is the black 140 cm desk with the memory keypad, in case that matters, and it should go to my office address, not home.',
+          ),
+        ],
+      },
+      {
+        role: 'assistant',
+        parts: [
+          text(
+            'Thanks. Order A-55120 was handed to the carrier on the 4th and is now at the regional depot; the carrier reports a backlog after the storm last week. Express shipping fees are refundable when a delivery misses its promised date. Your order was promised for the 6th, so it qualifies. The delivery address on the order is your office, 12 Canal Street, as you asked.',
+          ),
+        ],
+      },
+      {
+        role: 'user',
+        parts: [
+          text(
+            'Great. Please request the refund of the express fee, and tell me the new estimated delivery date and whether someone needs to be home to sign for it.',
+          ),
+        ],
+      },
+    ],
+    {
+      system:
+        "You are the support assistant of Deskly, an online furniture shop. Be concise and friendly. Use the tools to look up orders; never invent order data. Refunds of shipping fees are allowed when a delivery is late; product refunds need a human agent. Answer in the language of the customer. Opening hours of the human support team: Monday to Friday, 8am to 6pm CET. Delivery promises: standard 5-7 working days, express 2 working days from dispatch. Returns are free within 30 days for unassembled items; assembled items can be returned for a 15% restocking fee. Never share another customer's data, and never ask for card numbers in the chat. If the customer is upset, acknowledge it briefly and move to the solution.",
+      tools: [tool],
+    },
+  );
 }
 
 function printTable(rows: Array<{ name: string; medianMicros: number; p99Micros: number; bytes: number }>): void {

@@ -83,10 +83,13 @@ const rss0 = process.memoryUsage().rss;
 let peak = rss0;
 const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
 const result = learn({ base, events: big, corpus, holdout: 0.2 });
+const cpu = process.cpuUsage(cpu0);
 const seconds = (performance.now() - t0) / 1000;
 clearInterval(timer);
 peak = Math.max(peak, process.memoryUsage().rss);
 console.log(
-  `learn on ${result.report.labelled} labelled events + ${corpus.length} shipped rows: ${seconds.toFixed(1)} s, peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB (process, events in memory included)`,
+  `hold-out AUROC ${result.report.before?.auroc.value.toFixed(4)} -> ${result.report.after?.auroc.value.toFixed(4)}; ${result.file.hashedIndex.length} hashed weights, bias ${result.file.bias}\n` +
+    `learn on ${result.report.labelled} labelled events + ${corpus.length} shipped rows: ${seconds.toFixed(1)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU, peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB (process, events in memory included)`,
 );

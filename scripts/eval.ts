@@ -11,11 +11,13 @@
  *    template families), the share where the underspecified member scores higher, with an interval.
  * 3. The shipped policy (config/policy.yaml) through the real decide(), on the held-out scores:
  *    per source, the share of underspecified requests acted on (and clarified) and of clear ones touched.
+ * 3b. Sets never trained on, scored by the shipped model: generated tool requests and the fresh app / tool / agent pairs.
  * 4. Details: CLAMBER subclasses, ClariQ levels, the everyday held-out half and the misses by kind.
  *
  * Options: `--params JSON` overrides training parameters (e.g. '{"in3Weight":0}'), `--policy FILE`,
  * `--sources a,b` limits the held-out sources, `--json FILE` writes the numbers, `--misses N` lists N misses per source,
- * `--save FILE` writes the held-out assessments, `--load FILE` reads them instead of training (to try policies quickly).
+ * `--save FILE` writes the held-out assessments, `--load FILE` reads them instead of training (to try policies quickly),
+ * `--fresh` prints only the sets never trained on (generated tool requests, fresh pairs), scored by the shipped model.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -33,6 +35,9 @@ import { aurocInterval, binary, pairAccuracy, weightedF1, type Interval } from '
 import { DEFAULT_PARAMS, weightsFile } from '../src/detect/training/pipeline.js';
 import { prng } from '../src/detect/training/random.js';
 import { toolCases } from '../src/detect/training/tool-cases.js';
+import { FRESH_FAMILIES } from '../src/detect/training/families-agent.js';
+import type { Detector } from '../src/detect/index.js';
+import type { Policy } from '../src/policy/schema.js';
 import { readWeightsFile } from '../src/detect/weights.js';
 import { TokenScratch } from '../src/detect/scan.js';
 import { decide } from '../src/policy/decide.js';
@@ -85,6 +90,95 @@ interface Scored {
   readonly decision: Decision;
 }
 
+/** Generated tool requests (never trained on), shipped model: a required argument removed vs the complete request. */
+function toolSection(out: (s?: string) => void, detector: Detector, policy: Policy): Record<string, unknown> {
+  out('## Tool requests (generated, `src/detect/training/tool-cases.ts`; never trained on; shipped model and policy)');
+  out();
+  out(
+    '| set | removed argument: flagged (missing_slot of that tool) | removed: clarified by the policy | complete: flagged | complete: touched by the policy |',
+  );
+  out('|---|---|---|---|---|');
+  const toolJson: Record<string, unknown> = {};
+  for (const set of ['tune', 'heldout', 'fresh'] as const) {
+    const cases = toolCases(set);
+    let removed = 0;
+    let caught = 0;
+    let clarified = 0;
+    let complete = 0;
+    let falseFlags = 0;
+    let touched = 0;
+    cases.forEach((c, i) => {
+      const a = detector.assess(c.conversation);
+      const flagged = a.missingSlots.some((slot) => slot.startsWith(`tool:${c.tool}.`));
+      const d = decide(a, contextOf({ conversation: c.conversation, id: `tool:${set}:${i}` }), policy);
+      if (c.removed === null) {
+        complete++;
+        if (flagged) falseFlags++;
+        if (d.action !== 'pass') touched++;
+      } else {
+        removed++;
+        if (flagged) caught++;
+        if (d.action === 'clarify') clarified++;
+      }
+    });
+    out(
+      `| ${set} | ${pct(caught, removed)} (${caught}/${removed}) | ${pct(clarified, removed)} | ${pct(falseFlags, complete)} (${falseFlags}/${complete}) | ${pct(touched, complete)} |`,
+    );
+    toolJson[set] = { removed, caught, clarified, complete, falseFlags, touched };
+  }
+  out();
+  return toolJson;
+}
+
+/**
+ * The fresh families (src/detect/training/families-agent.ts: app requests, tool calls, agent tasks; never trained
+ * on, written with other wording): scored by the shipped model, acted on by the policy.
+ */
+function freshSection(out: (s?: string) => void, detector: Detector, policy: Policy): Record<string, unknown> {
+  out('## Fresh pairs (`FRESH_FAMILIES`, never trained on; shipped model and policy)');
+  out();
+  out('| family | pairs | AUROC [95% CI] | underspecified member higher | under acted on (clarified) | clear touched | misses (under passed) |');
+  out('|---|---|---|---|---|---|---|');
+  const result: Record<string, unknown> = {};
+  for (const family of FRESH_FAMILIES) {
+    const pairs = family.pairs();
+    const under: number[] = [];
+    const clear: number[] = [];
+    let acted = 0;
+    let clarified = 0;
+    let touched = 0;
+    const missed: string[] = [];
+    pairs.forEach((p, i) => {
+      const u = detector.assess(p.under);
+      const c = detector.assess(p.clear);
+      under.push(u.score);
+      clear.push(c.score);
+      const du = decide(u, contextOf({ conversation: p.under, id: `${family.name}:${i}:u` }), policy);
+      const dc = decide(c, contextOf({ conversation: p.clear, id: `${family.name}:${i}:c` }), policy);
+      if (du.action !== 'pass') acted++;
+      else missed.push(`${u.score.toFixed(2)} "${lastUserText(p.under).slice(0, 60)}"`);
+      if (du.action === 'clarify') clarified++;
+      if (dc.action !== 'pass') touched++;
+    });
+    const auc = aurocInterval([...under, ...clear], [...under.map(() => 1), ...clear.map(() => 0)], BOOTSTRAP, prng(17));
+    const pa = pairAccuracy(under, clear, BOOTSTRAP, prng(19));
+    out(
+      `| ${family.name} | ${pairs.length} | ${ci(auc)} | ${f3(pa.value)} | ${pct(acted, pairs.length)} (${pct(clarified, pairs.length)}) | ${pct(touched, pairs.length)} | ${missed.slice(0, 3).join('; ')} |`,
+    );
+    result[family.name] = { pairs: pairs.length, auroc: auc, pairAccuracy: pa.value, acted, clarified, touched };
+  }
+  out();
+  return result;
+}
+
+function lastUserText(c: Item['conversation']): string {
+  for (let i = c.turns.length - 1; i >= 0; i--) {
+    const t = c.turns[i];
+    if (t?.role === 'user') return t.parts.map((p) => (p.type === 'text' ? p.text : '')).join('');
+  }
+  return '';
+}
+
 function main(): void {
   const started = Date.now();
   const dir = datasetsDir();
@@ -109,6 +203,13 @@ function main(): void {
   out(`Training parameters: ${JSON.stringify(params)}`);
   out();
 
+  if (process.argv.includes('--fresh')) {
+    // Only the sections that need no training: the never-trained-on sets, scored by the shipped model.
+    toolSection(out, createDetector(), policy);
+    freshSection(out, createDetector(), policy);
+    process.stdout.write(`${lines.join('\n')}\n`);
+    return;
+  }
   const scored = new Map<string, Scored[]>();
   const load = arg('load');
   if (load !== undefined) {
@@ -251,44 +352,8 @@ function main(): void {
   out();
   json.policy = policyJson;
 
-  // 3b. Generated tool requests (never trained on), shipped model: a required argument removed vs the complete request.
-  out('## Tool requests (generated, `src/detect/training/tool-cases.ts`; never trained on; shipped model and policy)');
-  out();
-  out(
-    '| set | removed argument: flagged (missing_slot of that tool) | removed: clarified by the policy | complete: flagged | complete: touched by the policy |',
-  );
-  out('|---|---|---|---|---|');
-  const shippedDetector = createDetector();
-  const toolJson: Record<string, unknown> = {};
-  for (const set of ['tune', 'heldout', 'fresh'] as const) {
-    const cases = toolCases(set);
-    let removed = 0;
-    let caught = 0;
-    let clarified = 0;
-    let complete = 0;
-    let falseFlags = 0;
-    let touched = 0;
-    cases.forEach((c, i) => {
-      const a = shippedDetector.assess(c.conversation);
-      const flagged = a.missingSlots.some((slot) => slot.startsWith(`tool:${c.tool}.`));
-      const d = decide(a, contextOf({ conversation: c.conversation, id: `tool:${set}:${i}` }), policy);
-      if (c.removed === null) {
-        complete++;
-        if (flagged) falseFlags++;
-        if (d.action !== 'pass') touched++;
-      } else {
-        removed++;
-        if (flagged) caught++;
-        if (d.action === 'clarify') clarified++;
-      }
-    });
-    out(
-      `| ${set} | ${pct(caught, removed)} (${caught}/${removed}) | ${pct(clarified, removed)} | ${pct(falseFlags, complete)} (${falseFlags}/${complete}) | ${pct(touched, complete)} |`,
-    );
-    toolJson[set] = { removed, caught, clarified, complete, falseFlags, touched };
-  }
-  out();
-  json.tools = toolJson;
+  json.tools = toolSection(out, createDetector(), policy);
+  json.fresh = freshSection(out, createDetector(), policy);
 
   // 4. Details.
   const clamber = scored.get('clamber') ?? [];

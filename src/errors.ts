@@ -32,6 +32,12 @@ export const ERRORS = {
     anthropicType: 'invalid_request_error',
     message: 'Content-Type must be application/json',
   },
+  CLARION_UNSUPPORTED_CONTENT_ENCODING: {
+    status: 415,
+    openaiType: 'invalid_request_error',
+    anthropicType: 'invalid_request_error',
+    message: 'Content-Encoding must be one of gzip, deflate, br or identity',
+  },
   CLARION_BODY_TOO_LARGE: {
     status: 413,
     openaiType: 'invalid_request_error',
@@ -86,6 +92,12 @@ export const ERRORS = {
     openaiType: 'api_error',
     anthropicType: 'api_error',
     message: 'The event store is unavailable',
+  },
+  CLARION_STORE_UNAVAILABLE: {
+    status: 503,
+    openaiType: 'api_error',
+    anthropicType: 'api_error',
+    message: 'A store Clarion needs for this (Redis) did not answer; retry later',
   },
   CLARION_OVERLOADED: {
     status: 503,

@@ -18,7 +18,8 @@
  */
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { Server } from 'node:http';
+import Fastify, { type FastifyHttpOptions, type FastifyInstance } from 'fastify';
 import type { Limits } from './config/limits.js';
 import { resolveFromConfig, type LoadedConfig } from './config/load.js';
 import { createDetectorHolder, type DetectorHolder } from './detect/holder.js';
@@ -28,7 +29,8 @@ import { createEventLog, type EventLog } from './events/log.js';
 import { configureRedaction, redactText } from './events/redact.js';
 import { adminApi } from './http/admin/index.js';
 import { guardrailApi } from './http/clarion-api/guardrail.js';
-import { CONSOLE_PREFIX, consoleSurface } from './http/console/index.js';
+import { createConsoleApp } from './http/console/app.js';
+import { CONSOLE_PREFIX, consoleSurface, type ConsoleOptions } from './http/console/index.js';
 import { lazyEventStore, type LazyEventStore } from './http/console/store.js';
 import { CLARION_API_PREFIX, clarionApi } from './http/clarion-api/index.js';
 import { BodyBudget } from './http/body.js';
@@ -74,7 +76,11 @@ export interface ClarionServer {
   detector: DetectorHolder | null;
   /** Re-reads the policy and the detector model (SIGHUP, POST /admin/reload); each keeps its last good version on failure. */
   reload(): Promise<{ policy: boolean; detector: boolean }>;
-  /** Starts listening; resolves with the bound address (`http://127.0.0.1:8080`). */
+  /** The console's own app when `server.consolePort` is set (then `app` has no `/console`), else null. */
+  consoleApp: FastifyInstance | null;
+  /** Where the console's own port listens (`http://127.0.0.1:8081`) once listening; null without `server.consolePort`. */
+  consoleAddress(): string | null;
+  /** Starts listening (and the console's port, when it has one); resolves with the proxy's bound address (`http://127.0.0.1:8080`). */
   listen(): Promise<string>;
   /** Graceful shutdown: stop accepting, let open requests and streams finish within the grace period, flush events. */
   close(graceMs?: number): Promise<void>;
@@ -198,11 +204,7 @@ async function createApp(loaded: LoadedConfig, parts: Components, closing: () =>
   const { limits } = config;
   const bodyBudget = new BodyBudget(limits.maxInflightBodyBytes);
   const app = Fastify({
-    // Slow clients (trickled headers, bodies that never end, idle keep-alive sockets) are cut by
-    // these timeouts so they cannot hold memory and sockets for everyone else (docs/security.md).
-    keepAliveTimeout: limits.keepAliveTimeoutMs,
-    requestTimeout: limits.requestTimeoutMs,
-    http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: checkingInterval(limits) },
+    ...slowClientLimits(limits),
     // Clarion writes its own single log line per request and logs errors itself.
     logger: false,
     bodyLimit: config.server.bodyLimitBytes,
@@ -244,24 +246,8 @@ async function createApp(loaded: LoadedConfig, parts: Components, closing: () =>
     logger,
     closing,
   });
-  await app.register(consoleSurface, {
-    prefix: CONSOLE_PREFIX,
-    token: config.server.adminToken,
-    listenHost: config.server.host,
-    logger,
-    closing,
-    data: {
-      storage: storageKind(config),
-      eventStore: () => parts.eventReader.get(),
-      label: (id, verdict, note, source) => parts.eventLog.label(id, verdict, note, source),
-      reviews: parts.reviews,
-      policy: parts.policy,
-      eventsConfig: config.events,
-      detector: deps.detector,
-      router: deps.router,
-      tenantHeader: config.server.tenantHeader,
-    },
-  });
+  // With server.consolePort the console has its own app and port (buildServer); otherwise it is here.
+  if (config.server.consolePort === undefined) await app.register(consoleSurface, { prefix: CONSOLE_PREFIX, ...consoleOptions(config, parts, closing) });
   await app.register(opsRoutes, {
     instanceId: parts.instanceId,
     policy: parts.policy,
@@ -275,6 +261,38 @@ async function createApp(loaded: LoadedConfig, parts: Components, closing: () =>
   return app;
 }
 
+/** What the console reads and writes, and how it is reached: the same on the proxy's port or its own. */
+function consoleOptions(config: LoadedConfig['config'], parts: Components, closing: () => boolean): ConsoleOptions {
+  const { deps } = parts;
+  return {
+    token: config.server.adminToken,
+    listenHost: config.server.host,
+    logger: deps.logger,
+    closing,
+    data: {
+      storage: storageKind(config),
+      eventStore: () => parts.eventReader.get(),
+      label: (id, verdict, note, source) => parts.eventLog.label(id, verdict, note, source),
+      reviews: parts.reviews,
+      policy: parts.policy,
+      policyHistory: parts.state.policyHistory,
+      eventsConfig: config.events,
+      detector: deps.detector,
+      router: deps.router,
+      tenantHeader: config.server.tenantHeader,
+    },
+  };
+}
+
+/** Slow clients (trickled headers, bodies that never end, idle keep-alive sockets) are cut by these timeouts so they cannot hold memory and sockets for everyone else (docs/security.md). */
+function slowClientLimits(limits: Limits): FastifyHttpOptions<Server> {
+  return {
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: checkingInterval(limits) },
+  };
+}
+
 /** Node checks the header and request timeouts on an interval (30 s by default): often enough for the shortest of them. */
 function checkingInterval(limits: Limits): number {
   const timeouts = [limits.headersTimeoutMs, limits.requestTimeoutMs].filter((ms) => ms > 0);
@@ -286,21 +304,38 @@ export async function buildServer(loaded: LoadedConfig, options: ServerOptions =
   const parts = await createComponents(loaded, options);
   let closing = false;
   const app = await createApp(loaded, parts, () => closing);
+  const { consolePort } = config.server;
+  const consoleApp =
+    consolePort === undefined
+      ? null
+      : await createConsoleApp(
+          slowClientLimits(config.limits),
+          consoleOptions(config, parts, () => closing),
+        );
+  if (consoleApp !== null && config.limits.maxConnections > 0) consoleApp.server.maxConnections = config.limits.maxConnections;
+  let consoleAddress: string | null = null;
   const { logger } = parts.deps;
   return {
     app,
+    consoleApp,
+    consoleAddress: () => consoleAddress,
     logger,
     eventLog: parts.eventLog,
     policy: parts.policy,
     detector: parts.detector,
     reload: () => reloadAll(parts),
     async listen() {
-      return app.listen({ port: config.server.port, host: config.server.host });
+      const address = await app.listen({ port: config.server.port, host: config.server.host });
+      if (consoleApp !== null) {
+        consoleAddress = await consoleApp.listen({ port: consolePort ?? 0, host: config.server.host });
+        logger.info({ address: `${consoleAddress}${CONSOLE_PREFIX}/` }, 'console listening on its own port');
+      }
+      return address;
     },
     async close(graceMs = config.server.shutdownGraceMs) {
       if (closing) return;
       closing = true;
-      await closeApp(app, graceMs, logger);
+      await Promise.all([closeApp(app, graceMs, logger), consoleApp === null ? undefined : closeApp(consoleApp, graceMs, logger)]);
       await parts.eventLog.close();
       await Promise.allSettled([parts.memory.close(), parts.deps.precedents.close(), parts.reviews.close(), parts.deps.upstreams.close()]);
       parts.policy.close();

@@ -4,7 +4,8 @@
  * means the session ended: back to the sign-in page.
  */
 export type { Overview, VersionMarker } from '../../src/http/console/overview.js';
-export type { EventPage } from '../../src/http/console/paging.js';
+export type { EventPage } from '../../src/events/store.js';
+export type { HistoryDiff, HistoryItem } from '../../src/http/console/history.js';
 export type { TryResult, TryOutcome, TryFormat } from '../../src/http/console/try.js';
 export type { WhatIfResult, Quality } from '../../src/http/console/whatif.js';
 export type { StoredEvent } from '../../src/events/store.js';

@@ -3,13 +3,15 @@
  * Reads the config like `clarion serve` (CLARION_CONFIG, REDIS_URL); `--data-dir` picks the
  * embedded store's directory.
  */
-import { VerdictSchema } from '../events/schema.js';
+import { createBreakdown, DEFAULT_MIN_LABELLED, DEFAULT_MIN_RATIO, disparity, GROUP_KEYS } from '../events/breakdown.js';
+import { LabelSourceSchema, VerdictSchema } from '../events/schema.js';
 import { bareEventId } from '../events/capability.js';
 import { addLabel } from '../events/labels.js';
 import type { EventStore, StoredEvent } from '../events/store.js';
 import { arg, command, group } from './framework/command.js';
 import { jsonLine, write, type CliIo } from './framework/io.js';
-import { choice, flag, JSON_OPTION, number, string, UsageError } from './framework/options.js';
+import { choice, flag, JSON_OPTION, list, number, string, UsageError } from './framework/options.js';
+import { breakdownLines, disparityLines, formatBreakdown, formatDisparity } from './events/breakdown.js';
 import { eventFilter, FILTER_OPTIONS } from './events/filters.js';
 import { CSV_COLUMNS, csvRow, formatStats, tableHeader, tableRow } from './events/render.js';
 import { STORE_OPTIONS, withEventStore } from './sources.js';
@@ -100,22 +102,60 @@ const show = command({
 });
 
 const stats = command({
-  summary: 'counts and rates by day, action, category, signal, model, tenant and latest verdict',
+  summary: 'counts and rates by day, action, category, signal, model, tenant and latest verdict; per group with --by',
   description: `On Redis, with no filter but whole-day --since/--until, the per-day rollups answer at once
-(source: rollup); any other filter counts the stored events (source: scan).`,
+(source: rollup); any other filter counts the stored events (source: scan).
+
+--by KEY shows, per group, the rates of clarify / annotate / defer, the labelled precision of the
+interventions, the rate of unneeded questions and the share of missed gaps, each with a 95% Wilson
+interval. KEY is one of:
+${GROUP_KEYS.join(', ')}.
+--verdicts shows the latest verdicts per group instead (by norm unless --by says otherwise: the
+verdict x norm table). --disparity flags the groups whose rate of unneeded questions is far above
+the overall rate (by tenant unless --by says otherwise). These views always scan the stored
+events; --json prints one JSON object per group, the overall row first. See
+docs/transparency.md for what the disparity view does not prove.`,
   options: {
     format: choice(['table', 'json'], 'table (default) or json'),
     json: JSON_OPTION,
     scan: flag('count the stored events instead of reading the daily rollups'),
+    by: choice(GROUP_KEYS, 'figures per group of this key'),
+    verdicts: flag('latest verdicts per group (default --by norm): the verdict x norm table'),
+    disparity: flag('flag groups whose rate of unneeded questions is far above the overall rate (default --by tenant)'),
+    'min-labelled': number('N', `--disparity: groups with fewer labelled events are not flagged (default ${DEFAULT_MIN_LABELLED})`, { integer: true, min: 1 }),
+    'min-ratio': number('X', `--disparity: flagged only at X times the overall rate or more (default ${DEFAULT_MIN_RATIO})`, { min: 1 }),
+    source: list('S[,T]', `only labels from these sources count: ${LabelSourceSchema.options.join(', ')}`, { choices: LabelSourceSchema.options }),
     ...FILTER_OPTIONS,
     ...STORE_OPTIONS,
   },
   async run({ values, io }) {
     const format = outputFormat(values.format, values.json, 'json', 'table');
     const filter = eventFilter(values);
+    if (values.verdicts && values.disparity) throw new UsageError('--verdicts and --disparity are two views: pick one');
+    if (!values.disparity && (values['min-labelled'] !== undefined || values['min-ratio'] !== undefined))
+      throw new UsageError('--min-labelled and --min-ratio go with --disparity');
+    const key = values.by ?? (values.verdicts ? 'norm' : values.disparity ? 'tenant' : undefined);
+    if (key === undefined) {
+      if (values.source !== undefined) throw new UsageError('--source goes with --by, --verdicts or --disparity');
+      return withEventStore(values, io, async (store) => {
+        const result = await store.stats(filter, { forceScan: values.scan });
+        await write(io.stdout, format === 'json' ? jsonLine(result) : formatStats(result));
+        return 0;
+      });
+    }
     return withEventStore(values, io, async (store) => {
-      const result = await store.stats(filter, { forceScan: values.scan });
-      await write(io.stdout, format === 'json' ? jsonLine(result) : formatStats(result));
+      const acc = createBreakdown(key, values.source === undefined ? {} : { sources: values.source });
+      for await (const event of store.list({ ...filter, order: 'asc' })) acc.add(event);
+      const result = acc.result();
+      if (values.disparity) {
+        const flags = disparity(result, {
+          ...(values['min-labelled'] === undefined ? {} : { minLabelled: values['min-labelled'] }),
+          ...(values['min-ratio'] === undefined ? {} : { minRatio: values['min-ratio'] }),
+        });
+        await write(io.stdout, format === 'json' ? disparityLines(flags).map(jsonLine).join('') : formatDisparity(flags));
+      } else {
+        await write(io.stdout, format === 'json' ? breakdownLines(result).map(jsonLine).join('') : formatBreakdown(result, values.verdicts));
+      }
       return 0;
     });
   },

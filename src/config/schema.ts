@@ -114,8 +114,14 @@ export const ServerSchema = z
     adminToken: z.string().optional(),
     /** Token for the guardrail endpoints `/v1/clarion/assess|decide|guardrails/*` (also `CLARION_GUARDRAIL_TOKEN`); the admin token works there too. */
     guardrailToken: z.string().optional(),
+    /** Serve the console (`/console/*` and its API) on this port instead of `port` (same host, same sign-in); unset = on `port`. */
+    consolePort: z.number().int().min(0).max(65_535).optional(),
   })
-  .strict();
+  .strict()
+  .refine((server) => server.consolePort === undefined || server.consolePort === 0 || server.consolePort !== server.port, {
+    path: ['consolePort'],
+    message: 'must differ from port (leave it unset to serve the console on port)',
+  });
 
 /** `host:port` (or `[ipv6]:port`) of a Redis node or Sentinel. */
 const HostPortSchema = z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[^\s:[\]]+):\d{1,5}$/, 'expected host:port');

@@ -35,6 +35,7 @@ export const RULE_FEATURES = [
   'unanchored_work',
   'deferred_answer',
   'open_task',
+  'unlabelled_examples',
 ] as const;
 export type RuleFeature = (typeof RULE_FEATURES)[number];
 
@@ -65,6 +66,7 @@ export const PRIOR_WEIGHTS: Record<RuleFeature, number> = {
   unanchored_work: 1.5,
   deferred_answer: 2.0,
   open_task: 1.5,
+  unlabelled_examples: 3.0,
 };
 
 export interface QuestionRef {

@@ -16,6 +16,7 @@ import { composeQuestion, DEFAULT_QUESTION_TEMPLATES, type Templates } from './q
 import { runSignals } from './signals/index.js';
 import { STOPWORDS } from './lexicon.js';
 import { TokenScratch } from './scan.js';
+import { normalizeConversation } from './normalize.js';
 import { buildView, type RequestView } from './view.js';
 import { SHIPPED_THRESHOLD } from './shipped.js';
 import { readWeightsFile } from './weights.js';
@@ -117,7 +118,7 @@ class LinearDetector implements Detector {
 
   assess(conversation: Conversation): Assessment {
     const scratch = this.scratch;
-    const view = buildView(conversation, scratch.tokens);
+    const view = buildView(normalizeConversation(conversation), scratch.tokens);
     const findings = runSignals(view);
     const buf = scratch.features;
     featurize(view, findings, buf);

@@ -30,12 +30,15 @@ export const DEFAULT_QUESTION_TEMPLATES: Readonly<Record<string, string>> = {
   polysemy: 'Which “{term}” do you mean — {senses}?',
   'polysemy.title': 'Which “{term}” do you mean — the book, the film or something else?',
   contradiction: 'Your constraints conflict (“{a}” vs “{b}”) — which one should take priority?',
+  'examples.rule': 'The examples fit more than one rule{choices} — which one do you mean?',
   unfamiliar_entity: 'I’m not sure what “{entity}” is — could you check the spelling or say a bit more about it?',
   vague_request: 'Could you say a bit more about what you need — the purpose, scope or details that matter to you?',
   'vague_request.topic': 'What would you like to know about {topic}?',
   'task.plan': 'Could you tell me a bit more for the {task} — where and when, for whom, and your budget?',
   'task.choice': 'What matters most to you in the {task} — for example budget, purpose or taste?',
   'task.program': 'Which language should it be in, and what input does it take and what should it produce?',
+  'task.change': 'What should the {task} be changed to — the new value, date or amount?',
+  'task.which': 'Which {task} do you mean — could you give its number, date or name?',
   combine: '{first} Also, {second}',
 };
 

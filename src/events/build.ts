@@ -7,7 +7,7 @@ import { turnText, type Conversation } from '../conversation.js';
 import type { Decision } from '../policy/decision.js';
 import type { EventsConfig } from './config.js';
 import type { EventInput } from './input.js';
-import { redactText } from './redact.js';
+import { protectIdentifier, redactText } from './redact.js';
 import { EVENT_SCHEMA_VERSION, type ClarionEvent, type StoredRequest, type StoredSignal } from './schema.js';
 
 type RedactionConfig = EventsConfig['redaction'];
@@ -48,13 +48,14 @@ export function buildEvent(input: EventInput, instance: string, redaction: Redac
     id: input.id,
     time: new Date(input.time).toISOString(),
     instance,
-    requestId: input.requestId,
-    route: context.route,
+    // Client-supplied identifiers: hashed when they carry a credential or an e-mail address.
+    requestId: protectIdentifier(input.requestId),
+    route: protectIdentifier(context.route),
     protocol: context.protocol,
-    model: context.model,
+    model: protectIdentifier(context.model),
     upstream: input.upstream,
-    tenant: context.tenant,
-    conversationId: context.conversationId,
+    tenant: context.tenant === null ? null : protectIdentifier(context.tenant),
+    conversationId: protectIdentifier(context.conversationId),
     policyVersion: decision.policyVersion,
     policyHash: input.policyHash ?? null,
     norm: decision.norm,

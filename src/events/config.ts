@@ -47,6 +47,11 @@ export const RetentionSchema = z
     days: z.number().int().positive().default(30),
     /** Days the per-day rollup hashes are kept (they outlive trimmed events on purpose). */
     rollupDays: z.number().int().positive().default(400),
+    /**
+     * Distinct `model` and tenant values counted per day and dimension in a rollup; later new
+     * values are counted under `other` (client-chosen values cannot grow a rollup without bound).
+     */
+    rollupMaxValues: z.number().int().positive().default(500),
     /** Days the per-day id index (dedupe for exactly-once replay, `events show`) is kept. */
     indexDays: z.number().int().positive().default(14),
   })

@@ -10,6 +10,7 @@
  * the whole queue is spilled to the spool at once. Nothing on the request path waits for I/O.
  */
 import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import { ClarionError } from '../errors.js';
@@ -24,7 +25,7 @@ import { capabilityKey, eventCapability, type EventCapability } from './capabili
 import { makeLabel } from './labels.js';
 import type { ClarionEvent, Label, LabelSource, Verdict } from './schema.js';
 import { Spool } from './spool.js';
-import type { EventBackend, StorageKind, WriterStats } from './store.js';
+import type { AppendOutcome, EventBackend, StorageKind, WriterStats } from './store.js';
 
 export interface EventLogHealth {
   store: StorageKind;
@@ -163,6 +164,14 @@ class EventLogWriter implements EventLog {
     else this.logger.warn('event log: Redis is down; spooling events to disk');
   }
 
+  /**
+   * A remote write succeeded: Redis is up. After a stall (a paused or overloaded Redis) the
+   * connection never dropped, so no reconnect would say so; the first write that lands does.
+   */
+  private redisAnswered(): void {
+    if (!this.backend.local && this.redisReported !== 'up') this.reportRedis('up');
+  }
+
   /** Whether a batch can go to the backend now (a remote one is up and its retry backoff is over). */
   private writable(): boolean {
     return this.backend.ready() && Date.now() >= this.backoffUntil;
@@ -282,12 +291,14 @@ class EventLogWriter implements EventLog {
       this.orphanCheckDue = false;
       return false;
     }
-    if (batch.corrupt > 0) this.logger.warn({ lines: batch.corrupt }, 'event log: skipped torn lines in the spool (crash mid-write)');
+    // A torn line is an event that never made it whole to disk (a crash mid-write): lost, so counted as dropped.
+    if (batch.corrupt > 0) this.drop(batch.corrupt, new Error('torn lines in the spool (a crash mid-write)'));
     const outcome = await this.backend.append(batch.events, batch.lines);
     if (outcome.failed.length > 0) {
       this.redisFailed(outcome.failed.length, outcome.error);
       return false;
     }
+    this.redisAnswered();
     await this.withDisk(() => batch.commit());
     this.metrics.written.inc(outcome.written);
     this.metrics.replayed.inc(batch.events.length);
@@ -334,14 +345,33 @@ class EventLogWriter implements EventLog {
     // A local backend writes to disk: serialised with the other disk writes.
     const outcome = this.backend.local ? await this.withDisk(() => this.backend.append(events, serialized)) : await this.backend.append(events, serialized);
     this.metrics.written.inc(outcome.written);
-    if (outcome.failed.length === 0) return;
+    if (outcome.failed.length === 0) {
+      this.redisAnswered();
+      return;
+    }
     if (spool === null) {
-      this.drop(outcome.failed.length, outcome.error);
+      await this.retryOnDisk(events, serialized, outcome);
       return;
     }
     this.redisFailed(outcome.failed.length, outcome.error);
     const failed = new Set(outcome.failed);
     await this.toSpool(serialized.filter((_, i) => failed.has(events[i] as ClarionEvent)));
+  }
+
+  /**
+   * A local backend failed to write (disk full, read-only): the batch left nothing behind (the file
+   * store cuts a partial write back), so it is tried once more after `writer.retryMs` (space may
+   * have been freed); what still fails is counted as dropped, loudly.
+   */
+  private async retryOnDisk(events: readonly ClarionEvent[], serialized: readonly string[], first: AppendOutcome): Promise<void> {
+    const failed = new Set(first.failed);
+    const again = events.filter((e) => failed.has(e));
+    const lines = serialized.filter((_, i) => failed.has(events[i] as ClarionEvent));
+    this.logger.warn({ err: first.error, events: again.length, retryInMs: this.events.writer.retryMs }, 'event log: the disk write failed; retrying once');
+    await sleep(this.events.writer.retryMs);
+    const outcome = await this.withDisk(() => this.backend.append(again, lines));
+    this.metrics.written.inc(outcome.written);
+    if (outcome.failed.length > 0) this.drop(outcome.failed.length, outcome.error);
   }
 
   private async toSpool(serialized: readonly string[]): Promise<void> {

@@ -4,6 +4,7 @@
  * (they can contain digits and `@`), then e-mail, IP, card and phone numbers, and last the
  * generic high-entropy catch-all.
  */
+import { createHash } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 
 export const REDACTED = {
@@ -147,4 +148,41 @@ export function redactText(text: string): string {
   if (digits) out = out.replace(HIGH_ENTROPY_CANDIDATE, redactHighEntropy);
   for (const pattern of extraPatterns) out = out.replace(pattern, REDACTED.secret);
   return out;
+}
+
+// ---- identifiers ---------------------------------------------------------------------------
+
+/** Patterns that mark a credential or an e-mail address inside an identifier. */
+const IDENTIFIER_SECRETS: readonly RegExp[] = [SK_KEY, AWS_ACCESS_KEY, GITHUB_TOKEN, SLACK_TOKEN, GOOGLE_KEY, JWT, EMAIL].map(
+  (p) => new RegExp(p.source, p.flags.replace('g', '')),
+);
+const IDENTIFIER_WORDS = /bearer|basic|token|password|passwd|secret|api[_-]?key|apikey/i;
+const IDENTIFIER_HINT = /[@=:]|sk-|gh[pousr]_|github_pat_|xox[abposr]-|AIza|eyJ|AKIA|ASIA|bearer|basic|token|pass|secret|key/i;
+
+/**
+ * Whether a client-supplied identifier (request id, model, tenant, conversation id, path) carries
+ * a credential or an e-mail address. Ids are often random-looking on purpose (UUIDs, hashes), so
+ * the text catch-alls (high entropy, phone and card numbers) do not apply here; named token
+ * formats, credential words, e-mail addresses and `events.redaction.extraPatterns` do.
+ */
+export function identifierLeaks(value: string): boolean {
+  if (extraPatterns.length > 0) {
+    for (const pattern of extraPatterns) {
+      pattern.lastIndex = 0;
+      if (pattern.test(value)) return true;
+    }
+  }
+  if (!IDENTIFIER_HINT.test(value)) return false;
+  if (IDENTIFIER_WORDS.test(value)) return true;
+  for (const pattern of IDENTIFIER_SECRETS) if (pattern.test(value)) return true;
+  return false;
+}
+
+/**
+ * A client-supplied identifier as it may be stored, logged or put in a key: as it is, or, when it
+ * carries a credential or an e-mail address (identifierLeaks), `redacted:` and 16 hex of its
+ * SHA-256, which still groups equal values without revealing them.
+ */
+export function protectIdentifier(value: string): string {
+  return identifierLeaks(value) ? `redacted:${createHash('sha256').update(value).digest('hex').slice(0, 16)}` : value;
 }

@@ -13,9 +13,9 @@
  * nor its offset has changed for `orphanAfterMs`.
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
-import { appendFile, mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { endsMidLine, parseJsonLine, readLines } from '../storage/lines.js';
+import { appendWhole, parseJsonLine, readLines } from '../storage/lines.js';
 import { ClarionEventSchema, type ClarionEvent } from './schema.js';
 import { PRIVATE_DIR, PRIVATE_FILE } from '../storage/private-files.js';
 
@@ -41,7 +41,6 @@ export class Spool {
   private readonly name: string;
   private pendingLines = 0;
   private claimSeq = 0;
-  private tailChecked = false;
   private cursor: ReplayCursor | null = null;
   /** Files whose lines are already counted in `pending`. */
   private readonly counted = new Set<string>();
@@ -75,12 +74,13 @@ export class Spool {
     this.pendingLines += await countLines(path, offset);
   }
 
-  /** Appends serialized events (each ending in a newline) in one write. Throws on I/O errors. */
+  /**
+   * Appends serialized events (each ending in a newline) in one write. Throws on I/O errors, and
+   * then none of them is in the file: a partial write (disk full) is cut back, and a torn tail left
+   * by a crash is closed with a newline first, so a later record is never glued to it (appendWhole).
+   */
   async append(text: string, events: number): Promise<void> {
-    // An earlier run of this instance may have died mid-write: never glue a record to a torn line.
-    const repair = !this.tailChecked && (await endsMidLine(this.file));
-    this.tailChecked = true;
-    await appendFile(this.file, repair ? `\n${text}` : text, PRIVATE_FILE);
+    await appendWhole(this.file, text);
     this.pendingLines += events;
   }
 
@@ -132,7 +132,6 @@ export class Spool {
       if (!wasCounted) await this.count(path);
       try {
         await rename(path, claimed);
-        if (path === this.file) this.tailChecked = false;
         // An unfinished replay's offset moves with it.
         await rename(`${path}.offset`, `${claimed}.offset`).catch(() => undefined);
       } catch {

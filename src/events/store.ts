@@ -56,9 +56,36 @@ export interface TailOptions {
 
 export type StorageKind = 'redis' | 'file';
 
+/** What `EventStore.page` reads. */
+export interface PageOptions {
+  /** Most events on the page. */
+  limit: number;
+  /** Where the previous page stopped (its `next`); absent for the newest page. */
+  cursor?: string;
+  /** Most stored events read for this page, matching or not: a rare filter gets a short page and a cursor to read on. */
+  maxScan: number;
+}
+
+/** A newest-first page of `list`'s events, read from a stored position rather than by skipping what earlier pages showed. */
+export interface EventPage {
+  events: StoredEvent[];
+  /** Opaque position of the next (older) page; null when nothing older is left. */
+  next: string | null;
+  /** Stored events read for this page. */
+  scanned: number;
+  /** The page stopped at `maxScan` before it was full: more may match further down. */
+  partial: boolean;
+}
+
 export interface EventStore {
   readonly kind: StorageKind;
   list(filter: EventFilter): AsyncIterable<StoredEvent>;
+  /**
+   * Newest first, a page at a time (the console's list): each page resumes at the stored position
+   * in its cursor (a stream entry, a byte offset in a day file), so any page costs about what the
+   * first does, at most `maxScan` stored events. Same order and events as `list` with `order: 'desc'`.
+   */
+  page(filter: EventFilter, options: PageOptions): Promise<EventPage>;
   get(id: string): Promise<StoredEvent | null>;
   /** Follows new events as they are stored, until `options.signal` aborts. */
   tail(filter: EventFilter, options?: TailOptions): AsyncIterable<StoredEvent>;
@@ -108,6 +135,9 @@ export type AvailabilityListener = (state: 'up' | 'down', error?: Error) => void
 
 /** Stats dimension -> rollup field prefix. The Redis rollup hashes use exactly these field names. */
 export const TENANT_NONE = '-';
+
+/** The value a rollup counts a `model` or tenant under once a day has `events.retention.rollupMaxValues` distinct ones. */
+export const ROLLUP_OTHER = 'other';
 
 /** The rollup fields one event increments: `total`, `action:clarify`, `category:aleatoric`, `signal:missing_slot`, `model:…`, `tenant:…`. */
 export function rollupFields(event: ClarionEvent): string[] {
@@ -222,6 +252,34 @@ export async function* takeMatching(candidates: AsyncIterable<StoredEvent>, filt
     yield event;
     if (++count >= limit) return;
   }
+}
+
+/** One candidate of a page: an event, and the cursor that resumes just past it (called only when needed). */
+export interface Placed {
+  event: StoredEvent;
+  after: () => string;
+}
+
+/**
+ * A page from a store's newest-first candidates: the first `limit` that match `filter`, reading at
+ * most `maxScan` candidates. `next` resumes past the last event shown, or past the last one read
+ * when the scan bound ended the page; null when the candidates ran out.
+ */
+export async function collectPage(candidates: AsyncIterable<Placed>, filter: EventFilter, options: PageOptions): Promise<EventPage> {
+  const events: StoredEvent[] = [];
+  let next: string | null = null;
+  let scanned = 0;
+  for await (const { event, after } of candidates) {
+    scanned++;
+    if (matchesFilter(event, filter)) {
+      // One more match than fits: there is a next page, starting just past the last one shown.
+      if (events.length >= options.limit) return { events, next, scanned, partial: false };
+      events.push(event);
+      next = after();
+    }
+    if (scanned >= options.maxScan) return { events, next: after(), scanned, partial: events.length < options.limit };
+  }
+  return { events, next: null, scanned, partial: false };
 }
 
 /** Whether only whole-day time bounds are set, so per-day rollups can answer `stats` exactly. */

@@ -5,6 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { FastifyRequest } from 'fastify';
 import { ClarionError } from '../errors.js';
+import { decodedBody, requestCoding } from './content-encoding.js';
 import { jsonDepthExceeds } from './json-depth.js';
 
 /** Bodies of Clarion's own JSON APIs (admin, /v1/clarion/*) are small. */
@@ -96,10 +97,26 @@ export function collectBody(payload: IncomingMessage, limit: number, budget: Bod
   });
 }
 
+/**
+ * The body of `request`, decoded when it names a content coding (./content-encoding.ts): an
+ * unknown coding is refused before a byte is read, the decoded size is bounded by `limit` too.
+ */
+export async function readBody(request: FastifyRequest, payload: IncomingMessage, limit: number, budget?: BodyBudget): Promise<Buffer> {
+  let coding: string | null;
+  try {
+    coding = requestCoding(request.headers);
+  } catch (error) {
+    payload.resume();
+    throw error;
+  }
+  const body = await collectBody(payload, limit, budget);
+  return coding === null ? body : decodedBody(request.headers, body, limit);
+}
+
 /** A content-type parser that hands the handler the body's bytes, refused when nested deeper than `maxDepth`. */
 export function bytesParser(limit: number, maxDepth: number, budget?: BodyBudget): BodyParser {
-  return (_request, payload, done) => {
-    collectBody(payload, limit, budget).then(
+  return (request, payload, done) => {
+    readBody(request, payload, limit, budget).then(
       (body) => {
         try {
           checkJsonDepth(body, maxDepth);
@@ -116,8 +133,8 @@ export function bytesParser(limit: number, maxDepth: number, budget?: BodyBudget
 
 /** A content-type parser for Clarion's own JSON APIs: the parsed body, undefined when empty. */
 export function jsonParser(limit: number): BodyParser {
-  return (_request, payload, done) => {
-    collectBody(payload, limit).then(
+  return (request, payload, done) => {
+    readBody(request, payload, limit).then(
       (body) => {
         if (body.length === 0) {
           done(null, undefined);

@@ -5,6 +5,7 @@
  * large, unsupported media type, malformed URL...) are mapped onto catalogue codes here.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { protectIdentifier } from '../events/redact.js';
 import { ClarionError, type ErrorCode } from '../errors.js';
 import type { Logger } from '../ops/logger.js';
 import { adapterForFamily } from '../protocols/index.js';
@@ -49,7 +50,7 @@ export function sendError(reply: FastifyReply, error: ClarionError, renderer: Pr
 export function catalogueErrors(logger: Logger, rendererFor: (request: FastifyRequest) => ProtocolAdapter) {
   return (error: RaisedError, request: FastifyRequest, reply: FastifyReply): void => {
     const clarionError = asClarionError(error);
-    if (clarionError.code === 'CLARION_INTERNAL') logger.error({ err: error, url: request.url }, 'unhandled error');
+    if (clarionError.code === 'CLARION_INTERNAL') logger.error({ err: error, url: protectIdentifier(request.url) }, 'unhandled error');
     void sendError(reply, clarionError, rendererFor(request));
   };
 }

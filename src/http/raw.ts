@@ -6,6 +6,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteKind } from '../config/schema.js';
+import { protectIdentifier } from '../events/redact.js';
 import { ClarionError } from '../errors.js';
 import type { PipelineDeps } from '../proxy/deps.js';
 import { writeRendered } from '../proxy/respond.js';
@@ -32,7 +33,7 @@ export async function serveRaw(reply: FastifyReply, route: RawRoute, handle: () 
   } catch (error) {
     const { deps } = route;
     deps.metrics.pipelineFailures.inc({ stage: 'proxy' });
-    deps.logger.error({ err: error, url: reply.request.url, kind: route.kind }, 'request failed inside clarion');
+    deps.logger.error({ err: error, url: protectIdentifier(reply.request.url), kind: route.kind }, 'request failed inside clarion');
     if (!res.headersSent) writeRendered(res, route.errorsFor(reply.request).renderError(new ClarionError('CLARION_INTERNAL')), {});
     else res.destroy();
   }

@@ -3,10 +3,12 @@
  * generic object serialiser: the fields are known, and only the strings a client controls
  * (request id, model) or that vary (route, upstream, error) go through JSON.stringify. The line is
  * pino-compatible (same `level`, `time`, base fields and `msg`) and goes to the logger's own
- * destination, so it is batched and ordered with every other log line. It never carries a header,
- * so there is nothing to redact.
+ * destination, so it is batched and ordered with every other log line. It never carries a header;
+ * the identifiers a client chooses (request id, model, path) are hashed when they carry a
+ * credential or an e-mail address (protectIdentifier).
  */
 import { pino, type Logger } from 'pino';
+import { protectIdentifier } from '../events/redact.js';
 import type { TokenUsage } from '../protocols/observe.js';
 
 export interface RequestLogLine {
@@ -46,13 +48,20 @@ export function createRequestLog(logger: Logger, enabled: boolean): RequestLog {
   if (!enabled || !logger.isLevelEnabled('info')) return () => {};
   if (!isDestination(destination)) {
     // Not a pino logger with a plain destination (e.g. a transport): use the generic path.
-    return ({ usage, ...rest }) =>
+    return ({ usage, ...line }) => {
+      const rest = {
+        ...line,
+        reqId: protectIdentifier(line.reqId),
+        route: protectIdentifier(line.route),
+        model: line.model === undefined ? undefined : protectIdentifier(line.model),
+      };
       logger.info(
         usage === undefined || usage === null
           ? rest
           : { ...rest, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, cachedInputTokens: usage.cachedInputTokens },
         'request',
       );
+    };
   }
   const level = logger.levels.values.info ?? 30;
   // The base bindings (`"service":"clarion"`, ...) exactly as pino renders them.
@@ -67,9 +76,9 @@ export function createRequestLog(logger: Logger, enabled: boolean): RequestLog {
       lastMs = now;
       lastTime = new Date(now).toISOString();
     }
-    let out = `{"level":${level},"time":"${lastTime}"${bindings},"reqId":${JSON.stringify(line.reqId)},"route":${JSON.stringify(line.route)}`;
+    let out = `{"level":${level},"time":"${lastTime}"${bindings},"reqId":${JSON.stringify(protectIdentifier(line.reqId))},"route":${JSON.stringify(protectIdentifier(line.route))}`;
     if (line.method !== undefined) out += `,"method":${JSON.stringify(line.method)}`;
-    if (line.model !== undefined) out += `,"model":${JSON.stringify(line.model)}`;
+    if (line.model !== undefined) out += `,"model":${JSON.stringify(protectIdentifier(line.model))}`;
     out += `,"upstream":${line.upstream === null ? 'null' : JSON.stringify(line.upstream)},"status":${line.status},"action":"${line.action}","shadow":${line.shadow}`;
     if (line.score !== undefined) out += `,"score":${line.score}`;
     if (line.eventId !== null) out += `,"eventId":"${line.eventId}"`;

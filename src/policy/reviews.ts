@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import type { RedisClient } from '../storage/redis.js';
 import { addLabel, type LabelTarget } from '../events/labels.js';
+import { protectIdentifier } from '../events/redact.js';
 import type { Verdict } from '../events/schema.js';
 import { reviewStoreFor } from '../storage/index.js';
 import type { ReviewItem, ReviewResolution, ReviewStatusFilter, ReviewStore, StoredReview } from './review-store.js';
@@ -106,9 +107,10 @@ function prepare(item: NewReviewItem, redact: (text: string) => string): StoredR
     id: newReviewId(),
     eventId: item.eventId,
     time: item.time,
-    conversationId: item.conversationId,
-    tenant: item.tenant,
-    model: item.model,
+    // Client-supplied identifiers: hashed when they carry a credential or an e-mail address.
+    conversationId: protectIdentifier(item.conversationId),
+    tenant: item.tenant === null ? null : protectIdentifier(item.tenant),
+    model: protectIdentifier(item.model),
     protocol: item.protocol,
     reason: item.reason,
     norm: item.norm,

@@ -32,6 +32,7 @@ import {
   requireModel,
   schemaConstraint,
   sseBody,
+  streamFlag,
   textPartOf,
   textParts,
   toolDefinition,
@@ -136,7 +137,7 @@ function toConversation(body: JsonObject): Conversation {
     if (!isObject(message)) invalid(`"messages[${i}]" must be an object`);
     pushMessage(turns, message, i);
   }
-  const conversation: Conversation = { protocol: 'anthropic-messages', model, system, turns, tools: toolsOf(body), stream: isStream(body) };
+  const conversation: Conversation = { protocol: 'anthropic-messages', model, system, turns, tools: toolsOf(body), stream: streamFlag(body) };
   // Structured outputs (`output_format` json_schema) and a forced tool (`tool_choice` any / tool).
   const constraints = constraintsOf(schemaConstraint('output_format', body.output_format), forcedToolConstraint(body.tool_choice));
   if (constraints !== undefined) conversation.replyConstraints = constraints;

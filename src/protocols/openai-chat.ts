@@ -9,7 +9,8 @@
  * - `tool` and legacy `function` messages -> `tool` turns;
  * - `tools[].function` (and `custom` tools) and legacy `functions[]` -> tools.
  * Messages with a role this adapter does not know are skipped (the upstream judges them), so a new
- * role added by OpenAI does not break apps.
+ * role added by OpenAI does not break apps; a known role spelled otherwise (`User`) is refused, as
+ * the API refuses it.
  */
 import type { Conversation, Part, ToolCall, ToolDefinition, Turn } from '../conversation.js';
 import { renderOpenAIChatStreamError, renderOpenAIError } from './error-shapes.js';
@@ -27,6 +28,7 @@ import {
   mapObjects,
   optionalArray,
   randomId,
+  rejectRoleVariant,
   replyAsJson,
   replyFormatOf,
   type ReplyFormat,
@@ -34,6 +36,7 @@ import {
   requireModel,
   schemaConstraint,
   sseBody,
+  streamFlag,
   textPartOf,
   textParts,
   toolDefinition,
@@ -119,6 +122,9 @@ function toolsOf(body: JsonObject): ToolDefinition[] {
   return tools;
 }
 
+/** The roles Chat Completions knows; another spelling of one of them is refused, other roles skipped. */
+const CHAT_ROLES: readonly string[] = ['system', 'developer', 'user', 'assistant', 'tool', 'function'];
+
 function toConversation(body: JsonObject): Conversation {
   const model = requireModel(body);
   const messages = requireArray(body, 'messages');
@@ -149,10 +155,11 @@ function toConversation(body: JsonObject): Conversation {
         turns.push({ role: 'tool', parts: contentParts(message.content, `messages[${i}]`) });
         break;
       default:
+        rejectRoleVariant(role, CHAT_ROLES, `messages[${i}]`);
         break;
     }
   }
-  const conversation: Conversation = { protocol: 'openai-chat', model, system, turns, tools: toolsOf(body), stream: isStream(body) };
+  const conversation: Conversation = { protocol: 'openai-chat', model, system, turns, tools: toolsOf(body), stream: streamFlag(body) };
   const constraints = replyConstraintsOf(body);
   if (constraints !== undefined) conversation.replyConstraints = constraints;
   const user = userIdOf(body, 'user', 'safety_identifier');

@@ -28,11 +28,13 @@ import {
   mapObjects,
   optionalArray,
   randomId,
+  rejectRoleVariant,
   replyAsJson,
   replyFormatOf,
   requireModel,
   schemaConstraint,
   sseBody,
+  streamFlag,
   textPartOf,
   textParts,
   toolDefinition,
@@ -85,6 +87,9 @@ function toolsOf(body: JsonObject): ToolDefinition[] {
   return tools;
 }
 
+/** The message roles the Responses API knows; another spelling of one of them is refused. */
+const RESPONSES_ROLES: readonly string[] = ['system', 'developer', 'user', 'assistant'];
+
 function toConversation(body: JsonObject): Conversation {
   const model = requireModel(body);
   const instructions = body.instructions;
@@ -107,6 +112,7 @@ function toConversation(body: JsonObject): Conversation {
         const parts = contentParts(item.content, `input[${i}].content`);
         if (role === 'system' || role === 'developer') system = joinBlock(system, joinTextParts(parts));
         else if (role === 'user' || role === 'assistant') turns.push({ role, parts });
+        else rejectRoleVariant(role, RESPONSES_ROLES, `input[${i}]`);
         continue;
       }
       if (type === 'function_call' || type === 'custom_tool_call') {
@@ -125,7 +131,7 @@ function toConversation(body: JsonObject): Conversation {
   } else {
     invalid('"input" must be a string or an array of input items');
   }
-  const conversation: Conversation = { protocol: 'openai-responses', model, system, turns, tools: toolsOf(body), stream: isStream(body) };
+  const conversation: Conversation = { protocol: 'openai-responses', model, system, turns, tools: toolsOf(body), stream: streamFlag(body) };
   const prior = priorContextOf(body);
   if (prior !== undefined) conversation.priorContext = prior;
   const text = body.text;

@@ -15,9 +15,38 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Throws CLARION_INVALID_REQUEST with a message that says what is wrong (e.g. `"messages" must be an array`). */
+/**
+ * Throws CLARION_INVALID_REQUEST with a message that says what is wrong (e.g. `"messages" must be
+ * an array`); the field the message names first (`messages`) is the error's `param`.
+ */
 export function invalid(detail: string): never {
-  throw new ClarionError('CLARION_INVALID_REQUEST', detail);
+  const param = paramOf(detail);
+  throw new ClarionError('CLARION_INVALID_REQUEST', detail, param === undefined ? undefined : { param });
+}
+
+/** The quoted field at the start of a detail (`"messages[0].role" must be...` -> `messages[0].role`). */
+function paramOf(detail: string): string | undefined {
+  if (!detail.startsWith('"')) return undefined;
+  const end = detail.indexOf('"', 1);
+  return end > 1 ? detail.slice(1, end) : undefined;
+}
+
+/**
+ * A role that is a known one in another case or with spaces (`User`, ` user`): the APIs refuse
+ * these, so Clarion does too rather than skip the message and assess a different conversation.
+ * A role unknown in every spelling is left to the caller (skipped: the upstream judges it).
+ */
+export function rejectRoleVariant(role: string, known: readonly string[], where: string): void {
+  const folded = role.trim().toLowerCase();
+  if (folded !== role && known.includes(folded)) invalid(`"${where}.role" must be one of ${known.join(', ')} (got "${role.slice(0, 32)}")`);
+}
+
+/** `stream`, which must be a boolean when present (null reads as absent). */
+export function streamFlag(body: JsonObject): boolean {
+  const stream = body.stream;
+  if (stream === undefined || stream === null) return false;
+  if (typeof stream !== 'boolean') invalid('"stream" must be a boolean');
+  return stream;
 }
 
 /** The body's `model`, which every protocol requires to be a string. */

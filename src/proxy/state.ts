@@ -119,10 +119,13 @@ export interface Arrival {
 
 const NO_BODY: JsonObject = Object.freeze({});
 
+/** The client's `x-request-id` when it looks like an id (printable ASCII without spaces, at most 128), else a new one. */
 export function requestIdOf(headers: IncomingHttpHeaders): string {
   const given = headers['x-request-id'];
-  return typeof given === 'string' && given !== '' && given.length <= 200 ? given : randomUUID();
+  return typeof given === 'string' && given.length <= 128 && REQUEST_ID.test(given) ? given : randomUUID();
 }
+
+const REQUEST_ID = /^[\x21-\x7e]+$/;
 
 export function newRequestState(deps: PipelineDeps, arrival: Arrival): RequestState {
   const { url, headers } = arrival;

@@ -28,7 +28,7 @@ function file(name: string, text: string): string {
 test('policy check: the shipped policy is OK, with version and norm count', () => {
   const { code, stdout } = clarion('policy', 'check', 'config/policy.yaml');
   assert.equal(code, 0);
-  assert.match(stdout, /^OK .*config\/policy\.yaml \(version 2025-07-shipped-3, 6 norms\)$/m);
+  assert.match(stdout, /^OK .*config\/policy\.yaml \(version 2026-12-shipped-4, 6 norms\)$/m);
 });
 
 test('policy check: an invalid policy prints one line per problem and exits 1', () => {

@@ -5,7 +5,8 @@
  * Its traffic goes through a real proxy, 80 events are labelled (through the feedback API with the
  * header capability, and through `clarion events label`), `clarion learn` writes a model, a reload
  * puts it in force, and requests of the same kind that were never labelled are now ranked right.
- * A policy edit and reload leave both versions in the history.
+ * `clarion policy suggest` proposes a policy edit from the same labels, validated by replay; put in
+ * force, it and the first policy are both in the history.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -41,7 +42,7 @@ function traffic(): Array<[string, number]> {
 const POLICY_V1 =
   'version: legal-1\nnorms:\n  - name: ask-when-vague\n    when: { score: { min: 0.6 } }\n    then: { action: clarify }\n  - name: note\n    when: { score: { min: 0.2 } }\n    then: { action: annotate }\n';
 
-test('label -> learn -> reload: unlabelled requests of the kind the shipped model got wrong are now ranked right; history keeps both policies', async () => {
+test('label -> learn -> suggest -> reload: unlabelled requests of the kind the shipped model got wrong are now ranked right; a suggested edit is validated by replay; history keeps both policies', async () => {
   const modelDir = mkdtempSync(join(tmpdir(), 'clarion-learn-model-'));
   const modelFile = join(modelDir, 'model.json');
   copyFileSync(DEFAULT_WEIGHTS_PATH, modelFile);
@@ -90,6 +91,41 @@ test('label -> learn -> reload: unlabelled requests of the kind the shipped mode
     const aurocBefore = auroc(unseenBefore, ys);
     await running.server.eventLog.flush();
 
+    // suggest: from the same labels, a policy edit, validated by replaying the events; `clarion replay` agrees.
+    // With the default bar (20 labelled events behind an edit), this small deployment's edit is
+    // proposed and replayed but not applied; the operator lowers the bar knowingly.
+    const cautious = jsonLines((await cli(['policy', 'suggest', '--config', config, '--data-dir', dataDir, '--json'])).stdout)[0] as {
+      candidate: unknown;
+      edits: { warning: string | null }[];
+    };
+    assert.equal(cautious.candidate, null);
+    assert.ok(cautious.edits.some((e) => /fewer than 20\): not applied/.test(e.warning ?? '')));
+    const candidateFile = join(modelDir, 'candidate.yaml');
+    const suggested = await cli(['policy', 'suggest', '--config', config, '--data-dir', dataDir, '--min-labels', '8', '--out', candidateFile, '--json']);
+    assert.equal(suggested.code, 0, suggested.stdout + suggested.stderr);
+    const proposal = jsonLines(suggested.stdout)[0] as {
+      labelled: number;
+      written: string | null;
+      edits: { change: string; applied: { changed: number; before: { f1: number }; after: { f1: number } } | null }[];
+      candidate: { version: string; validation: { changed: number; before: { f1: number }; after: { f1: number } } } | null;
+    };
+    assert.equal(proposal.labelled, 80);
+    const applied = proposal.edits.filter((e) => e.applied !== null);
+    assert.ok(applied.length > 0, `no edit applied: ${proposal.edits.map((e) => e.change).join('; ')}`);
+    assert.ok(proposal.candidate !== null && proposal.candidate.validation.after.f1 > proposal.candidate.validation.before.f1);
+    process.stdout.write(
+      `# learning e2e: suggest ${applied.map((e) => e.change).join('; ')}; labelled F1 ${proposal.candidate.validation.before.f1.toFixed(3)} -> ${proposal.candidate.validation.after.f1.toFixed(3)}\n`,
+    );
+    assert.equal(proposal.written, candidateFile);
+    assert.match(readFileSync(candidateFile, 'utf8'), /# suggested: .*\n\s*# evidence: .*\n\s*# replay: /);
+    const replayed = await cli(['replay', '--config', config, '--data-dir', dataDir, '--policy', running.policyFile, '--json']);
+    const replayedCandidate = await cli(['replay', '--config', config, '--data-dir', dataDir, '--policy', candidateFile, '--json']);
+    const unchanged = jsonLines(replayed.stdout)[0] as { changed: number; events: number };
+    const changedByCandidate = jsonLines(replayedCandidate.stdout)[0] as { changed: number; policyVersion: string };
+    assert.equal(unchanged.changed, 0, 'the policy in force replays to the recorded decisions');
+    assert.equal(changedByCandidate.changed, proposal.candidate.validation.changed);
+    assert.equal(changedByCandidate.policyVersion, proposal.candidate.version);
+
     // learn: starts from the model in force (detector.model), writes over it only when not worse.
     const first = join(modelDir, 'first.json');
     const learned = await cli(['learn', '--config', config, '--data-dir', dataDir, '--out', first, '--holdout', '0.2', '--json']);
@@ -129,15 +165,16 @@ test('label -> learn -> reload: unlabelled requests of the kind the shipped mode
     await running.server.eventLog.flush();
     const listed = await cli(['events', 'list', '--config', config, '--data-dir', dataDir, '--limit', '1', '--json']);
     assert.equal((jsonLines(listed.stdout)[0] as { modelId: string }).modelId, report.version);
-    writeFileSync(running.policyFile, POLICY_V1.replace('legal-1', 'legal-2').replace('min: 0.6', 'min: 0.7'));
+    // The suggested candidate is put in force; the history keeps both versions.
+    copyFileSync(candidateFile, running.policyFile);
     assert.equal(await running.server.policy.reload(), true);
     await running.server.close(1_000);
     const history = await cli(['policy', 'history', '--config', config, '--data-dir', dataDir, '--json']);
     assert.deepEqual(
       jsonLines(history.stdout).map((e) => e.version),
-      ['legal-1', 'legal-2'],
+      ['legal-1', proposal.candidate.version],
     );
-    assert.match(readFileSync(join(dataDir, 'policy-history.jsonl'), 'utf8'), /min: 0\.7/);
+    assert.match(readFileSync(join(dataDir, 'policy-history.jsonl'), 'utf8'), /# suggested: /);
   } finally {
     await running.close().catch(() => {});
     await upstream.close();

@@ -142,16 +142,27 @@ export function EventsPage() {
       loaded=${loaded}
       what="events"
       retry=${reload}
-      render=${(page: EventPage) =>
-        page.events.length === 0
-          ? html`<${Empty} title=${cursor ? 'No older events match.' : 'No events match these filters.'}>
-              <p>Widen the time range or clear a filter. Passes are recorded only above the score floor or as a sample.</p>
-            <//>`
+      render=${(page: EventPage) => {
+        const older = page.next
+          ? html`<button type="button" onClick=${() => go({ ...filters, cursor: page.next ?? '' })}>${page.partial ? 'Keep looking' : 'Older'}</button>`
+          : html`<span class="muted">End of the list.</span>`;
+        const pager = html`<nav class="pager" aria-label="Pages">
+          ${cursor ? html`<button type="button" class="secondary" onClick=${() => go({ ...filters })}>Newest</button>` : null} ${older}
+        </nav>`;
+        // A page reads a bounded number of stored events; a rare filter may need several to fill one.
+        const partial = page.partial
+          ? html`<p class="muted">Looked through ${page.scanned.toLocaleString()} stored events for this page; older ones may match too.</p>`
+          : null;
+        return page.events.length === 0
+          ? html`<${Empty} title=${page.partial ? 'Nothing matched yet.' : cursor ? 'No older events match.' : 'No events match these filters.'}>
+                <p>
+                  ${page.partial ? 'Keep looking further back, or narrow the time range.' : 'Widen the time range or clear a filter. Passes are recorded only above the score floor or as a sample.'}
+                </p>
+              <//>
+              ${partial} ${pager}`
           : html`<p class="muted" aria-live="polite">${page.events.length} events${cursor ? ' (older page)' : ', newest first'}</p>
               <${Rows} events=${page.events} />
-              <nav class="pager" aria-label="Pages">
-                ${cursor ? html`<button type="button" class="secondary" onClick=${() => go({ ...filters })}>Newest</button>` : null}
-                ${page.next ? html`<button type="button" onClick=${() => go({ ...filters, cursor: page.next ?? '' })}>Older</button>` : html`<span class="muted">End of the list.</span>`}
-              </nav>`}
+              ${partial} ${pager}`;
+      }}
     />`;
 }

@@ -4,7 +4,18 @@
  * recent events to see the transitions and labelled precision / recall before and after.
  */
 import { useState } from 'preact/hooks';
-import { BASE, get, post, type PolicyCard, type PolicyStatus, type Quality, type WhatIfResult } from '../api.js';
+import {
+  BASE,
+  get,
+  post,
+  queryString,
+  type HistoryDiff,
+  type HistoryItem,
+  type PolicyCard,
+  type PolicyStatus,
+  type Quality,
+  type WhatIfResult,
+} from '../api.js';
 import { ErrorState, percent, Show, Time } from '../ui/components.js';
 import { useData } from '../ui/data.js';
 import { html } from '../ui/html.js';
@@ -13,7 +24,8 @@ interface PolicyView {
   status: PolicyStatus;
   text: string | null;
   card: PolicyCard;
-  history: { version: string; time: string; diff?: string }[] | null;
+  history: HistoryItem[] | null;
+  historyError: string | null;
 }
 
 type WhatIfAnswer = ({ ok: true } & WhatIfResult) | { ok: false; problems: string[] };
@@ -220,6 +232,103 @@ function WhatIf({ initial }: { initial: string }) {
     ${result ? html`<${WhatIfResultView} result=${result} />` : null}`;
 }
 
+/** The diff's lines, each marked added, removed, kept or a hunk start. */
+function DiffView({ diff }: { diff: string }) {
+  const kind = (line: string): string => (line.startsWith('@@') ? 'hunk' : line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : 'same');
+  return html`<pre class="code diff" data-testid="policy-diff">
+${diff.split('\n').map((line) => html`<span class=${`diff-${kind(line)}`}>${line} </span>`)}</pre>`;
+}
+
+function Changed({ item }: { item: HistoryItem }) {
+  if (item.added === null || item.removed === null) return html`<span class="muted">first</span>`;
+  return html`<span class="diff-add">+${item.added}</span> <span class="diff-del">−${item.removed}</span>`;
+}
+
+/** Every version put in force, newest first; pick two to see what changed between them. */
+function History({ items, error }: { items: HistoryItem[] | null; error: string | null }) {
+  const [to, setTo] = useState<string>(items?.[0]?.hash ?? '');
+  const [from, setFrom] = useState<string>(items?.[1]?.hash ?? '');
+  const key = queryString({ from: from || undefined, to: to || undefined });
+  const [diff, reloadDiff] = useData(() => (items !== null && items.length > 1 ? get<HistoryDiff>(`/policy/diff${key}`) : Promise.resolve(null)), key);
+  const label = (hash: string): string => items?.find((i) => i.hash === hash)?.version ?? hash.slice(0, 8);
+  return html`<section class="card" aria-labelledby="history-h">
+    <h2 id="history-h">History</h2>
+    ${
+      items === null
+        ? html`<${ErrorState}
+            message=${`The policy history cannot be read now: ${error ?? 'unknown error'}`}
+            hint="The policy in force is shown above; try again later."
+          />`
+        : items.length === 0
+          ? html`<p class="muted">No versions recorded yet: the history starts with the next policy this server loads.</p>`
+          : html`<div class="table-wrap">
+                <table class="history-table">
+                  <caption>
+                    Every policy this deployment put in force, newest first. Pick two to compare.
+                  </caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">From</th>
+                      <th scope="col">To</th>
+                      <th scope="col">Version</th>
+                      <th scope="col">In force since</th>
+                      <th scope="col">Hash</th>
+                      <th scope="col">Loaded by</th>
+                      <th scope="col" class="num">Lines</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    ${items.map(
+                      (h) =>
+                        html`<tr class=${h.inForce ? 'in-force' : ''}>
+                          <td>
+                            <input
+                              type="radio"
+                              name="diff-from"
+                              aria-label=${`compare from ${h.version}`}
+                              checked=${from === h.hash}
+                              onChange=${() => setFrom(h.hash)}
+                            />
+                          </td>
+                          <td>
+                            <input
+                              type="radio"
+                              name="diff-to"
+                              aria-label=${`compare to ${h.version}`}
+                              checked=${to === h.hash}
+                              onChange=${() => setTo(h.hash)}
+                            />
+                          </td>
+                          <td><code>${h.version}</code>${h.inForce ? html` <span class="badge">in force</span>` : null}</td>
+                          <td><${Time} value=${h.time} /></td>
+                          <td><code>${h.hash.slice(0, 12)}</code></td>
+                          <td>${h.instance}</td>
+                          <td class="num"><${Changed} item=${h} /></td>
+                        </tr>`,
+                    )}
+                  </tbody>
+                </table>
+              </div>
+              ${
+                items.length > 1
+                  ? html`<h3>Changes from <code>${label(from)}</code> to <code>${label(to)}</code></h3>
+                      <${Show}
+                        loaded=${diff}
+                        what="the diff"
+                        retry=${reloadDiff}
+                        render=${(d: HistoryDiff | null) =>
+                          d === null || d.diff === null
+                            ? html`<p class="muted">The first version: nothing before it to compare with.</p>`
+                            : d.diff === ''
+                              ? html`<p class="muted">The same text.</p>`
+                              : html`<${DiffView} diff=${d.diff} />`}
+                      />`
+                  : null
+              }`
+    }
+  </section>`;
+}
+
 export function PolicyPage() {
   const [loaded, reload] = useData(() => get<PolicyView>('/policy'), 'policy');
   return html`<div class="page-head"><h1>Policy</h1></div>
@@ -242,33 +351,7 @@ export function PolicyPage() {
                 : null
             }
           </section>
-          <section class="card" aria-labelledby="history-h">
-            <h2 id="history-h">History</h2>
-            ${
-              view.history === null
-                ? html`<p class="muted">
-                    This server keeps no policy history yet; the version in force is shown above. Earlier versions appear on the Overview as markers where
-                    events changed version.
-                  </p>`
-                : view.history.length === 0
-                  ? html`<p class="muted">No earlier versions recorded.</p>`
-                  : html`<ul class="history">
-                      ${view.history.map(
-                        (h) =>
-                          html`<li>
-                            <code>${h.version}</code> <${Time} value=${h.time} />${
-                              h.diff
-                                ? html`<details>
-                                    <summary>diff</summary>
-                                    <pre class="code diff">${h.diff}</pre>
-                                  </details>`
-                                : null
-                            }
-                          </li>`,
-                      )}
-                    </ul>`
-            }
-          </section>
+          <${History} items=${view.history} error=${view.historyError} />
           <${WhatIf} initial=${view.text ?? ''} />`}
     />`;
 }

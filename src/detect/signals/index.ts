@@ -9,6 +9,7 @@ import { answeredClarification } from './answered-clarification.js';
 import { broadTopic } from './broad-topic.js';
 import { clarity } from './clarity.js';
 import { contradiction } from './contradiction.js';
+import { unlabelledExamples } from './examples.js';
 import { conversational } from './conversational.js';
 import { missingInput } from './missing-input.js';
 import { missingSlot } from './missing-slot.js';
@@ -30,6 +31,7 @@ const RULES: readonly Rule[] = [
   unanchored,
   polysemy,
   contradiction,
+  unlabelledExamples,
   unfamiliarEntity,
   openTask,
   broadTopic,

@@ -25,6 +25,8 @@ const MISSING_INPUT = new RegExp(
 );
 // "translate into French" with nothing to translate.
 const TRANSLATE_BARE = /\btranslate\s+(?:(?:it|this|that)\s+)?(?:in)?to\s+[a-z]+\s*[.!?]?\s*$/i;
+/** A quotation opening right after the matched material noun (optionally after a colon or dash). */
+const QUOTED_NEXT = /^(?:\s+[a-z-]+){0,2}\s*[:\u2013\u2014-]?\s*["“«]/i;
 // Tools that can fetch material themselves (read_file, fetch_url, search_docs...).
 const FETCHING_TOOL = /(?:read|get|fetch|open|load|search|browse|retrieve|download|lookup|query)/i;
 
@@ -77,12 +79,14 @@ function run(view: RequestView, out: FindingSink): void {
   for (let i = 0; i < view.tools.length && !canFetch; i++) canFetch = FETCHING_TOOL.test((view.tools[i] as ToolDefinition).name);
   // Earlier turns held elsewhere may carry the material: no claim either way.
   if (view.contextUnknown && view.material.length === 0 && !canFetch) return;
-  if (view.material.length > 0 || canFetch) {
+  // "translate the sentence "Where is the station?" into Japanese": the material is quoted right after its noun.
+  const quoted = QUOTED_NEXT.test(text.slice(index + span.length, index + span.length + 40));
+  if (view.material.length > 0 || canFetch || quoted) {
     out.push({
       feature: 'material_for_action',
       id: 'clear_request',
       category: null,
-      evidence: `material to ${action} is present (${canFetch && view.material.length === 0 ? 'a tool can fetch it' : view.material.join(', ')})`,
+      evidence: `material to ${action} is present (${quoted ? 'quoted in the request' : canFetch && view.material.length === 0 ? 'a tool can fetch it' : view.material.join(', ')})`,
     });
     return;
   }

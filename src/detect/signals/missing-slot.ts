@@ -9,6 +9,7 @@ import { STOPWORDS } from '../lexicon.js';
 import { snippet, tokenize } from '../text.js';
 import type { RequestView } from '../view.js';
 import type { FindingSink, Rule } from './rule.js';
+import { mappedTool } from './tool-slots.js';
 import { DATE, EMAIL_ADDRESS, hasPlace, hasTargetLanguage, PARTY_SIZE, TIME } from './patterns.js';
 
 // A request frame in front of the verb: sentence start, "please", "can you", "I want to", "help me".
@@ -48,7 +49,7 @@ const HAS_SEND = new RegExp(`\\b(?:${SEND_WORDS.source})\\b`);
 const HAS_CONVERT = new RegExp(`\\b(?:${CONVERT_WORDS.source})\\b`);
 const HAS_BEST = new RegExp(`\\b(?:${BEST_WORDS.source})\\b`);
 const RECIPIENT =
-  /\b(?:to|for|cc)\s+(?:my|our|the|his|her|their|all|everyone|everybody|team|him|her|them|[A-Z][\p{L}'’-]+)|\b(?:email|e-mail|text|message|ping|dm|mail)\s+(?:my|our|the|[A-Z][\p{L}'’-]+)\b/u;
+  /\b(?:to|for|cc)\s+(?:my|our|the|his|her|their|all|everyone|everybody|team|him|her|them|[A-Z][\p{L}'’-]+)|\b(?:[Ee]-?mail|[Tt]ext|[Mm]essage|[Pp]ing|[Dd][Mm]|[Mm]ail)\s+(?:my|our|the|[A-Z][\p{L}'’-]+)\b/u;
 const CONVERT_TARGET = /\b(?:to|into|in|as)\s+(?:a\s+|an\s+)?[\p{L}\d°]/u;
 const COMPARE_ITEMS = /\bcompare\b\s+(?:the\s+)?[\p{L}\d][^.?!\n]{0,200}?\b(?:and|with|to|vs\.?|versus|against|or)\b\s+\S/iu;
 const COMPARE_LIST = /\bcompare\b[^.?!\n]{0,200}?[:,]\s*\S/iu;
@@ -82,7 +83,7 @@ const ITEMS_NAMED = /\b(?:or|vs\.?|versus|between|than)\b|,\s*\S/i;
 // "What is the difference?", "Give me a side-by-side comparison.", "a pros and cons table of both".
 const DIFFERENCE = /\b(?:differences?|comparison|pros and cons|side-by-side|differ)\b/i;
 const DIFFERENCE_ITEMS =
-  /\b(?:between|of|in|for|on)\s+(?!(?:them|these|those|both|the two|it|this|that)\b)[\p{L}\d][^.?!\n]{0,120}?\b(?:and|vs\.?|versus|or|to|with|from)\b\s+\S|\b(?:vs\.?|versus)\b|,\s*\S[^.?!\n]*\b(?:and|or)\b/iu;
+  /\b(?:between|of|in|for|on)\s+(?!(?:them|these|those|both|the two|it|this|that)\b)[\p{L}\d][^.?!\n]{0,120}?\b(?:and|vs\.?|versus|or|to|with|from)\b\s+\S|\b(?:vs\.?|versus)\b|,\s*\S[^.?!\n]*\b(?:and|or)\b|\s(?:and|or)\s+(?!(?:them|these|those|it|this|that)\b)[\p{L}\d][^.?!\n]{0,80}?\s(?:differ|compare)\b/iu;
 
 const ANY_ACTION = new RegExp(`\\b(?:${ANY_ACTION_WORDS.source})`);
 const SLOT_CUES =
@@ -145,10 +146,18 @@ function recipientGap(view: RequestView, out: FindingSink): void {
 function run(view: RequestView, out: FindingSink): void {
   if (!view.empty) {
     itemsGap(view, out);
-    recipientGap(view, out);
+    if (mappedTool(view) === undefined) recipientGap(view, out);
   }
+  // A request that maps to one of the app's tools is judged by that tool's schema (tool_slots), not by the action's usual slots.
   // Each check below needs its cue (a word it matches whole, or its prefix); without any of them nothing can fire.
-  if (view.empty || (view.cues & ANY_ACTION_WORDS.bit) === 0 || (view.cues & SLOT_CUES) === 0 || !ANY_ACTION.test(view.headLower)) return;
+  if (
+    view.empty ||
+    mappedTool(view) !== undefined ||
+    (view.cues & ANY_ACTION_WORDS.bit) === 0 ||
+    (view.cues & SLOT_CUES) === 0 ||
+    !ANY_ACTION.test(view.headLower)
+  )
+    return;
   const text = view.head;
   // Slot values may come from the request or from the recent conversation (an earlier answer, the system prompt).
   // Both are built only when a rule below needs them.

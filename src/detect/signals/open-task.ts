@@ -42,8 +42,44 @@ const IDIOM = /^(?:started|ready|sure|out|up|going|better|rid|back|away|lost|alo
 const OPEN_KIND =
   /\b(?:ideas?|ways?|tips|resources?|guides?|tutorials?|courses?|classes|recipes?|deals?|options?|places?|spots?|trails?|apps?|tools?|books?|novels?|movies?|films?|songs?|music|playlists?|podcasts?|games?|shows?|restaurants?|hotels?|flights?|products?|gifts?|presents?|laptops?|computers?|phones?|cameras?|headphones?|cars?|bikes?|charities|companies|itinerar(?:y|ies)|checklist|article|essay|story|poem|speech|workouts?|routines?|exercises?|diet|meal plan|menu|names?|activities|destinations?|strategies|techniques|methods|platforms|websites?|sites|events?|jobs?|schools?|universities|neighbou?rhoods?|apartments?|houses?|furniture|outfits?|clothes|shoes|accessories|supplies|equipment|gadgets?|software|services?|providers?|plans?|programs?|projects?|hobbies|toys)\b/i;
 
+// An action on one of the user's own things in an app (an order, a booking, a plan, an address):
+// "Cancel my order.", "Move my appointment.", "Update my phone number." The app needs to know
+// which one, or the new value, and nothing in the words says it.
+const ACCOUNT_ACTION =
+  /^\s*(?:(?:hi|hey|ok|okay|so),?\s+)?(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?|i\s+(?:want|need|would like|'d like)\s+(?:you\s+)?to\s+|help\s+me\s+)?(set|change|update|edit|move|reschedule|rebook|switch|swap|extend|increase|decrease|raise|lower|cancel|return|refund|resend|pause|renew|upgrade|downgrade|reactivate|close|delete|remove|transfer)\s+((?:my|our|the|some)\s+[\p{L}' -]+?)(?:\s+please)?\s*[.?!]*\s*$/iu;
+/** Verbs whose missing piece is the new value (else: which of the user's things). */
+const CHANGE_VERB = /^(?:set|change|update|edit|move|reschedule|rebook|switch|swap|extend|increase|decrease|raise|lower|transfer)$/;
+/** A value or a name already given: a number, a quotation, a capitalised name, a target or time clause. */
+const ACCOUNT_VALUE = /\d|["“”:@]|\s[A-Z][\p{L}'’-]+|\b(?:to|into|from|by|until|for|on|at|with|in|before|after|instead)\s+\S/u;
+
+function accountAction(view: RequestView, out: FindingSink): boolean {
+  const text = view.instruction;
+  if (text.length > 90) return false;
+  const m = ACCOUNT_ACTION.exec(text);
+  if (m === null) return false;
+  const object = m[2] ?? '';
+  // The user's own thing ("my order", "the date of my booking"): not "the favour", not "the name of the variable".
+  if (!/\b(?:my|our)\b/i.test(object)) return false;
+  if (ACCOUNT_VALUE.test(` ${object.replace(/^\s*(?:my|our|the|some)\s+/i, '')}`) || /\d/.test(text)) return false;
+  const words = object.split(/\s+/).filter((w) => w !== '' && !STOPWORDS.has(w.toLowerCase()));
+  if (words.length === 0 || words.length > 4) return false;
+  const verb = (m[1] ?? '').toLowerCase();
+  const change = CHANGE_VERB.test(verb);
+  const thing = object.replace(/^(?:my|our|the|some)\s+/i, '');
+  out.push({
+    feature: 'open_task',
+    id: 'missing_slot',
+    category: 'aleatoric',
+    evidence: `"${snippet(text, m.index, m[0].length)}" does not say ${change ? 'what it should become' : `which ${thing} or what about it`}`,
+    slot: 'task_details',
+    question: { template: change ? 'task.change' : 'task.which', vars: { task: thing } },
+  });
+  return true;
+}
+
 function run(view: RequestView, out: FindingSink, prior: PriorFindings): void {
   if (view.empty || prior.anyGap() || view.material.length > 0 || view.hasEarlierTurns || view.tools.length > 0 || view.instruction.length > 200) return;
+  if (accountAction(view, out)) return;
   const text = view.instruction;
   const m = TASK.exec(text);
   if (m === null) return;

@@ -23,6 +23,9 @@ const QUANTITY =
   /^\s*how\s+(?:many|much|long|far|old|big|tall|heavy|hot|cold|fast|deep|high|large)\b[^?.!]{0,60}?\b(?:in|of|is|are|was|does|do|should|to|from)\s+(?:the\s+|a\s+|an\s+)?([\p{L}\d][\p{L}\d'’-]*)/iu;
 const HOW_TO = /^\s*(?:how\s+(?:do|can|should|would|could)\s+(?:i|you|we|one)|how\s+to)\s+([a-z][\w-]*)\s+([^?!]{3,160})/i;
 const HOW_WORKS = /^\s*how\s+(?:does|do|did)\s+(?:a\s+|an\s+|the\s+)?([\p{L}\d][\p{L}\d '’-]{1,40}?)\s+work\s*[?.!]?\s*$/iu;
+/** A one-time fact of a named thing: who invented / discovered / founded it, when it was built or born. */
+const ONE_TIME =
+  /^\s*(?:who|when|where|what year|in what year|which year)\b[^?.!]{0,40}?\b(?:invented|discovered|founded|established|wrote|painted|composed|designed|built|created|sculpted|coined|signed|assassinated|born|died|launched)\b/i;
 const OBJECT_PRONOUN = /^(?:it|this|that|these|those|them|him|her|there|one|ones|something|anything|thing|stuff)$/i;
 
 /** Content words (not function words, 3+ letters) in the request's tokens. */
@@ -44,6 +47,8 @@ function run(view: RequestView, out: FindingSink, prior: PriorFindings): void {
   if (view.empty || view.hasEarlierTurns || view.instruction.length > 200 || prior.anyGap()) return;
   const first = view.tokenAt(0);
   if (
+    first !== 'when' &&
+    first !== 'where' &&
     first !== 'what' &&
     first !== "what's" &&
     first !== 'whats' &&
@@ -61,6 +66,8 @@ function run(view: RequestView, out: FindingSink, prior: PriorFindings): void {
   let evidence = '';
   const attr = ATTRIBUTE_OF.exec(text);
   if (attr !== null && !OBJECT_PRONOUN.test(attr[1] ?? '')) evidence = `asks for a property of a named thing ("${attr[0].trim()}")`;
+  if (evidence === '' && ONE_TIME.test(text) && contentWords(view) >= 2 && !hasPronoun(view))
+    evidence = 'asks for a one-time fact of a named thing (who made it, when it began)';
   if (evidence === '' && first === 'how') {
     const q = QUANTITY.exec(text);
     if (q !== null && !OBJECT_PRONOUN.test(q[1] ?? '') && !hasPronoun(view)) evidence = `asks for a quantity of a named thing ("${q[0].trim()}")`;

@@ -79,9 +79,13 @@ const DOMAINS: readonly string[] = [
   'taxi cab cabs ride rides uber lyft driver dropoff',
   'bill bills pay payment biller utility electricity settle transfer payee wire venmo send',
   'translate translation translated language',
+  'library libraries borrow borrowing loan isbn',
   'stock stocks share shares trading market nasdaq',
-  'thermostat heating heat warmer cooler',
+  'thermostat heating heat warmer cooler degrees celsius fahrenheit upstairs downstairs',
 ];
+
+/** The bit of the currency domain. */
+const CURRENCY_DOMAIN = 1 << DOMAINS.findIndex((d) => d.startsWith('currency '));
 
 /** Stem -> bit set of the DOMAINS it belongs to ("ticket": flights, trains, films). */
 const DOMAIN_OF: ReadonlyMap<string, number> = (() => {
@@ -118,6 +122,8 @@ function wordsOf(tool: ToolDefinition): ToolWords {
     domains |= DOMAIN_OF.get(stem(lw)) ?? 0;
   }
   const description = new Set<string>();
+  // The values a parameter takes are what users say ("my monitor flickers" -> a ticket tool whose device enum has "monitor").
+  for (const v of enumWordsOf(asRecord(tool.parameters))) if (v.length > 2 && !STOPWORDS.has(v) && !name.has(stem(v))) description.add(stem(v));
   if (tool.description !== undefined)
     for (const w of tokenize(tool.description.slice(0, 300).toLowerCase())) {
       if (w.length > 3 && !STOPWORDS.has(w) && !GENERIC_NAME_WORDS.has(w) && !name.has(stem(w))) description.add(stem(w));
@@ -128,6 +134,19 @@ function wordsOf(tool: ToolDefinition): ToolWords {
   if (toolWordCache.size >= 1024) toolWordCache.clear();
   toolWordCache.set(key, words);
   return words;
+}
+
+/** Lower-cased string enum values of a tool's top-level and one-level nested parameters (at most 64). */
+function enumWordsOf(params: Record<string, unknown> | undefined, depth = 0, out: string[] = []): string[] {
+  const properties = asRecord(params?.properties);
+  if (properties === undefined) return out;
+  for (const raw of Object.values(properties).slice(0, 32)) {
+    const p = asRecord(raw);
+    if (p === undefined) continue;
+    if (Array.isArray(p.enum)) for (const v of p.enum.slice(0, 32)) if (typeof v === 'string' && out.length < 64) out.push(v.toLowerCase());
+    if (depth < 1) enumWordsOf(p, depth + 1, out);
+  }
+  return out;
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
@@ -182,11 +201,16 @@ function matchTool(view: RequestView, stems: ReadonlyMap<string, number>): ToolD
 interface Evidence {
   readonly cased: string;
   readonly lower: string;
-  readonly tokens: readonly string[];
+  /** Words of the request and its context (tokenised on first use: only place and language parameters read them). */
+  readonly tokens: () => readonly string[];
   /** Content words of the request that are not the tool's own name words. */
   readonly freeContent: number;
   /** The user typed without capitals (then names are lower case too). */
   readonly lowercase: boolean;
+  /** Enum values of the tool's parameters, lower-cased: a word that is one of them ("Riverside" branch) names that parameter, not a thing. */
+  readonly enumWords: ReadonlySet<string>;
+  /** The tool is about currencies (its codes are currency codes). */
+  readonly currencyTool: boolean;
 }
 
 /** One parameter's schema with `anyOf` / `oneOf` alternatives and `type` arrays folded: its types, nullability, enum, format and description. */
@@ -245,15 +269,25 @@ const DIGIT_IDENTIFIER = /(?:^|[^\p{L}\d])(?=[\p{L}#-]*\d)[\p{L}\d#][\p{L}\d-]{2
 const TICKER = /\b[A-Z]{2,5}\b/;
 /** A time of day for a date-time parameter ("dinner" says when only for a table, not for a reminder). */
 const CLOCK = /\b(?:\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.|h|uhr)|\d{1,2}:\d{2}|noon|midday|midnight|morning|afternoon|evening|tonight|at \d{1,2})\b/i;
+/** A phone number: 7+ digits with the usual separators. */
+const PHONE = /(?:\+|\b)\d[\d\s().-]{5,}\d\b/;
+/** "Text Marta that…", "tell Sam", "ping the team": a messaging verb and its addressee. */
+const ADDRESSEE = new RegExp(
+  `\\b(?:${'text message tell ping call email e-mail sms dm notify remind ask inform let'
+    .split(' ')
+    .map((v) => `[${v[0]}${(v[0] ?? '').toUpperCase()}]${v.slice(1)}`)
+    .join('|')})\\s+(?:my\\s+|our\\s+|the\\s+)?[A-Z][\\p{L}'’-]+`,
+  'u',
+);
 const TEMPERATURE = /\b\d+(?:[.,]\d+)?\s*(?:°|degrees?|c\b|f\b)/i;
 
 /** "in Canadian dollars", "to euros": the currency converted into, not from. */
 const TARGET_CURRENCY = new RegExp(`\\b(?:to|into|in)\\s+(?:[\\p{L}]+\\s+)?${CURRENCY.source}`, 'giu');
 
 /** A parameter that is the origin / the destination of something: its value follows its own prepositions. */
-const FROM_ROLE = /^(?:from|origin|source)\b|\b(?:origin|departure|departing|pickup|pick up|leaving|source currency)\b/;
+const FROM_ROLE = /^(?:from|origin|source|base)\b|\b(?:origin|departure|departing|pickup|pick up|leaving|source currency)\b/;
 const TO_ROLE =
-  /^(?:to|target|destination|into|dropoff|drop off)\b|\b(?:destination|arrival|arriving|target currency|to currency|dropoff|drop off|where to go)\b/;
+  /^(?:to|target|destination|into|dropoff|drop off|quote)\b|\b(?:destination|arrival|arriving|target currency|to currency|dropoff|drop off|where to go)\b/;
 const FROM_PREPS = /\b(?:from|out of|leaving|departing|departure)\s+/giu;
 const PICKUP_PREPS = /\b(?:from|at|in|out of)\s+/giu;
 const TO_PREPS = /\b(?:to|into|in|for|arriving in|arriving at)\s+/giu;
@@ -286,7 +320,8 @@ const NAME_WORD = /(?:^|[^.!?])\s([A-Z][\p{L}'’-]+)/gu;
 function hasName(ev: Evidence, person: boolean): boolean {
   if (person && /\b(?:my|our|his|her|their)\s+[a-z]{3,}/.test(ev.cased)) return true;
   NAME_WORD.lastIndex = 0;
-  for (let m = NAME_WORD.exec(ev.cased); m !== null; m = NAME_WORD.exec(ev.cased)) if (!DATE.test(m[1] ?? '')) return true;
+  for (let m = NAME_WORD.exec(ev.cased); m !== null; m = NAME_WORD.exec(ev.cased))
+    if (!DATE.test(m[1] ?? '') && !ev.enumWords.has((m[1] ?? '').toLowerCase())) return true;
   return false;
 }
 
@@ -301,9 +336,10 @@ function valueAfter(ev: Evidence, preps: RegExp, accept: (word: string, cased: s
   preps.lastIndex = 0;
   for (let m = preps.exec(ev.cased); m !== null; m = preps.exec(ev.cased)) {
     const rest = ev.cased.slice(m.index + m[0].length, m.index + m[0].length + 40);
-    const w = /^(?:the\s+)?(?:\d+\s+)?([\p{L}][\p{L}'’.-]*)/u.exec(rest);
+    const w = /^(?:(?:the|a|an)\s+)?(?:\d+\s+)?([\p{L}][\p{L}'’.-]*)/u.exec(rest);
     if (w === null) continue;
-    const word = w[1] ?? '';
+    // A sentence's full stop is not part of the word ("for me.").
+    const word = (w[1] ?? '').replace(/\.+$/, '');
     const lower = word.toLowerCase();
     if (NOT_A_VALUE.has(lower) || STOPWORDS.has(lower) || DATE.test(word) || TIME.test(word)) continue;
     if (m[0].toLowerCase().startsWith('to') && VERB_BEFORE_TO.test(ev.cased.slice(Math.max(0, m.index - 12), m.index))) continue;
@@ -324,6 +360,7 @@ function fillable(p: Param, ev: Evidence): boolean {
   // Currencies first: "Canadian dollars" names CAD whatever the enum spells.
   if (
     /\bcurrenc/.test(about) ||
+    (ev.currencyTool && /\b(?:iso|code|base|quote|from|to|source|target)\b/.test(about) && !p.types.has('number') && !p.types.has('integer')) ||
     (enumValues !== undefined && enumValues.length > 0 && enumValues.every((v) => typeof v === 'string' && /^[A-Z]{3}$/.test(v) && CURRENCY.test(v)))
   ) {
     if (role === 'to') return valueAfter(ev, TO_PREPS, (_w, rest) => CURRENCY.test(rest.slice(0, 24)));
@@ -344,7 +381,13 @@ function fillable(p: Param, ev: Evidence): boolean {
   }
   const format = p.format;
   if (format === 'email' || /\b(?:e-?mail|recipients?|attendees?|invitees?)\b/.test(about) || (/^to\b/.test(about) && !PLACE_OR_UNIT.test(about)))
-    return EMAIL_ADDRESS.test(ev.cased) || /\b(?:to|with)\s+[A-Z]/.test(ev.cased);
+    return (
+      EMAIL_ADDRESS.test(ev.cased) ||
+      (/\bphone\b/.test(about) && PHONE.test(ev.cased)) ||
+      /\b(?:to|with)\s+[A-Z]/.test(ev.cased) ||
+      ADDRESSEE.test(ev.cased) ||
+      (ev.lowercase && /\b(?:to|with)\s+[a-z]{3,}/.test(ev.cased) && !/\b(?:to|with)\s+(?:me|us|you|them|say|tell|let|know|the|a|an)\b/.test(ev.cased))
+    );
   if (format === 'uri' || format === 'url' || /\b(?:url|link|uri|website)\b/.test(about)) return URL.test(ev.cased);
   // A date needs a day; a time of day needs a clock time; a moment (date-time, "when") either.
   if (format === 'date' || (format !== 'date-time' && /\b(?:date|day|yyyy|check ?in)\b/.test(about))) return DATE.test(ev.cased);
@@ -353,10 +396,10 @@ function fillable(p: Param, ev: Evidence): boolean {
   if (/\b(?:city|location|place|address|country|region|destination|origin|where|airport|iata|postcode|zip|neighbou?rhood|station|pickup)\b/.test(about)) {
     if (role === 'from') return valueAfter(ev, /\bpick ?up\b/.test(about) ? PICKUP_PREPS : FROM_PREPS, placeWord(ev));
     if (role === 'to') return valueAfter(ev, TO_PREPS, placeWord(ev));
-    return namedPlace(ev.tokens) || valueAfter(ev, ANY_PLACE_PREPS, placeWord(ev));
+    return namedPlace(ev.tokens()) || valueAfter(ev, ANY_PLACE_PREPS, placeWord(ev));
   }
-  if (/\blang(?:uage)?\b/.test(about)) return hasLanguage(ev.tokens);
-  if (/\b(?:temperature|celsius|fahrenheit|degrees)\b/.test(about)) return TEMPERATURE.test(ev.cased);
+  if (/\blang(?:uage)?\b/.test(about)) return hasLanguage(ev.tokens());
+  if (/\b(?:temperature|celsius|fahrenheit|degrees)\b/.test(about)) return TEMPERATURE.test(ev.cased) || /\b(?:to|at)\s+\d{1,3}(?:[.,]\d)?\b/.test(ev.cased);
   if (/\b(?:symbol|ticker)\b/.test(about)) return TICKER.test(ev.cased) || DIGIT_IDENTIFIER.test(ev.cased);
   if (/\b(?:id|number|code|sku|reference|rx)\b/.test(about) && !p.types.has('integer') && !p.types.has('number')) return DIGIT_IDENTIFIER.test(ev.cased);
   if (COUNT_NOUNS.test(about)) return COUNTED.test(ev.cased);
@@ -381,7 +424,10 @@ function modifiedThing(about: string, ev: Evidence): boolean {
     if (DETERMINERS.has(words[i - 2] ?? '') && modifier.length > 2 && !STOPWORDS.has(modifier) && !NOT_A_VALUE.has(modifier) && !/\d/.test(modifier))
       return true;
   }
-  return ev.lowercase && valueAfter(ev, /\b(?:at|for|to|from|with)\s+/giu, (w) => !NUMBER.test(w));
+  return (
+    ev.lowercase &&
+    valueAfter(ev, /\b(?:at|for|to|from|with)\s+/giu, (w) => !NUMBER.test(w) && !COUNT_NOUNS.test(w.toLowerCase()) && !ev.enumWords.has(w.toLowerCase()))
+  );
 }
 
 const DETERMINERS = new Set(['the', 'my', 'our', 'a', 'an', 'this', 'that', 'his', 'her', 'their', 'your']);
@@ -407,9 +453,19 @@ function requiredParams(params: Record<string, unknown> | undefined, prefix: str
   }
 }
 
-function run(view: RequestView, out: FindingSink): void {
-  // Earlier turns held elsewhere may have given the arguments.
-  if (view.tools.length === 0 || view.empty || view.contextUnknown) return;
+/** The tool each view maps to (computed once per view: both slot rules ask). */
+const mapped = new WeakMap<RequestView, ToolDefinition | null>();
+
+/**
+ * The app tool this request maps to, or undefined (no tools, no match, or a tie). When the request
+ * maps to a tool, the tool's schema is the contract for the action: its required parameters are
+ * what the action needs (the action-slot rule then stays out: "book the physio for Monday" needs
+ * no time when the booking tool does not ask for one).
+ */
+export function mappedTool(view: RequestView): ToolDefinition | undefined {
+  if (view.tools.length === 0 || view.empty) return undefined;
+  const known = mapped.get(view);
+  if (known !== undefined) return known ?? undefined;
   // Each request content word's stem, with its position among the content words.
   const stems = new Map<string, number>();
   let position = 0;
@@ -420,18 +476,40 @@ function run(view: RequestView, out: FindingSink): void {
     position++;
   }
   const tool = matchTool(view, stems);
+  mapped.set(view, tool ?? null);
+  return tool;
+}
+
+function run(view: RequestView, out: FindingSink): void {
+  // Earlier turns held elsewhere may have given the arguments.
+  if (view.tools.length === 0 || view.empty || view.contextUnknown) return;
+  const tool = mappedTool(view);
   if (tool === undefined) return;
   const required: Array<[string, Param]> = [];
   requiredParams(asRecord(tool.parameters), '', 0, required);
   if (required.length === 0) return;
 
-  const own = wordsOf(tool).name;
+  const words = wordsOf(tool);
   let freeContent = 0;
-  for (const t of view.tokens)
-    if (t.length > 2 && !STOPWORDS.has(t) && !NOT_A_VALUE.has(t) && !own.has(stem(t)) && !DATE.test(t) && !TIME.test(t)) freeContent++;
+  for (const t of view.tokens) {
+    const st = stem(t);
+    if (t.length > 2 && !STOPWORDS.has(t) && !NOT_A_VALUE.has(t) && !words.name.has(st) && !words.description.has(st) && !DATE.test(t) && !TIME.test(t))
+      freeContent++;
+  }
+  const enumWords = new Set<string>();
+  for (const [, p] of required) for (const v of p.enumValues ?? []) if (typeof v === 'string') enumWords.add(v.toLowerCase());
   const cased = view.contextCased.length > 0 ? `${view.head}\n${view.contextCased}` : view.head;
-  const tokens = view.contextCased.length > 0 ? [...view.tokens, ...tokenize(view.contextLower)] : view.tokens;
-  const ev: Evidence = { cased, lower: cased.toLowerCase(), tokens, freeContent, lowercase: !/[A-Z]/.test(view.head) };
+  let allTokens: readonly string[] | undefined;
+  const tokens = (): readonly string[] => (allTokens ??= view.contextCased.length > 0 ? [...view.tokens, ...tokenize(view.contextLower)] : view.tokens);
+  const ev: Evidence = {
+    cased,
+    lower: view.contextCased.length > 0 ? `${view.headLower}\n${view.contextLower}` : view.headLower,
+    tokens,
+    freeContent,
+    lowercase: !/[A-Z]/.test(view.head),
+    enumWords,
+    currencyTool: (words.domains & CURRENCY_DOMAIN) !== 0,
+  };
 
   for (const [name, param] of required) {
     if (fillable(param, ev)) continue;

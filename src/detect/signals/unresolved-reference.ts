@@ -55,6 +55,13 @@ const PRONOUN_FOLLOWERS = new Set([
 // Idioms where "it" points at nothing: "what time is it", "is it safe to...", "it rains".
 const EXPLETIVE_AFTER = new Set(['to', 'that', 'rain', 'rains', 'raining', 'snow', 'snowing', 'take', 'takes', 'cost', 'costs', 'possible', 'true', 'like']);
 const TIME_IT = /\bwhat (?:time|day|date|year|month) is it\b/i;
+/** "will it be warm", "is it cold", "it gets dark": weather and daylight "it" points at nothing. */
+const WEATHER_IT_VERBS = new Set(['be', 'is', 'was', 'gets', 'get', 'getting', 'feel', 'feels']);
+const WEATHER_WORDS = new Set(
+  'warm cold hot sunny rainy windy cloudy freezing chilly humid snowy stormy foggy dry wet mild dark light late early going'.split(' '),
+);
+/** A quotation right after the deictic phrase gives its content ("the error "file not found""). */
+const QUOTE_AFTER = /^(?:\s+[a-z-]+){0,2}\s*[:\u2013\u2014-]?\s*["“«]/i;
 
 /** Not a function word, frame verb or pronoun (lexicon PRONOUNS), and longer than one letter. */
 function isContent(token: string, flags: number): boolean {
@@ -75,7 +82,7 @@ function run(view: RequestView, out: FindingSink, prior: PriorFindings): void {
 
   if (!answered) {
     const d = DEICTIC.exec(view.head);
-    if (d !== null) {
+    if (d !== null && !QUOTE_AFTER.test(view.head.slice(d.index + d[0].length, d.index + d[0].length + 40))) {
       out.push({
         feature: 'reference_deictic',
         id: 'unresolved_reference',
@@ -97,6 +104,7 @@ function run(view: RequestView, out: FindingSink, prior: PriorFindings): void {
         const next = tokens[i + 1];
         if ((t === 'this' || t === 'that' || t === 'these' || t === 'those') && next !== undefined && !PRONOUN_FOLLOWERS.has(next)) continue;
         if (t === 'it' && next !== undefined && (EXPLETIVE_AFTER.has(next) || toWithin(tokens, i + 1))) continue;
+        if (t === 'it' && next !== undefined && WEATHER_IT_VERBS.has(next) && WEATHER_WORDS.has(tokens[i + 2] ?? '')) continue;
         if ((t === 'they' || t === 'them') && i > 3) continue;
         out.push({
           feature: 'reference_pronoun',

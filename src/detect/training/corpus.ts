@@ -9,6 +9,8 @@ import { resolve } from 'node:path';
 import { conversationFromText, type Conversation } from '../../conversation.js';
 import { loadClamber, loadClariq } from './datasets.js';
 import { conversationalTurns, FAMILIES } from './families.js';
+import { AGENT_FAMILIES } from './families-agent.js';
+import { FACTUAL_FAMILIES } from './families-factual.js';
 
 export interface Item {
   readonly id: string;
@@ -79,7 +81,7 @@ export function loadIn3(dir: string): Item[] {
 
 export function templateItems(): Item[] {
   const items: Item[] = [];
-  for (const family of FAMILIES) {
+  for (const family of [...FAMILIES, ...FACTUAL_FAMILIES, ...AGENT_FAMILIES]) {
     family.pairs().forEach((p, i) => {
       const pair = `${family.name}:${i}`;
       const base = { source: family.name, group: family.gap, need: 0, baseline: -1, trainable: true, pair };

@@ -123,42 +123,119 @@ interface Correction {
   hashed: Map<number, number>;
 }
 
+/**
+ * The rows as one sparse matrix (CSR), identical rows merged: row i's entries are cols/vals from
+ * start[i] to start[i + 1] (column 0 is the bias, 1..nr the rule features, then one per hashed id).
+ * Rows with the same features and target are summed into one with their weights added — the
+ * full-batch gradient is the same sum, computed once.
+ */
+interface Design {
+  start: Int32Array;
+  cols: Int32Array;
+  vals: Float64Array;
+  y: Float64Array;
+  w: Float64Array;
+  offset: Float64Array;
+  /** Hashed id -> its column. */
+  slot: Map<number, number>;
+  dim: number;
+}
+
+function design(rows: readonly Row[], offsets: Float64Array): Design {
+  const nr = RULE_FEATURES.length;
+  const slot = new Map<number, number>();
+  const merged = new Map<string, number>();
+  const start: number[] = [0];
+  const cols: number[] = [];
+  const vals: number[] = [];
+  const y: number[] = [];
+  const w: number[] = [];
+  const offset: number[] = [];
+  const rowCols: number[] = [];
+  const rowVals: number[] = [];
+  for (let n = 0; n < rows.length; n++) {
+    const r = rows[n] as Row;
+    rowCols.length = 0;
+    rowVals.length = 0;
+    for (let i = 0; i < nr; i++) {
+      const v = r.x.rule[i] ?? 0;
+      if (v !== 0) {
+        rowCols.push(1 + i);
+        rowVals.push(v);
+      }
+    }
+    for (const h of r.x.hashed) {
+      let j = slot.get(h);
+      if (j === undefined) slot.set(h, (j = slot.size));
+      rowCols.push(1 + nr + j);
+      rowVals.push(1);
+    }
+    const key = `${r.y}|${rowCols.join(',')}|${rowVals.join(',')}`;
+    const seen = merged.get(key);
+    if (seen !== undefined) {
+      w[seen] = (w[seen] ?? 0) + r.w;
+      continue;
+    }
+    merged.set(key, y.length);
+    y.push(r.y);
+    w.push(r.w);
+    offset.push(offsets[n] ?? 0);
+    for (let k = 0; k < rowCols.length; k++) {
+      cols.push(rowCols[k] ?? 0);
+      vals.push(rowVals[k] ?? 0);
+    }
+    start.push(cols.length);
+  }
+  return {
+    start: Int32Array.from(start),
+    cols: Int32Array.from(cols),
+    vals: Float64Array.from(vals),
+    y: Float64Array.from(y),
+    w: Float64Array.from(w),
+    offset: Float64Array.from(offset),
+    slot,
+    dim: 1 + nr + slot.size,
+  };
+}
+
 /** Fits d(x) on top of the offset (the base's calibrated logit) by full-batch Adam with L2 towards 0. */
 function fitCorrection(rows: readonly Row[], offsets: Float64Array, lambda: number, epochs: number): Correction {
-  const slot = new Map<number, number>();
-  for (const r of rows) for (const h of r.x.hashed) if (!slot.has(h)) slot.set(h, slot.size);
   const nr = RULE_FEATURES.length;
-  const dim = 1 + nr + slot.size;
+  const { start, cols, vals, y, w: weight, offset, slot, dim } = design(rows, offsets);
+  const count = y.length;
   const w = new Float64Array(dim);
   const m = new Float64Array(dim);
   const v = new Float64Array(dim);
   const g = new Float64Array(dim);
-  const idx = rows.map((r) => Int32Array.from(r.x.hashed, (h) => 1 + nr + (slot.get(h) ?? 0)));
-  const total = rows.reduce((s, r) => s + r.w, 0) || 1;
+  let total = 0;
+  for (let n = 0; n < count; n++) total += weight[n] as number;
+  if (total === 0) total = 1;
+  // The typed arrays are read with `as number`: every index is in range by construction.
   for (let epoch = 1; epoch <= epochs; epoch++) {
     g.fill(0);
-    for (let n = 0; n < rows.length; n++) {
-      const r = rows[n] as Row;
-      const ids = idx[n] as Int32Array;
-      let z = (offsets[n] ?? 0) + (w[0] ?? 0);
-      for (let i = 0; i < nr; i++) z += (r.x.rule[i] ?? 0) * (w[1 + i] ?? 0);
-      for (const j of ids) z += w[j] ?? 0;
-      const err = ((sigmoid(z) - r.y) * r.w) / total;
-      g[0] = (g[0] ?? 0) + err;
-      for (let i = 0; i < nr; i++) g[1 + i] = (g[1 + i] ?? 0) + err * (r.x.rule[i] ?? 0);
-      for (const j of ids) g[j] = (g[j] ?? 0) + err;
+    for (let n = 0; n < count; n++) {
+      const from = start[n] as number;
+      const to = start[n + 1] as number;
+      let z = (offset[n] as number) + (w[0] as number);
+      for (let k = from; k < to; k++) z += (vals[k] as number) * (w[cols[k] as number] as number);
+      const err = ((sigmoid(z) - (y[n] as number)) * (weight[n] as number)) / total;
+      g[0] = (g[0] as number) + err;
+      for (let k = from; k < to; k++) {
+        const j = cols[k] as number;
+        g[j] = (g[j] as number) + err * (vals[k] as number);
+      }
     }
-    for (let j = 1; j < dim; j++) g[j] = (g[j] ?? 0) + lambda * (w[j] ?? 0);
+    for (let j = 1; j < dim; j++) g[j] = (g[j] as number) + lambda * (w[j] as number);
     const lr = 0.05 / Math.sqrt(1 + epoch / 50);
     const c1 = 1 - 0.9 ** epoch;
     const c2 = 1 - 0.999 ** epoch;
     for (let j = 0; j < dim; j++) {
-      const gj = g[j] ?? 0;
-      const mj = 0.9 * (m[j] ?? 0) + 0.1 * gj;
-      const vj = 0.999 * (v[j] ?? 0) + 0.001 * gj * gj;
+      const gj = g[j] as number;
+      const mj = 0.9 * (m[j] as number) + 0.1 * gj;
+      const vj = 0.999 * (v[j] as number) + 0.001 * gj * gj;
       m[j] = mj;
       v[j] = vj;
-      w[j] = (w[j] ?? 0) - (lr * (mj / c1)) / (Math.sqrt(vj / c2) + 1e-8);
+      w[j] = (w[j] as number) - (lr * (mj / c1)) / (Math.sqrt(vj / c2) + 1e-8);
     }
   }
   const hashed = new Map<number, number>();

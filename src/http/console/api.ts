@@ -18,11 +18,13 @@ import { VerdictSchema } from '../../events/schema.js';
 import type { EventFilter, EventStore, StorageKind } from '../../events/store.js';
 import { buildPolicyCard } from '../../policy/card.js';
 import { ActionSchema } from '../../policy/decision.js';
+import type { PolicyHistoryStore } from '../../policy/history.js';
 import { parsePolicy, type PolicyHolder } from '../../policy/load.js';
 import { replayEvent } from '../../policy/replay.js';
 import type { ReviewQueue } from '../../policy/reviews.js';
 import type { Router } from '../../proxy/routing.js';
 import { CSRF_HEADER, type Session } from './auth.js';
+import { historyDiff, historyList } from './history.js';
 import { bucketFor, buildOverview } from './overview.js';
 import { eventPage } from './paging.js';
 import { crossOriginProblem } from './security.js';
@@ -38,6 +40,8 @@ export interface ConsoleData {
   label: EventLog['label'];
   reviews: ReviewQueue;
   policy: Pick<PolicyHolder, 'current' | 'status'>;
+  /** Every policy put in force (src/policy/history.ts). */
+  policyHistory: Pick<PolicyHistoryStore, 'list'>;
   eventsConfig: EventsConfig;
   detector: Pick<Detector, 'assess'>;
   router: Pick<Router, 'select' | 'byName'>;
@@ -80,7 +84,7 @@ const FilterQuerySchema = z.object({
   minScore: z.coerce.number().min(0).max(1).optional(),
   maxScore: z.coerce.number().min(0).max(1).optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),
-  cursor: z.string().max(64).optional(),
+  cursor: z.string().max(8_192).optional(),
 });
 
 function invalid(error: z.ZodError, what: string): ClarionError {
@@ -269,7 +273,17 @@ export async function consoleApi(app: FastifyInstance, options: { data: ConsoleD
     const policy = data.policy.current();
     const text = await readFile(status.file, 'utf8').catch(() => null);
     const card = buildPolicyCard({ policy, events: data.eventsConfig, loadedAt: status.loadedAt });
-    return { status, policy, text, card, history: null };
+    // The history store being unreachable costs the list, not the page.
+    const history = await historyList(data.policyHistory, status.hash).then(
+      (items) => ({ history: items, historyError: null }),
+      (error: unknown) => ({ history: null, historyError: error instanceof Error ? error.message : String(error) }),
+    );
+    return { status, policy, text, card, ...history };
+  });
+
+  app.get('/policy/diff', async (request) => {
+    const query = parseWith(z.object({ from: z.string().max(200).optional(), to: z.string().max(200).optional() }), request.query ?? {}, 'query');
+    return historyDiff(data.policyHistory, data.policy.status().hash, query);
   });
 
   app.post('/policy/check', async (request) => {

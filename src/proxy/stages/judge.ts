@@ -1,7 +1,8 @@
 /**
- * Stage 2, judge: adapter.toConversation -> detector.assess -> policy decide, failing open. If any
- * of them throws, the request goes on unassessed (and the failure is counted) unless the policy
- * says failClosed. Conversation memory is awaited only when the policy is about to ask a
+ * Stage 2, judge: adapter.toConversation -> detector.assess -> policy decide, failing open. A body
+ * the adapter refuses (a shape the API could never accept) is answered with 400 naming the field;
+ * if detection or the policy throws, the request goes on unassessed (and the failure is counted)
+ * unless the policy says failClosed. Conversation memory is awaited only when the policy is about to ask a
  * clarifying question. The outcome is announced in the response headers, with the event id when
  * the decision is recorded.
  */
@@ -37,6 +38,12 @@ export async function judge(deps: PipelineDeps, state: ProtocolState): Promise<b
     state.judgement = await assessAndDecide(deps, state, policy, progress);
     state.trace?.assessed(started, performance.now());
   } catch (error) {
+    if (progress.step === 'parse' && isClarionError(error)) {
+      // A body the API could never accept (messages not an array, a role spelled `User`...):
+      // refused in the protocol's shape, naming the field, never forwarded unassessed.
+      respondWithError(state, error);
+      return false;
+    }
     if (failsClosed(deps, policy, progress.step, error)) {
       respondWithError(state, new ClarionError('CLARION_INTERNAL', 'assessment failed and the policy fails closed'));
       return false;
@@ -102,12 +109,6 @@ async function earlierAnswers(deps: PipelineDeps, decision: Decision, assessment
 
 /** Logs and counts a failure; true when the policy wants it to stop the request. */
 function failsClosed(deps: PipelineDeps, policy: Policy, step: Step, error: unknown): boolean {
-  if (step === 'parse' && isClarionError(error)) {
-    // A body shape the adapter does not know (a newer API field, say): the upstream is the
-    // authority on validity, so forward it unassessed rather than break the app.
-    deps.logger.debug({ err: error.message }, 'request not assessed: unrecognised body shape');
-    return false;
-  }
   deps.metrics.pipelineFailures.inc({ stage: step });
   deps.logger.error({ err: error, stage: step }, 'assessment or policy failed; failing open');
   return policy.defaults.failClosed === true;

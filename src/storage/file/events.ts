@@ -8,14 +8,16 @@
  * (and its neighbours, for clock edges) and then one line, never the segments themselves.
  */
 import { appendFileSync, mkdirSync, statSync } from 'node:fs';
-import { appendFile, mkdir, readdir, stat, unlink } from 'node:fs/promises';
+import { mkdir, readdir, stat, truncate, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { EventsConfig } from '../../events/config.js';
 import { eventIdTime } from '../../events/id.js';
 import { ClarionEventSchema, LabelSchema, type ClarionEvent, type Label } from '../../events/schema.js';
+import { ClarionError } from '../../errors.js';
 import {
+  collectPage,
   matchesFilter,
   scanStats,
   takeMatching,
@@ -23,12 +25,15 @@ import {
   type AppendOutcome,
   type EventBackend,
   type EventFilter,
+  type EventPage,
   type EventStats,
+  type PageOptions,
+  type Placed,
   type StoredEvent,
   type TailOptions,
   type WriterStats,
 } from '../../events/store.js';
-import { endsMidLine, parseJsonLine, readLines } from '../lines.js';
+import { appendWhole, parseJsonLine, readLines, readLinesBackward } from '../lines.js';
 import { PRIVATE_DIR, PRIVATE_FILE } from '../private-files.js';
 
 const SEGMENT = /^(\d{4}-\d{2}-\d{2})\.jsonl$/;
@@ -54,8 +59,6 @@ export class FileEventStore implements EventBackend {
   /** Ids this process appended, newest last, with where they are: `get` and `label` find fresh events without reading an index. */
   private readonly recentIds = new Map<string, { day: string; offset: number }>();
   private lastPrunedDay = '';
-  /** Segments whose last byte was checked for a torn line (once per process). */
-  private readonly tailChecked = new Set<string>();
 
   constructor(
     readonly dataDir: string,
@@ -117,33 +120,42 @@ export class FileEventStore implements EventBackend {
     for (const [day, lines] of byDay) {
       const text = `${lines.join('\n')}\n`;
       const path = this.segmentPath(day);
-      const repair = !this.tailChecked.has(path) && (await endsMidLine(path));
-      this.tailChecked.add(path);
-      // One writer per data directory: the size before the append is where the batch starts.
-      let offset = (await fileSize(path)) + (repair ? 1 : 0);
-      await this.appendCreatingDir(path, repair ? `\n${text}` : text);
+      // Where the batch starts (one writer per data directory); a torn tail before it is closed first.
+      const start = await this.appendCreatingDir(path, text);
+      let offset = start;
       const dayIds = ids.get(day) ?? [];
       const index = new Map<string, string>();
+      const places: Array<[string, number]> = [];
       lines.forEach((line, i) => {
         const id = dayIds[i] as string;
         const idDay = utcDay(eventIdTime(id) ?? Date.now());
         index.set(idDay, `${index.get(idDay) ?? ''}${id} ${day} ${offset}\n`);
-        this.remember(id, day, offset);
+        places.push([id, offset]);
         offset += Buffer.byteLength(line) + 1;
       });
-      for (const [idDay, text] of index) await appendFile(this.indexPath(idDay), text, PRIVATE_FILE);
+      try {
+        for (const [idDay, entries] of index) await appendWhole(this.indexPath(idDay), entries);
+      } catch (error) {
+        // Events without their index entries could not be found by id: the batch fails as a whole.
+        await truncate(path, start).catch(() => undefined);
+        throw error;
+      }
+      for (const [id, at] of places) this.remember(id, day, at);
     }
     await this.pruneOnNewDay();
   }
 
-  /** Appends by path (robust to the file being rotated or removed); creates the directory only when it is missing. */
-  private async appendCreatingDir(path: string, text: string): Promise<void> {
+  /**
+   * Appends by path (robust to the file being rotated or removed), creating the directory only
+   * when it is missing; returns where `text` starts. A failed write leaves nothing behind (appendWhole).
+   */
+  private async appendCreatingDir(path: string, text: string): Promise<number> {
     try {
-      await appendFile(path, text, PRIVATE_FILE);
+      return await appendWhole(path, text);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       await mkdir(this.eventsDir, PRIVATE_DIR);
-      await appendFile(path, text, PRIVATE_FILE);
+      return appendWhole(path, text);
     }
   }
 
@@ -254,6 +266,29 @@ export class FileEventStore implements EventBackend {
     }
   }
 
+  /**
+   * Newest first from a byte position: the cursor is `f:<day>:<offset>`, the day segment and the
+   * start of the last line shown; the page reads that segment backwards from there (then the older
+   * days' from their ends), so a deep page reads what a first page does.
+   */
+  async page(filter: EventFilter, options: PageOptions): Promise<EventPage> {
+    const from = parseFileCursor(options.cursor);
+    const days = this.daysInRange(await this.days(), filter)
+      .filter((day) => from === null || day <= from.day)
+      .reverse();
+    return collectPage(this.placedBackward(days, from, await this.loadLabels()), filter, options);
+  }
+
+  /** The events of `days` (newest first), the first from `from`'s offset, each with the cursor past it. */
+  private async *placedBackward(days: string[], from: { day: string; offset: number } | null, labels: Map<string, Label[]>): AsyncGenerator<Placed> {
+    for (const day of days) {
+      for await (const line of readLinesBackward(this.segmentPath(day), day === from?.day ? from.offset : undefined)) {
+        const event = parseEventLine(line.text);
+        if (event !== null) yield { event: this.withLabels(event, labels), after: () => `${FILE_CURSOR}${day}:${line.start}` };
+      }
+    }
+  }
+
   async get(id: string): Promise<StoredEvent | null> {
     const idTime = eventIdTime(id);
     if (idTime === null) return null;
@@ -352,13 +387,24 @@ export class FileEventStore implements EventBackend {
     const idTime = eventIdTime(id);
     if (idTime === null || (!this.recentIds.has(id) && (await this.find(id, idTime)) === null)) return false;
     await mkdir(this.dataDir, PRIVATE_DIR);
-    await appendFile(this.labelsFile, `${JSON.stringify({ id, ...label })}\n`, PRIVATE_FILE);
+    await appendWhole(this.labelsFile, `${JSON.stringify({ id, ...label })}\n`);
     return true;
   }
 
   async close(): Promise<void> {
     // Nothing held open: every append opens and closes its file.
   }
+}
+
+/** Page cursors: `f:<segment day>:<byte offset>`. */
+const FILE_CURSOR = 'f:';
+const FILE_POSITION = /^f:(\d{4}-\d{2}-\d{2}):(\d{1,15})$/;
+
+function parseFileCursor(cursor: string | undefined): { day: string; offset: number } | null {
+  if (cursor === undefined || cursor === '') return null;
+  const match = FILE_POSITION.exec(cursor);
+  if (match?.[1] === undefined || match[2] === undefined) throw new ClarionError('CLARION_INVALID_REQUEST', 'cursor: not a position in this event store');
+  return { day: match[1], offset: Number(match[2]) };
 }
 
 async function fileSize(path: string): Promise<number> {

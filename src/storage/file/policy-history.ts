@@ -1,8 +1,8 @@
 /** Policy history in the embedded store: `<dataDir>/policy-history.jsonl`, one entry per line, appended. */
-import { appendFile, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { nextEntry, PolicyHistoryEntrySchema, type PolicyHistoryEntry, type PolicyHistoryStore } from '../../policy/history.js';
-import { parseJsonLine, readLines } from '../lines.js';
+import { appendWhole, parseJsonLine, readLines } from '../lines.js';
 
 export class FilePolicyHistory implements PolicyHistoryStore {
   readonly file: string;
@@ -17,7 +17,7 @@ export class FilePolicyHistory implements PolicyHistoryStore {
       const stored = nextEntry((await this.list()).at(-1), entry);
       if (stored === null) return null;
       await mkdir(this.dataDir, { recursive: true });
-      await appendFile(this.file, `${JSON.stringify(stored)}\n`, { mode: 0o600 });
+      await appendWhole(this.file, `${JSON.stringify(stored)}\n`);
       return stored;
     });
     this.chain = next.catch(() => undefined);

@@ -3,7 +3,7 @@
  * `<dataDir>/reviews/reviews.jsonl`, holding item lines and resolution lines; the queue is the
  * fold of the file. Lines that do not fit the schema (a torn last line after a crash) are skipped.
  */
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import {
@@ -18,7 +18,8 @@ import {
   type ReviewStore,
   type StoredReview,
 } from '../../policy/review-store.js';
-import { PRIVATE_DIR, PRIVATE_FILE } from '../private-files.js';
+import { appendWhole } from '../lines.js';
+import { PRIVATE_DIR } from '../private-files.js';
 
 const LineSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('item'), item: StoredReviewSchema }),
@@ -66,7 +67,7 @@ export class FileReviewStore implements ReviewStore {
         await mkdir(this.dir, PRIVATE_DIR);
         this.dirReady = true;
       }
-      await appendFile(this.file, `${JSON.stringify(line)}\n`, PRIVATE_FILE);
+      await appendWhole(this.file, `${JSON.stringify(line)}\n`);
     });
     this.chain = next.catch(() => undefined);
     return next;

@@ -14,11 +14,14 @@ import type { Config } from '../../config/schema.js';
 import type { EventsConfig } from '../../events/config.js';
 import { eventIdTime } from '../../events/id.js';
 import { ClarionEventSchema, LabelSchema, type ClarionEvent, type Label } from '../../events/schema.js';
+import { ClarionError } from '../../errors.js';
 import {
   addRollupField,
+  collectPage,
   emptyStats,
   matchesFilter,
   rollupCanAnswer,
+  ROLLUP_OTHER,
   rollupFields,
   scanStats,
   takeMatching,
@@ -27,7 +30,10 @@ import {
   type AvailabilityListener,
   type EventBackend,
   type EventFilter,
+  type EventPage,
   type EventStats,
+  type PageOptions,
+  type Placed,
   type StoredEvent,
   type TailOptions,
   type WriterStats,
@@ -50,16 +56,32 @@ const CLOCK_SKEW_MS = 60_000;
 const PAGE = 500;
 const TAIL_BLOCK_MS = 1_000;
 const SHOW_FALLBACK_SCAN = 200_000;
+/** Longer than any request takes from arrival to its event being written: how far past `until` a first page starts reading. */
+const WRITE_SLACK_MS = 15 * 60_000;
+/** Page cursors: `r:` then one position per shard. */
+const PAGE_CURSOR = 'r:';
+const SHARD_DONE = '.';
+const PAGE_POSITION = /^(\+|\.|\d{1,16}|\(\d{1,16}-\d{1,20})$/;
+
+/** An event read for a page, with where it is stored. */
+interface Located {
+  event: StoredEvent;
+  shard: number;
+  entryId: string;
+}
 
 // One call per batch and day. KEYS: stream, index(day), rollup(day), rollup days set.
-// ARGV: trim kind (MAXLEN|MINID), trim arg, index TTL s, rollup TTL s, day,
-//       then per event: event id, event JSON, number of rollup fields, the fields...
+// ARGV: trim kind (MAXLEN|MINID), trim arg, index TTL s, rollup TTL s, day, most distinct values
+//       per capped dimension, then per event: event id, event JSON, number of rollup fields, the fields...
 // Returns one flag per event: 1 written, 0 already stored (a replay): exactly once. Rollup counts
-// are summed in the script and applied once per batch.
+// are summed in the script and applied once per batch. The client-chosen dimensions (model,
+// tenant) count at most ARGV[6] distinct values a day (tracked in the field values:<dimension>);
+// a new value past that is counted as <dimension>:other.
 const APPEND_LUA = `
 local results = {}
 local counts = {}
-local i = 6
+local i = 7
+local cap = tonumber(ARGV[6])
 local written = 0
 while i <= #ARGV do
   local id = ARGV[i]
@@ -79,7 +101,18 @@ while i <= #ARGV do
 end
 if written > 0 then
   redis.call('EXPIRE', KEYS[2], ARGV[3])
-  for field, n in pairs(counts) do redis.call('HINCRBY', KEYS[3], field, n) end
+  for field, n in pairs(counts) do
+    local dimension = string.match(field, '^(%a+):')
+    if (dimension == 'model' or dimension == 'tenant') and redis.call('HEXISTS', KEYS[3], field) == 0 then
+      local distinct = tonumber(redis.call('HGET', KEYS[3], 'values:' .. dimension) or '0')
+      if distinct < cap then
+        redis.call('HINCRBY', KEYS[3], 'values:' .. dimension, 1)
+      else
+        field = dimension .. ':${ROLLUP_OTHER}'
+      end
+    end
+    redis.call('HINCRBY', KEYS[3], field, n)
+  end
   redis.call('EXPIRE', KEYS[3], ARGV[4])
   redis.call('SADD', KEYS[4], ARGV[5])
 end
@@ -149,6 +182,12 @@ export class RedisEventStore implements EventBackend {
   readonly keys: EventShardKeys;
   /** Pipelines sent, events in them (bench: pipeline depth), and replays Redis already had (exactly-once at work). */
   readonly pipelineStats: WriterStats = { pipelines: 0, events: 0, maxDepth: 0, duplicates: 0 };
+  /**
+   * Replicas each shard's master had at its last write (from ROLE). WAIT asks for no more than that:
+   * WAIT for a replica the master does not have blocks for its whole timeout (after a failover the
+   * promoted master has none), which on a loaded machine ends in a client timeout and a retry loop.
+   */
+  private readonly knownReplicas = new Map<string, number>();
 
   constructor(
     readonly client: RedisClient,
@@ -238,7 +277,7 @@ export class RedisEventStore implements EventBackend {
     if (waitReplicas > 0) pipeline.role();
     const groups: number[][] = [];
     for (const [day, indexes] of byDay) {
-      const args: (string | number)[] = [trimKind, trimArg, indexTtl, rollupTtl, day];
+      const args: (string | number)[] = [trimKind, trimArg, indexTtl, rollupTtl, day, this.config.retention.rollupMaxValues];
       for (const i of indexes) {
         const event = events[i] as ClarionEvent;
         const fields = rollupFields(event);
@@ -247,7 +286,8 @@ export class RedisEventStore implements EventBackend {
       pipeline.clarionAppend(keys.stream, keys.index(day), keys.rollup(day), keys.rollupDays, ...args);
       groups.push(indexes);
     }
-    if (waitReplicas > 0) pipeline.wait(waitReplicas, this.waitTimeoutMs);
+    const waitFor = Math.min(waitReplicas, this.knownReplicas.get(keys.stream) ?? waitReplicas);
+    if (waitReplicas > 0) pipeline.wait(waitFor, waitFor === 0 ? 0 : this.waitTimeoutMs);
     let results: [Error | null, unknown][] | null;
     try {
       results = await pipeline.exec();
@@ -256,6 +296,7 @@ export class RedisEventStore implements EventBackend {
       results = null;
     }
     const replication = waitReplicas > 0 && results !== null ? replicated(results, waitReplicas) : null;
+    if (replication?.replicas !== undefined) this.knownReplicas.set(keys.stream, replication.replicas);
     if (replication !== null && !replication.ok) {
       // Not on enough replicas yet: a failover now could lose them, so they count as unconfirmed (the replay skips what survived).
       outcome.error ??= new Error(
@@ -348,6 +389,63 @@ export class RedisEventStore implements EventBackend {
       }
       yield* await this.withLabels(keys, events);
     }
+  }
+
+  /**
+   * Newest first from a position in each shard's stream: the cursor is `r:` and, per shard, where
+   * to read on (`(<entry id>` past the last entry shown, `.` when the shard is done). The first
+   * page starts at the newest entry, or with `until` at the entries written up to WRITE_SLACK_MS
+   * after it (an event is written when its request finishes).
+   */
+  async page(filter: EventFilter, options: PageOptions): Promise<EventPage> {
+    const positions = this.pageStarts(filter, options.cursor);
+    const floor = filter.since === undefined ? '-' : String(Math.max(0, filter.since - CLOCK_SKEW_MS));
+    const sources = this.shards.map((keys, shard) => this.shardFrom(keys, shard, positions, floor, options.limit + 1));
+    const merged = mergeSorted(sources, (a, b) => descending(a.event, b.event));
+    const cursor = (): string => `${PAGE_CURSOR}${positions.join(',')}`;
+    async function* placed(): AsyncGenerator<Placed> {
+      for await (const { event, shard, entryId } of merged) {
+        positions[shard] = `(${entryId}`;
+        yield { event, after: cursor };
+      }
+    }
+    return collectPage(placed(), filter, options);
+  }
+
+  private pageStarts(filter: EventFilter, cursor: string | undefined): string[] {
+    if (cursor === undefined || cursor === '') {
+      const start = filter.until === undefined ? '+' : String(Math.max(0, filter.until + WRITE_SLACK_MS));
+      return this.shards.map(() => start);
+    }
+    const positions = cursor.startsWith(PAGE_CURSOR) ? cursor.slice(PAGE_CURSOR.length).split(',') : [];
+    if (positions.length !== this.shards.length || !positions.every((p) => PAGE_POSITION.test(p))) {
+      throw new ClarionError('CLARION_INVALID_REQUEST', 'cursor: not a position in this event store');
+    }
+    return positions;
+  }
+
+  /** One shard's events from `positions[shard]` down to `floor`, in growing reads; marks the shard done when it runs out. */
+  private async *shardFrom(keys: EventShardKeys, shard: number, positions: string[], floor: string, first: number): AsyncGenerator<Located> {
+    let start = positions[shard] ?? SHARD_DONE;
+    let count = Math.min(PAGE, Math.max(first, 16));
+    while (start !== SHARD_DONE) {
+      const entries = (await this.client.xrevrange(keys.stream, start, floor, 'COUNT', count)) as StreamEntry[];
+      const located: Array<{ entryId: string; event: ClarionEvent }> = [];
+      for (const entry of entries) {
+        const event = entryEvent(entry);
+        if (event !== null) located.push({ entryId: entry[0], event });
+      }
+      const labelled = await this.withLabels(
+        keys,
+        located.map((l) => l.event),
+      );
+      for (let i = 0; i < located.length; i++) yield { event: labelled[i] as StoredEvent, shard, entryId: (located[i] as { entryId: string }).entryId };
+      const last = entries.at(-1);
+      if (entries.length < count || last === undefined) break;
+      start = `(${last[0]}`;
+      count = Math.min(PAGE, count * 2);
+    }
+    positions[shard] = SHARD_DONE;
   }
 
   async get(id: string): Promise<StoredEvent | null> {
@@ -490,13 +588,16 @@ export class RedisEventStore implements EventBackend {
 }
 
 /** Whether a pipeline `[ROLE, ...scripts, WAIT]` reached `wanted` replicas, or every replica the master has when it has fewer. */
-function replicated(results: [Error | null, unknown][], wanted: number): { ok: boolean; acked: string; role: string } {
+function replicated(results: [Error | null, unknown][], wanted: number): { ok: boolean; acked: string; role: string; replicas?: number } {
   const [roleError, role] = results[0] ?? [null, null];
   const [waitError, acked] = results[results.length - 1] ?? [null, null];
   const report = { acked: waitError?.message ?? String(acked), role: roleError?.message ?? JSON.stringify(role).slice(0, 200) };
-  if (roleError !== null || waitError !== null || !Array.isArray(role) || typeof acked !== 'number') return { ok: false, ...report };
+  if (roleError !== null || !Array.isArray(role)) return { ok: false, ...report };
   const replicas = role[0] === 'master' && Array.isArray(role[2]) ? role[2].length : 0;
-  return { ok: acked >= Math.min(wanted, replicas), ...report };
+  // A master without replicas has nothing to confirm: its WAIT (even a timed-out one) does not matter.
+  if (replicas === 0) return { ok: true, ...report, replicas };
+  if (waitError !== null || typeof acked !== 'number') return { ok: false, ...report, replicas };
+  return { ok: acked >= Math.min(wanted, replicas), ...report, replicas };
 }
 
 /** Relabelling decrements the old verdict's counter; a table shows only what is there. */

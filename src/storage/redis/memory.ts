@@ -5,6 +5,7 @@
  * - `<prefix>turns:<key>` holds the remembered turns as JSON (SET EX), read back through the zod
  *   schema.
  */
+import { protectIdentifier } from '../../events/redact.js';
 import type { RedisClient } from '../redis.js';
 import { z } from 'zod';
 import { RememberedTurnsSchema, type MemoryStore, type RememberedTurns } from '../../policy/memory-store.js';
@@ -20,8 +21,13 @@ export class RedisMemoryStore implements MemoryStore {
     private readonly prefix: string,
   ) {}
 
+  /** Client-chosen ids in key names are hashed when they carry a credential or an e-mail address. */
+  private turnsKey(key: string): string {
+    return `${this.prefix}turns:${protectIdentifier(key)}`;
+  }
+
   private key(conversationId: string): string {
-    return `${this.prefix}conv:${conversationId}`;
+    return `${this.prefix}conv:${protectIdentifier(conversationId)}`;
   }
 
   async clarifications(conversationId: string): Promise<number> {
@@ -42,21 +48,21 @@ export class RedisMemoryStore implements MemoryStore {
   }
 
   async recallTurns(key: string): Promise<RememberedTurns | null> {
-    const raw = await this.redis.get(`${this.prefix}turns:${key}`);
+    const raw = await this.redis.get(this.turnsKey(key));
     if (raw === null) return null;
     let parsed: unknown;
     try {
       parsed = JSON.parse(raw);
     } catch {
-      throw new Error(`conversation memory: ${this.prefix}turns:${key} is not JSON`);
+      throw new Error(`conversation memory: ${this.turnsKey(key)} is not JSON`);
     }
     const stored = RememberedTurnsSchema.safeParse(parsed);
-    if (!stored.success) throw new Error(`conversation memory: ${this.prefix}turns:${key} does not hold remembered turns`);
+    if (!stored.success) throw new Error(`conversation memory: ${this.turnsKey(key)} does not hold remembered turns`);
     return stored.data;
   }
 
   async rememberTurns(key: string, turns: RememberedTurns, ttlSeconds: number): Promise<void> {
-    await this.redis.set(`${this.prefix}turns:${key}`, JSON.stringify(turns), 'EX', Math.max(1, Math.floor(ttlSeconds)));
+    await this.redis.set(this.turnsKey(key), JSON.stringify(turns), 'EX', Math.max(1, Math.floor(ttlSeconds)));
   }
 
   async close(): Promise<void> {}

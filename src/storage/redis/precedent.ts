@@ -3,6 +3,7 @@
  * answer (SET … EX ttl), read for several kinds with one MGET; `<prefix>conv:<id>:asked` holds
  * what Clarion asked about in a conversation until the answer is taken (GETDEL).
  */
+import { protectIdentifier } from '../../events/redact.js';
 import type { RedisClient } from '../redis.js';
 import { PendingGapsSchema, type PendingGaps, type PrecedentStore } from '../../policy/precedent-store.js';
 
@@ -20,7 +21,7 @@ export class RedisPrecedentStore implements PrecedentStore {
   }
 
   private askedKey(conversationId: string): string {
-    return `${this.prefix}conv:${conversationId}:asked`;
+    return `${this.prefix}conv:${protectIdentifier(conversationId)}:asked`;
   }
 
   async answers(key: string, kinds: readonly string[]): Promise<Record<string, string>> {

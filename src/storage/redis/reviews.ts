@@ -3,6 +3,7 @@
  * `<prefix>reviews` (trimmed to about 100k entries), resolutions in the hash
  * `<prefix>reviews:resolutions`.
  */
+import { ClarionError } from '../../errors.js';
 import type { RedisClient } from '../redis.js';
 import {
   hasStatus,
@@ -28,6 +29,18 @@ function itemOf(fields: string[]): StoredReview | null {
   return null;
 }
 
+/**
+ * `work`, with a Redis failure (down, paused: the command timed out, failing over) as
+ * CLARION_STORE_UNAVAILABLE, so the admin API answers 503 in the catalogue's shape, not 500.
+ */
+async function unavailableOnFailure<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    throw new ClarionError('CLARION_STORE_UNAVAILABLE', `review queue: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
 export class RedisReviewStore implements ReviewStore {
   private readonly stream: string;
   private readonly resolutions: string;
@@ -41,10 +54,18 @@ export class RedisReviewStore implements ReviewStore {
   }
 
   async add(item: StoredReview): Promise<void> {
-    await this.redis.xadd(this.stream, 'MAXLEN', '~', String(STREAM_MAXLEN), '*', 'item', JSON.stringify(item));
+    await unavailableOnFailure(this.redis.xadd(this.stream, 'MAXLEN', '~', String(STREAM_MAXLEN), '*', 'item', JSON.stringify(item)));
   }
 
-  async list(status: ReviewStatusFilter, limit: number): Promise<ReviewItem[]> {
+  list(status: ReviewStatusFilter, limit: number): Promise<ReviewItem[]> {
+    return unavailableOnFailure(this.listFrom(status, limit));
+  }
+
+  resolve(id: string, resolution: ReviewResolution): Promise<StoredReview | null> {
+    return unavailableOnFailure(this.resolveIn(id, resolution));
+  }
+
+  private async listFrom(status: ReviewStatusFilter, limit: number): Promise<ReviewItem[]> {
     const out: ReviewItem[] = [];
     let end = '+';
     while (out.length < limit) {
@@ -63,7 +84,7 @@ export class RedisReviewStore implements ReviewStore {
     return out;
   }
 
-  async resolve(id: string, resolution: ReviewResolution): Promise<StoredReview | null> {
+  private async resolveIn(id: string, resolution: ReviewResolution): Promise<StoredReview | null> {
     const match = ID_TIME.exec(id);
     if (match === null) return null;
     // The id carries the enqueue time: look near it first (allowing for clock skew between

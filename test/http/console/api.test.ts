@@ -6,7 +6,9 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { EventsConfigSchema } from '../../../src/events/config.js';
 import type { EventBackend } from '../../../src/events/store.js';
@@ -216,6 +218,57 @@ for (const kind of ['file', 'redis'] as const) {
       assert.equal(broken.status, 400);
       assert.equal(broken.body.error.code, 'CLARION_INVALID_JSON');
       assert.equal(upstream.requests.length, calls);
+    });
+
+    test('the policy page lists every version put in force, newest first, and diffs any two', async (t) => {
+      if (skip !== false) return t.skip(skip);
+      const first = await api.get('/policy');
+      assert.deepEqual(
+        first.body.history.map((h: { version: string; inForce: boolean }) => [h.version, h.inForce]),
+        [['v2-current', true]],
+      );
+      writeFileSync(clarion.policyFile, CANDIDATE_POLICY);
+      assert.equal((await clarion.server.reload()).policy, true);
+      let history: Array<{ version: string; inForce: boolean; added: number | null; removed: number | null; hash: string }> = [];
+      for (let i = 0; i < 100 && history.length < 2; i++) {
+        history = (await api.get('/policy')).body.history;
+        if (history.length < 2) await sleep(50);
+      }
+      assert.deepEqual(
+        history.map((h) => [h.version, h.inForce]),
+        [
+          ['v3-candidate', true],
+          ['v2-current', false],
+        ],
+      );
+      assert.equal(history[1]?.added, null, 'the first version has nothing before it');
+      assert.ok((history[0]?.added ?? 0) >= 2 && history[0]?.added === history[0]?.removed, JSON.stringify(history[0]));
+
+      const latest = await api.get('/policy/diff');
+      assert.equal(latest.status, 200);
+      assert.equal(latest.body.from.version, 'v2-current');
+      assert.equal(latest.body.to.version, 'v3-candidate');
+      const lines: string[] = latest.body.diff.split('\n');
+      for (const line of [
+        '-version: "v2-current"',
+        '+version: "v3-candidate"',
+        '-  - name: clarify-ambiguous-words',
+        '+  - name: annotate-ambiguous-words',
+        '+    then: { action: annotate }',
+      ]) {
+        assert.ok(lines.includes(line), `${line} in\n${latest.body.diff}`);
+      }
+      assert.equal(latest.body.text, CANDIDATE_POLICY);
+      // Any two, either way round, by version or hash prefix.
+      const back = await api.get(`/policy/diff?from=${history[0]?.hash.slice(0, 8)}&to=v2-current`);
+      assert.ok(back.body.diff.split('\n').includes('+version: "v2-current"'));
+      assert.equal(back.body.text, CURRENT_POLICY);
+      const first2 = await api.get('/policy/diff?to=v2-current');
+      assert.equal(first2.body.from, null);
+      assert.equal(first2.body.diff, null);
+      assert.equal((await api.get('/policy/diff?from=v9-nowhere')).status, 404);
+      writeFileSync(clarion.policyFile, CURRENT_POLICY);
+      await clarion.server.reload();
     });
   });
 }

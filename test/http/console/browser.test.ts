@@ -11,7 +11,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { EventsConfigSchema } from '../../../src/events/config.js';
@@ -236,4 +236,33 @@ test('try it: a request is assessed and decided, and the console shows what woul
   assert.ok(overflow <= 1, `the page does not scroll sideways on a phone (${overflow}px)`);
   await shot('events-phone', phone);
   await phone.close();
+});
+
+test('policy history: after the candidate is put in force, the page lists both versions and shows the diff between them', { skip }, async () => {
+  writeFileSync(clarion.policyFile, CANDIDATE_POLICY);
+  assert.equal((await clarion.server.reload()).policy, true);
+  await page.getByRole('link', { name: 'Policy' }).click();
+  await page.reload();
+  await page.getByRole('heading', { name: /In force: v3-candidate/ }).waitFor();
+  const rows = page.locator('table.history-table tbody tr');
+  await rows.nth(1).waitFor();
+  assert.deepEqual(
+    (await rows.locator('td:nth-child(3) code').allTextContents()).map((t) => t.trim()),
+    ['v3-candidate', 'v2-current'],
+  );
+  assert.match((await rows.first().textContent()) ?? '', /in force/);
+  const diff = page.getByTestId('policy-diff');
+  await diff.waitFor();
+  const added = (await diff.locator('.diff-add').allTextContents()).map((t) => t.replace(/\n$/, ''));
+  for (const line of ['+version: "v3-candidate"', '+  - name: annotate-ambiguous-words', '+    then: { action: annotate }']) {
+    assert.ok(added.includes(line), `${line} among the added lines: ${JSON.stringify(added)}`);
+  }
+  assert.ok((await diff.locator('.diff-del').allTextContents()).some((t) => t.includes('name: clarify-ambiguous-words')));
+  await shot('policy-history');
+  // Swap the ends: the diff reads the other way round.
+  await page.getByRole('radio', { name: 'compare from v3-candidate' }).check();
+  await page.getByRole('radio', { name: 'compare to v2-current' }).check();
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('[data-testid=policy-diff] .diff-add')].some((s) => s.textContent?.includes('v2-current') === true),
+  );
 });

@@ -37,6 +37,7 @@ function stubData(labels: Labelled[]): ConsoleData {
       current: () => ({ version: 'v1', defaults: { action: 'pass' }, norms: [] }) as never,
       status: () => ({ ok: true, version: 'v1', hash: 'h', file: '/nonexistent', lastError: null, loadedAt: new Date().toISOString() }),
     },
+    policyHistory: { list: async () => [] },
     eventsConfig: EventsConfigSchema.parse({}),
     detector: { assess: () => ({ score: 0, categories: [], signals: [], missingSlots: [], suggestedQuestion: null, detectorVersion: 't' }) },
     router: { select: () => undefined, byName: () => undefined },

@@ -204,3 +204,31 @@ test('sharded: tail follows every shard', async () => {
   assert.equal(whole.length, 12);
   assert.ok(new Set(whole.map((id) => shardOf(id, 3))).size > 1, 'the batch spans several shards');
 });
+
+test('writer.waitReplicas on a master without replicas: writes count, and later batches do not wait for a replica it does not have', async () => {
+  const watcher = new Redis();
+  const monitor = await watcher.monitor();
+  const waits: string[][] = [];
+  monitor.on('monitor', (_time: string, args: string[]) => {
+    if (args[0]?.toLowerCase() === 'wait') waits.push(args.slice(1));
+  });
+  try {
+    const s = store(uniquePrefix('wait'), { writer: { waitReplicas: 1 } });
+    const first = await s.append(events(3));
+    const second = await s.append(events(2));
+    assert.deepEqual([first.written, first.failed.length, second.written, second.failed.length], [3, 0, 2, 0]);
+    // The first batch asks for the configured replica (ROLE then says there is none); the next asks for none.
+    await until(() => waits.length >= 2);
+    assert.deepEqual(waits.slice(0, 2), [
+      ['1', '500'],
+      ['0', '0'],
+    ]);
+  } finally {
+    monitor.disconnect();
+    watcher.disconnect();
+  }
+});
+
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+}
