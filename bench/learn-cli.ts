@@ -73,7 +73,22 @@ console.log(`wrote ${COUNT} labelled events in ${((performance.now() - t0) / 100
 
 const run = spawnSync(
   '/usr/bin/time',
-  ['-v', process.execPath, '--import', 'tsx', 'src/cli.ts', 'learn', '--config', join(dir, 'clarion.yaml'), '--policy', join(dir, 'policy.yaml'), '--data-dir', dataDir, '--out', join(dir, 'model.json')],
+  [
+    '-v',
+    process.execPath,
+    '--import',
+    'tsx',
+    'src/cli.ts',
+    'learn',
+    '--config',
+    join(dir, 'clarion.yaml'),
+    '--policy',
+    join(dir, 'policy.yaml'),
+    '--data-dir',
+    dataDir,
+    '--out',
+    join(dir, 'model.json'),
+  ],
   { encoding: 'utf8', env: { ...process.env, CLARION_CONFIG: join(dir, 'clarion.yaml') } },
 );
 const field = (name: string): string => new RegExp(`${name}: (.*)`).exec(run.stderr)?.[1]?.trim() ?? '?';
