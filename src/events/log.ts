@@ -377,11 +377,18 @@ class EventLogWriter implements EventLog {
   private async toSpool(serialized: readonly string[]): Promise<void> {
     const spool = this.spool;
     if (spool === null || serialized.length === 0) return;
-    try {
-      await this.withDisk(() => spool.append(`${serialized.join('\n')}\n`, serialized.length));
+    const text = `${serialized.join('\n')}\n`;
+    const append = async (): Promise<void> => {
+      await this.withDisk(() => spool.append(text, serialized.length));
       this.metrics.spooled.inc(serialized.length);
+    };
+    try {
+      await append();
     } catch (error) {
-      this.drop(serialized.length, error);
+      // The failed append left nothing behind (appendWhole): try once more when space may be back.
+      this.logger.warn({ err: error, events: serialized.length, retryInMs: this.events.writer.retryMs }, 'event log: the spool write failed; retrying once');
+      await sleep(this.events.writer.retryMs);
+      await append().catch((again: unknown) => this.drop(serialized.length, again));
     }
   }
 

@@ -142,6 +142,20 @@ describe('clear questions typed in lower case: names anchor them, one-time facts
       assert.ok(a.score < detector.threshold, `score ${a.score} < ${detector.threshold}`);
     });
   }
+  for (const text of ['where is the taj mahal', 'when did world war 2 end', 'how old is the great wall of china']) {
+    test(`${text}: its subject is a named landmark or event`, () => {
+      const a = run(text);
+      assert.ok(!gap(a), JSON.stringify(a.signals));
+      if (!text.startsWith('how')) assert.match(evidence(a, 'clear_request'), /named landmark or event/);
+      assert.ok(a.score < detector.threshold, `score ${a.score} < ${detector.threshold}`);
+    });
+  }
+  test('the same questions about a generic thing have a gap and no named subject', () => {
+    const a = run('where is the cathedral');
+    assert.ok(gap(a));
+    assert.doesNotMatch(evidence(a, 'clear_request'), /named landmark/);
+    assert.ok(a.score >= detector.threshold);
+  });
   test('a one-time fact of a generic thing is not specific', () => {
     assert.doesNotMatch(evidence(run('when was the stadium built'), 'clear_request'), /one-time fact/);
   });

@@ -8,6 +8,7 @@
  * Never fires when another rule already found a gap, or when the object is a pronoun ("how much
  * does it cost", "how do I fix this").
  */
+import { EVENT, findName, LANDMARK } from '../gazetteer.js';
 import { PRONOUN_FLAG, STOPWORD_FLAG } from '../lexicon.js';
 import type { RequestView } from '../view.js';
 import type { FindingSink, PriorFindings, Rule } from './rule.js';
@@ -43,6 +44,19 @@ function hasPronoun(view: RequestView): boolean {
   return false;
 }
 
+const AUXILIARIES: ReadonlySet<string> = new Set(['is', 'was', 'are', 'were', 'did', 'does', 'do']);
+
+/** "where is the taj mahal", "when did world war 2 end": the question's subject is a unique landmark or named event (gazetteer.ts). */
+function namedSubject(view: RequestView): string {
+  const tokens = view.tokens;
+  let k = 1;
+  if (AUXILIARIES.has(tokens[k] ?? '')) k++;
+  if (tokens[k] === 'the') k++;
+  const m = findName(tokens, k);
+  if (m === null || m.start !== k || (m.kind & (LANDMARK | EVENT)) === 0) return '';
+  return `asks about a named landmark or event ("${tokens.slice(m.start, m.end).join(' ')}")`;
+}
+
 function run(view: RequestView, out: FindingSink, prior: PriorFindings): void {
   if (view.empty || view.hasEarlierTurns || view.instruction.length > 200 || prior.anyGap()) return;
   const first = view.tokenAt(0);
@@ -68,6 +82,7 @@ function run(view: RequestView, out: FindingSink, prior: PriorFindings): void {
   if (attr !== null && !OBJECT_PRONOUN.test(attr[1] ?? '')) evidence = `asks for a property of a named thing ("${attr[0].trim()}")`;
   if (evidence === '' && ONE_TIME.test(text) && contentWords(view) >= 2 && !hasPronoun(view))
     evidence = 'asks for a one-time fact of a named thing (who made it, when it began)';
+  if (evidence === '' && first !== 'how') evidence = namedSubject(view);
   if (evidence === '' && first === 'how') {
     const q = QUANTITY.exec(text);
     if (q !== null && !OBJECT_PRONOUN.test(q[1] ?? '') && !hasPronoun(view)) evidence = `asks for a quantity of a named thing ("${q[0].trim()}")`;

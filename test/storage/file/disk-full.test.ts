@@ -24,6 +24,7 @@ import type { ClarionEvent } from '../../../src/events/schema.js';
 import { FileEventStore } from '../../../src/storage/file/events.js';
 import { appendWhole } from '../../../src/storage/lines.js';
 import { eventInput, silentLogger, testConfig } from '../../events/fixtures.js';
+import { freePort } from '../../helpers/redis-server.js';
 
 function hasPrlimit(): boolean {
   try {
@@ -193,6 +194,54 @@ test('event log on the file store: a batch that failed is retried once, and stor
     );
     assert.equal(dropped, 0);
     assert.equal(stored, 60);
+  } finally {
+    await log.close();
+  }
+});
+
+test('event log spooling (Redis away): a spool write the disk refused is retried once, and every event is spooled or counted', { skip }, async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'clarion-disk-full-spool-log-'));
+  const registry = new Registry();
+  const messages: string[] = [];
+  const logger = pino(
+    { level: 'warn' },
+    new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        messages.push(chunk.toString('utf8'));
+        callback();
+      },
+    }),
+  );
+  const redisUrl = `redis://127.0.0.1:${await freePort()}`;
+  const config = testConfig({ redisUrl, commandTimeoutMs: 200, events: { writer: { retryMs: 300 } } });
+  const log = await createEventLog({ config, dataDir, instanceId: 'spool-retry', registry, logger });
+  const record = (n: number) => {
+    for (let i = 0; i < n; i++) log.record(eventInput({ id: log.newId(), text: `translate this, ${i}` }));
+  };
+  const dropped = async () => (await registry.getSingleMetric('clarion_events_dropped_total')?.get())?.values[0]?.value ?? 0;
+  try {
+    record(30);
+    await log.flush();
+    const spoolFile = join(dataDir, 'spool', 'spool-retry.jsonl');
+    // Space comes back before the retry: nothing is lost.
+    let flushed: Promise<void> = Promise.resolve();
+    await withDiskFullAt(statSync(spoolFile).size + 2_000, async () => {
+      record(30);
+      flushed = log.flush();
+      const deadline = Date.now() + 10_000;
+      while (!messages.some((m) => m.includes('spool write failed; retrying once')) && Date.now() < deadline) await sleep(20);
+    });
+    await flushed;
+    assert.equal(await dropped(), 0);
+    assert.equal(log.health().spooled, 60);
+    // It does not: counted.
+    await withDiskFullAt(statSync(spoolFile).size + 2_000, async () => {
+      record(30);
+      await log.flush();
+    });
+    assert.equal(await dropped(), 30);
+    assert.equal(log.health().spooled, 60);
+    assert.equal(assertWholeLines(spoolFile), 60);
   } finally {
     await log.close();
   }
