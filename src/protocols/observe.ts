@@ -169,7 +169,8 @@ class JsonObserver implements ResponseObserver {
     const facts = new ResponseFacts(this.keepText);
     if (this.tooLarge || this.chunks.length === 0) return facts.snapshot();
     try {
-      let body: Buffer = Buffer.concat(this.chunks, this.bytes);
+      // A small body arrives in one chunk: read it as it is, without a copy.
+      let body: Buffer = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks, this.bytes);
       const decompress = this.encoding === null ? undefined : DECOMPRESS.get(this.encoding);
       if (decompress !== undefined) body = decompress(body, { maxOutputLength: MAX_JSON_BYTES });
       const parsed = parseJson(body.toString('utf8'));
