@@ -3,45 +3,19 @@ import assert from 'node:assert/strict';
 import type { ClarionEvent } from '../../src/events/schema.js';
 import { parsePolicy } from '../../src/policy/load.js';
 import { addToSummary, emptySummary, replayEvent } from '../../src/policy/replay.js';
+import { storedEvent } from '../events/sample-events.js';
 
+/** A v1 event (no model id or decision state), as events recorded before schema v2 read back. */
 function event(overrides: Partial<ClarionEvent>): ClarionEvent {
-  return {
+  return storedEvent({
     v: 1,
-    id: '01JXXXXXXXXXXXXXXXXXXXXXXX',
-    time: '2026-11-29T10:00:00.000Z',
-    instance: 'test',
-    requestId: 'r1',
-    route: '/v1/chat/completions',
-    protocol: 'openai-chat',
-    model: 'gpt-4o-mini',
-    upstream: 'openai',
     tenant: 'team-a',
-    conversationId: 'c1',
     policyVersion: 'old',
-    policyHash: null,
     modelId: null,
     decisionState: null,
-    features: null,
-    norm: 'ask',
-    action: 'clarify',
-    mode: 'instruct',
-    shadow: false,
-    reason: 'r',
-    escalateTo: null,
-    score: 0.8,
-    categories: ['aleatoric'],
-    signals: [{ id: 'missing_slot', category: 'aleatoric', weight: 1.2, evidence: 'translate', slot: 'target_language' }],
-    missingSlots: ['target_language'],
-    question: 'Which language?',
-    detectorVersion: 'd1',
-    detectorMicros: 12,
-    upstreamStatus: 200,
-    upstreamMs: 100,
-    errorCode: null,
     request: { mode: 'excerpt', text: 'Translate this', truncated: false, sha256: 'x', chars: 14, turns: 1, userTurns: 1 },
-    labels: [],
     ...overrides,
-  };
+  });
 }
 
 const CANDIDATE = parsePolicy(

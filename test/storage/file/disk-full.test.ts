@@ -62,6 +62,21 @@ function assertWholeLines(path: string): number {
   return lines.length;
 }
 
+/** A warn-level logger whose lines are kept in `messages`, for asserting what was reported. */
+function warnLog(): { messages: string[]; logger: pino.Logger } {
+  const messages: string[] = [];
+  const logger = pino(
+    { level: 'warn' },
+    new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        messages.push(chunk.toString('utf8'));
+        callback();
+      },
+    }),
+  );
+  return { messages, logger };
+}
+
 test('appendWhole: a write that fails part-way is cut back; a torn tail left by a crash is closed first', { skip }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'clarion-append-whole-'));
   const path = join(dir, 'x.jsonl');
@@ -158,16 +173,7 @@ test('event log on the file store: every event is stored or counted as dropped, 
 test('event log on the file store: a batch that failed is retried once, and stored when space came back', { skip }, async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'clarion-disk-full-retry-'));
   const registry = new Registry();
-  const messages: string[] = [];
-  const logger = pino(
-    { level: 'warn' },
-    new Writable({
-      write(chunk: Buffer, _encoding, callback) {
-        messages.push(chunk.toString('utf8'));
-        callback();
-      },
-    }),
-  );
+  const { messages, logger } = warnLog();
   const log = await createEventLog({ config: testConfig({ events: { writer: { retryMs: 300 } } }), dataDir, instanceId: 'disk-retry', registry, logger });
   const record = (n: number) => {
     for (let i = 0; i < n; i++) log.record(eventInput({ id: log.newId(), text: `translate this, ${i}` }));
@@ -202,16 +208,7 @@ test('event log on the file store: a batch that failed is retried once, and stor
 test('event log spooling (Redis away): a spool write the disk refused is retried once, and every event is spooled or counted', { skip }, async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'clarion-disk-full-spool-log-'));
   const registry = new Registry();
-  const messages: string[] = [];
-  const logger = pino(
-    { level: 'warn' },
-    new Writable({
-      write(chunk: Buffer, _encoding, callback) {
-        messages.push(chunk.toString('utf8'));
-        callback();
-      },
-    }),
-  );
+  const { messages, logger } = warnLog();
   const redisUrl = `redis://127.0.0.1:${await freePort()}`;
   const config = testConfig({ redisUrl, commandTimeoutMs: 200, events: { writer: { retryMs: 300 } } });
   const log = await createEventLog({ config, dataDir, instanceId: 'spool-retry', registry, logger });
