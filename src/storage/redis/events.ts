@@ -299,9 +299,7 @@ export class RedisEventStore implements EventBackend {
     if (replication?.replicas !== undefined) this.knownReplicas.set(keys.stream, replication.replicas);
     if (replication !== null && !replication.ok) {
       // Not on enough replicas yet: a failover now could lose them, so they count as unconfirmed (the replay skips what survived).
-      outcome.error ??= new Error(
-        `events not confirmed by ${waitReplicas} replica(s) within ${this.waitTimeoutMs} ms (${replication.acked} acknowledged; ROLE ${replication.role})`,
-      );
+      outcome.error ??= new Error(`events not confirmed by ${waitReplicas} replica(s) within ${this.waitTimeoutMs} ms (${replicationReport(results ?? [])})`);
       results = null;
     }
     if (results === null || results.some(([error]) => error !== null)) this.refreshTopology();
@@ -588,16 +586,22 @@ export class RedisEventStore implements EventBackend {
 }
 
 /** Whether a pipeline `[ROLE, ...scripts, WAIT]` reached `wanted` replicas, or every replica the master has when it has fewer. */
-function replicated(results: [Error | null, unknown][], wanted: number): { ok: boolean; acked: string; role: string; replicas?: number } {
+function replicated(results: [Error | null, unknown][], wanted: number): { ok: boolean; replicas?: number } {
   const [roleError, role] = results[0] ?? [null, null];
   const [waitError, acked] = results[results.length - 1] ?? [null, null];
-  const report = { acked: waitError?.message ?? String(acked), role: roleError?.message ?? JSON.stringify(role).slice(0, 200) };
-  if (roleError !== null || !Array.isArray(role)) return { ok: false, ...report };
+  if (roleError !== null || !Array.isArray(role)) return { ok: false };
   const replicas = role[0] === 'master' && Array.isArray(role[2]) ? role[2].length : 0;
   // A master without replicas has nothing to confirm: its WAIT (even a timed-out one) does not matter.
-  if (replicas === 0) return { ok: true, ...report, replicas };
-  if (waitError !== null || typeof acked !== 'number') return { ok: false, ...report, replicas };
-  return { ok: acked >= Math.min(wanted, replicas), ...report, replicas };
+  if (replicas === 0) return { ok: true, replicas };
+  if (waitError !== null || typeof acked !== 'number') return { ok: false, replicas };
+  return { ok: acked >= Math.min(wanted, replicas), replicas };
+}
+
+/** What ROLE and WAIT answered, for the error of an unconfirmed write (built only then). */
+function replicationReport(results: [Error | null, unknown][]): string {
+  const [roleError, role] = results[0] ?? [null, null];
+  const [waitError, acked] = results[results.length - 1] ?? [null, null];
+  return `${waitError?.message ?? String(acked)} acknowledged; ROLE ${roleError?.message ?? JSON.stringify(role).slice(0, 200)}`;
 }
 
 /** Relabelling decrements the old verdict's counter; a table shows only what is there. */

@@ -8,7 +8,7 @@
  * Timing is generous and everything is polled for (the test machine is shared and loaded).
  */
 import { bareEventId } from '../../../src/events/capability.js';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -290,49 +290,92 @@ async function stopInstances(deployment: Deployment): Promise<void> {
   );
 }
 
+/** What one failover scenario needs: the `redis` config section, the event shards, and how to fail the master. */
+interface FailoverScenario {
+  redis: string;
+  shards: number;
+  /** Kills a master and resolves once the topology is healthy again. */
+  disrupt: () => Promise<void>;
+  load: { before: number; after: number; max: number };
+  /** Whether the failover must reach the event writers (see assertWritersRecovered). */
+  mustSpool: boolean;
+}
+
+/** What a scenario started, for its `after` hook to stop whatever happened. */
+interface Started {
+  deployment?: Deployment;
+  store?: RedisEventStore;
+}
+
+/**
+ * Two instances under mixed load while the master fails, then a budget spent across them; every
+ * event is stored exactly once, rollups match, the writers recovered, and it all still holds after
+ * both instances flushed and stopped. Returns what was expected, for topology-specific checks.
+ */
+async function failoverUnderLoad(
+  t: TestContext,
+  upstream: FakeUpstream,
+  scenario: FailoverScenario,
+  started: Started,
+): Promise<{ deployment: Deployment; expected: string[] }> {
+  const deployment = await deploy(upstream, scenario.redis, scenario.shards);
+  started.deployment = deployment;
+  const urls = deployment.instances.map((i) => i.url);
+  const sent = await loadDuring(urls, scenario.disrupt, scenario.load);
+  assert.deepEqual(sent.failures, [], 'every request succeeded through the failover');
+  const budgetIds = await budgetAcrossInstances(urls);
+
+  const config = parseConfig(
+    `upstreams: [{ name: o, api: openai, baseUrl: "http://127.0.0.1:1/v1" }]\nredis: ${scenario.redis}\nevents: { shards: ${scenario.shards} }\n`,
+    'test.yaml',
+    {},
+  );
+  const store = (await openEventStore(config, deployment.dir)) as RedisEventStore;
+  started.store = store;
+  const expected = [...sent.ids, ...budgetIds];
+  await assertEventsExact(store, expected, scenario.shards, urls);
+  const writers = await assertWritersRecovered(urls, scenario.mustSpool);
+  t.diagnostic(`${expected.length} events, ${writers.spooled} spooled and ${writers.replayed} replayed during the failover`);
+  if (process.env.CLARION_TOPOLOGY_VERBOSE === '1') for (const line of (await writerState(urls)).split('\n')) t.diagnostic(line);
+  await stopInstances(deployment);
+  // Still exact after both instances flushed and stopped.
+  assert.equal((await storedIds(store)).length, expected.length);
+  return { deployment, expected };
+}
+
 describe('Redis Cluster: two instances, a master killed under load', { timeout: 420_000 }, () => {
   let upstream: FakeUpstream;
   let cluster: Awaited<ReturnType<typeof startRedisCluster>> | undefined;
-  let deployment: Deployment | undefined;
-  let store: RedisEventStore | undefined;
+  const started: Started = {};
 
   before(async () => {
     upstream = await startFakeUpstream();
   });
   after(async () => {
-    await store?.close();
-    await undeploy(deployment);
+    await started.store?.close();
+    await undeploy(started.deployment);
     await cluster?.stop();
     await upstream.close();
   });
 
   test('events exact, budget shared, stats match', async (t) => {
-    cluster = await startRedisCluster();
+    const live = (cluster = await startRedisCluster());
     const prefix = `clarion-test-${randomUUID().slice(0, 8)}:`;
-    const redis = `{ cluster: { nodes: [${cluster.addresses.map((a) => `"${a}"`).join(', ')}] }, prefix: "${prefix}", commandTimeoutMs: 2000 }`;
-    deployment = await deploy(upstream, redis, 2);
-    const urls = deployment.instances.map((i) => i.url);
-    const live = cluster;
     // Kill the master of event shard 0 (and of whatever conversation keys share its node).
     const victim = await live.masterOf(`{${prefix}events:0}`);
-    const sent = await loadDuring(urls, () => live.failover(victim), { before: 60, after: 90, max: 3_000 });
-    assert.deepEqual(sent.failures, [], 'every request succeeded through the failover');
-    const budgetIds = await budgetAcrossInstances(urls);
-
-    const config = parseConfig(
-      `upstreams: [{ name: o, api: openai, baseUrl: "http://127.0.0.1:1/v1" }]\nredis: ${redis}\nevents: { shards: 2 }\n`,
-      'test.yaml',
-      {},
+    const { deployment, expected } = await failoverUnderLoad(
+      t,
+      upstream,
+      {
+        redis: `{ cluster: { nodes: [${live.addresses.map((a) => `"${a}"`).join(', ')}] }, prefix: "${prefix}", commandTimeoutMs: 2000 }`,
+        shards: 2,
+        disrupt: () => live.failover(victim),
+        load: { before: 60, after: 90, max: 3_000 },
+        mustSpool: false,
+      },
+      started,
     );
-    store = (await openEventStore(config, deployment.dir)) as RedisEventStore;
-    const expected = [...sent.ids, ...budgetIds];
-    await assertEventsExact(store, expected, 2, urls);
-    const writers = await assertWritersRecovered(urls, false);
-    t.diagnostic(`${expected.length} events, ${writers.spooled} spooled and ${writers.replayed} replayed during the failover`);
-    if (process.env.CLARION_TOPOLOGY_VERBOSE === '1') for (const line of (await writerState(urls)).split('\n')) t.diagnostic(line);
-    await stopInstances(deployment);
-    // Still exact after both instances flushed and stopped; the CLI reads the same through the cluster.
-    assert.equal((await storedIds(store)).length, expected.length);
+    // The CLI reads the same through the cluster.
     const cli = await clarion(['events', 'stats', '--json', '--config', deployment.configFile], { env: {} });
     assert.equal(cli.code, 0, cli.stderr);
     assert.equal((JSON.parse(cli.stdout) as { total: number }).total, expected.length);
@@ -342,37 +385,32 @@ describe('Redis Cluster: two instances, a master killed under load', { timeout: 
 describe('Redis Sentinel: two instances, the master killed under load', { timeout: 420_000 }, () => {
   let upstream: FakeUpstream;
   let sentinel: Awaited<ReturnType<typeof startRedisSentinel>> | undefined;
-  let deployment: Deployment | undefined;
-  let store: RedisEventStore | undefined;
+  const started: Started = {};
 
   before(async () => {
     upstream = await startFakeUpstream();
   });
   after(async () => {
-    await store?.close();
-    await undeploy(deployment);
+    await started.store?.close();
+    await undeploy(started.deployment);
     await sentinel?.stop();
     await upstream.close();
   });
 
   test('events exact, budget shared, stats match', async (t) => {
-    sentinel = await startRedisSentinel();
+    const live = (sentinel = await startRedisSentinel());
     const prefix = `clarion-test-${randomUUID().slice(0, 8)}:`;
-    const redis = `{ sentinel: { name: ${sentinel.name}, sentinels: [${sentinel.sentinelAddresses.map((a) => `"${a}"`).join(', ')}] }, prefix: "${prefix}", commandTimeoutMs: 2000 }`;
-    deployment = await deploy(upstream, redis, 1);
-    const urls = deployment.instances.map((i) => i.url);
-    const live = sentinel;
-    const sent = await loadDuring(urls, () => live.failover(), { before: 30, after: 45, max: 2_000 });
-    assert.deepEqual(sent.failures, [], 'every request succeeded through the failover');
-    const budgetIds = await budgetAcrossInstances(urls);
-
-    const config = parseConfig(`upstreams: [{ name: o, api: openai, baseUrl: "http://127.0.0.1:1/v1" }]\nredis: ${redis}\n`, 'test.yaml', {});
-    store = (await openEventStore(config, deployment.dir)) as RedisEventStore;
-    const expected = [...sent.ids, ...budgetIds];
-    await assertEventsExact(store, expected, 1, urls);
-    const writers = await assertWritersRecovered(urls, true);
-    t.diagnostic(`${expected.length} events, ${writers.spooled} spooled and ${writers.replayed} replayed during the failover`);
-    await stopInstances(deployment);
-    assert.equal((await storedIds(store)).length, expected.length);
+    await failoverUnderLoad(
+      t,
+      upstream,
+      {
+        redis: `{ sentinel: { name: ${live.name}, sentinels: [${live.sentinelAddresses.map((a) => `"${a}"`).join(', ')}] }, prefix: "${prefix}", commandTimeoutMs: 2000 }`,
+        shards: 1,
+        disrupt: () => live.failover(),
+        load: { before: 30, after: 45, max: 2_000 },
+        mustSpool: true,
+      },
+      started,
+    );
   });
 });
